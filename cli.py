@@ -1,0 +1,149 @@
+"""The `aftersales` command: parse options, call one library function, map the outcome to an
+exit code. The only module that imports click.
+
+Exit codes: 0 success; 1 the tender check failed; 2 bad input (files, options); 70 a bug.
+"""
+
+import os
+import sys
+from collections.abc import Callable, Sequence
+from functools import wraps
+from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
+
+import click
+
+from generator import __version__
+from generator.errors import GeneratorError
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _color() -> bool | None:
+    # None lets click decide (colour only on a terminal); NO_COLOR turns it off everywhere.
+    return False if os.environ.get("NO_COLOR") else None
+
+
+def _say(text: str, *, err: bool = False, **style: Any) -> None:
+    click.echo(click.style(text, **style) if style else text, err=err, color=_color())
+
+
+def _guarded(func: Callable[P, R]) -> Callable[P, R]:
+    """Turn every GeneratorError into its message and exit code; never show a traceback."""
+
+    @wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except GeneratorError as err:
+            for line in str(err).splitlines():
+                _say(line, err=True, fg="red")
+            sys.exit(err.exit_code)
+        except (KeyboardInterrupt, click.exceptions.Exit, click.ClickException):
+            raise
+        except Exception as err:  # a bug: say so plainly, still without a traceback
+            _say(f"internal error: {type(err).__name__}: {err}", err=True, fg="red")
+            _say("this is a bug in aftersales; please report it with the input", err=True)
+            sys.exit(70)
+
+    return wrapper
+
+
+class Context:
+    def __init__(self, verbosity: int) -> None:
+        self.verbosity = verbosity
+
+    def info(self, text: str, **style: Any) -> None:
+        if self.verbosity >= 0:
+            _say(text, err=True, **style)
+
+    def debug(self, text: str) -> None:
+        if self.verbosity > 0:
+            _say(text, err=True, dim=True)
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="aftersales")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors and requested output.")
+@click.option("-v", "--verbose", is_flag=True, help="Print more detail on stderr.")
+@click.pass_context
+def main(ctx: click.Context, quiet: bool, verbose: bool) -> None:
+    """After-sales service commitment letters (售后服务承诺书) from YAML profiles.
+
+    \b
+    Exit codes: 0 success, 1 tender check failed, 2 bad input, 70 internal error.
+    Colour follows the terminal; set NO_COLOR=1 to turn it off.
+    """
+    ctx.obj = Context(-1 if quiet else (1 if verbose else 0))
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@pass_ctx
+@_guarded
+def validate(ctx: Context, files: Sequence[Path]) -> None:
+    """Validate profile, overlay and tender FILES (any kind; the kind is declared in the file).
+
+    Every problem in every file is reported, one per line, as file:line:col: field: message.
+    """
+    from generator.validation import validate_files
+
+    rows = validate_files(files)
+    if ctx.verbosity >= 0:
+        from generator.terminal import format_table
+
+        _say(format_table(["file", "kind", "name"], rows))
+        ctx.info(f"{len(rows)} file(s) valid", fg="green")
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(["profile", "project", "company", "overlay", "tender"]))
+def schema(kind: str) -> None:
+    """Print the JSON Schema (draft-07) of a KIND of file, for editors and CI."""
+    from generator.schema import schema_text
+
+    click.echo(schema_text(kind), nl=False)
+
+
+def _profile_options(func: Callable[P, R]) -> Callable[P, R]:
+    func = click.option(
+        "--set",
+        "sets",
+        multiple=True,
+        metavar="PATH=VALUE",
+        help="Override one value, e.g. --set warranty.period=3y (repeatable).",
+    )(func)
+    func = click.option(
+        "--overlay",
+        "overlays",
+        multiple=True,
+        type=click.Path(path_type=Path),
+        help="A customer overlay applied over the project (repeatable, in order).",
+    )(func)
+    return func
+
+
+@main.command()
+@click.argument("project", type=click.Path(path_type=Path))
+@_profile_options
+@_guarded
+def explain(project: Path, overlays: Sequence[Path], sets: Sequence[str]) -> None:
+    """Show the resolved commitments of PROJECT, each with the file and line it came from."""
+    from generator.explain import explain_rows
+    from generator.loading import load_profile
+    from generator.terminal import format_table
+
+    resolved = load_profile(project, overlays, sets)
+    rows = [
+        (r.term, r.value, r.path.removeprefix("commitments."), str(r.source))
+        for r in explain_rows(resolved)
+    ]
+    _say(format_table(["承诺", "内容", "path", "source"], rows))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,47 @@
+"""The one error root. Every error carries a ready-to-print message; the CLI catches them once."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """Where a value came from: a file and a 1-based line and column."""
+
+    file: str
+    line: int = 0
+    col: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}" if self.line else self.file
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One problem in the input, printed as `file:line:col: field.path: message`."""
+
+    location: Location
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}: " if self.path else ""
+        return f"{self.location}: {where}{self.message}"
+
+
+class GeneratorError(Exception):
+    """Root of every error aftersales raises on purpose; `str()` is the message to print."""
+
+    exit_code = 2
+
+
+class InputError(GeneratorError):
+    """The input (YAML, options) is wrong; holds every problem found, not just the first."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = sorted(set(problems))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class RenderError(GeneratorError):
+    """A document could not be produced as promised (missing glyph, bad image, renderer warning)."""

@@ -1,0 +1,60 @@
+"""The resolved commitments as rows a sales person can read: what, value, where it came from."""
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+
+from generator.errors import Location
+from generator.loading import Resolved
+
+_CJK = re.compile(r"[\u4e00-\u9fff][\u4e00-\u9fff、（）/]*")
+
+
+@dataclass(frozen=True)
+class Row:
+    path: str
+    term: str
+    """the Chinese term from the field's docstring."""
+    value: str
+    source: Location
+
+
+def _term(model: type[BaseModel], name: str) -> str:
+    match = _CJK.search(model.model_fields[name].description or "")
+    return match[0] if match else name
+
+
+def _walk(obj: Any, path: str, term: str, resolved: Resolved, out: list[Row]) -> None:
+    if isinstance(obj, BaseModel):
+        cls = type(obj)
+        for name, field in cls.model_fields.items():
+            value = getattr(obj, name)
+            if name not in obj.model_fields_set or value in (None, [], False, field.default):
+                continue
+            _walk(value, f"{path}.{name}" if path else name, _term(cls, name), resolved, out)
+        return
+    if isinstance(obj, list):
+        if all(not isinstance(v, BaseModel) for v in obj):
+            text = "、".join(_text(v) for v in obj)
+            out.append(Row(path, term, text, resolved.where(path)))
+            return
+        for n, item in enumerate(obj):
+            _walk(item, f"{path}[{n}]", term, resolved, out)
+        return
+    out.append(Row(path, term, _text(obj), resolved.where(path)))
+
+
+def _text(value: Any) -> str:
+    if value is True:
+        return "是"
+    zh = getattr(value, "zh", None)
+    return str(zh()) if callable(zh) else str(getattr(value, "value", value))
+
+
+def explain_rows(resolved: Resolved) -> list[Row]:
+    """Every commitment that is set, in model order, with its source location."""
+    rows: list[Row] = []
+    _walk(resolved.profile.commitments, "commitments", "", resolved, rows)
+    return rows

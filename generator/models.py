@@ -1,0 +1,857 @@
+"""The typed, frozen models of the three profile files and of the resolved profile.
+
+Every field has a docstring that flows into the JSON Schema (and so into editor hovers and
+`aftersales explain`); each names the Chinese term the letters and tenders use.
+"""
+
+import datetime as dt
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+from generator.quantities import DailyWindowField, Duration, DurationField, FrequencyField
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+"""A non-empty line of text."""
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Phone = Annotated[
+    str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9+()\- ]{3,40}$|^_+$")
+]
+
+
+def _percent(value: Any) -> Any:
+    # "95%" and "95" both mean 95 per cent; YAML hands us strings.
+    return value.strip().removesuffix("%").strip() if isinstance(value, str) else value
+
+
+Percent = Annotated[Decimal, BeforeValidator(_percent), Field(ge=0, le=100)]
+
+
+class Model(BaseModel):
+    """Frozen, closed to unknown keys, documented from attribute docstrings."""
+
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", use_attribute_docstrings=True, validate_default=True
+    )
+
+
+class ProcurementMethod(StrEnum):
+    """采购方式: decides the vocabulary of the letter (招标人/投标人 or 采购人/供应商)."""
+
+    TENDER = "招标"
+    CONSULTATION = "磋商"
+    NEGOTIATION = "谈判"
+    INQUIRY = "询价"
+
+
+_METHOD_ALIASES = {
+    "tender": "招标",
+    "bidding": "招标",
+    "公开招标": "招标",
+    "邀请招标": "招标",
+    "consultation": "磋商",
+    "竞争性磋商": "磋商",
+    "negotiation": "谈判",
+    "竞争性谈判": "谈判",
+    "inquiry": "询价",
+}
+
+
+def _method(value: Any) -> Any:
+    return _METHOD_ALIASES.get(value.strip().lower(), value) if isinstance(value, str) else value
+
+
+Method = Annotated[ProcurementMethod, BeforeValidator(_method)]
+
+
+class StartEvent(StrEnum):
+    """起算点: the event a warranty period counts from."""
+
+    ACCEPTANCE = "acceptance"
+    COMMISSIONING = "commissioning"
+    DELIVERY = "delivery"
+    PURCHASE = "purchase"
+
+
+class PriceBasis(StrEnum):
+    """价格基准: how parts and services are priced."""
+
+    FREE = "free"
+    COST = "cost"
+    PREFERENTIAL = "preferential"
+    BEST = "best"
+
+
+class ServiceMode(StrEnum):
+    """服务方式: 上门 on site, 送修 carry-in, 寄修 mail-in, 远程 remote."""
+
+    ON_SITE = "on_site"
+    CARRY_IN = "carry_in"
+    MAIL_IN = "mail_in"
+    REMOTE = "remote"
+
+
+class Severity(StrEnum):
+    """故障等级: 一般 general, 较大 major, 重大 critical."""
+
+    GENERAL = "general"
+    MAJOR = "major"
+    CRITICAL = "critical"
+
+
+class TimeScope(StrEnum):
+    """时段: working hours (工作时间), off-hours (非工作时间), peak season (高峰期), off season."""
+
+    WORKING_HOURS = "working_hours"
+    OFF_HOURS = "off_hours"
+    PEAK_SEASON = "peak_season"
+    OFF_SEASON = "off_season"
+
+
+# ---------------------------------------------------------------- company profile
+
+
+class Hotline(Model):
+    """A service telephone line (服务热线)."""
+
+    number: Phone
+    """电话号码, e.g. 400-820-1234."""
+    label: Name | None = None
+    """What the line is for, e.g. 24小时服务电话, 售后服务电话."""
+    hours: DailyWindowField | None = None
+    """值班时间 of the line, e.g. 7x24 or 8:00-24:00."""
+
+
+class Contact(Model):
+    """A person to contact (联系人)."""
+
+    name: Name
+    """姓名."""
+    role: Name | None = None
+    """职务, e.g. 售后服务经理, 技术部调度员."""
+    phone: Phone | None = None
+    """联系电话."""
+    email: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+$")] | None = None
+    """电子邮箱."""
+
+
+class ServiceCentre(Model):
+    """A service centre or outlet of the company (服务网点/维护中心)."""
+
+    name: Name
+    """网点名称, e.g. 银川维护中心."""
+    province: Name
+    """所在省/自治区/直辖市, e.g. 宁夏."""
+    city: Name
+    """所在城市, e.g. 银川."""
+    address: Text | None = None
+    """地址."""
+    phone: Phone | None = None
+    """电话."""
+    staff: Annotated[int, Field(ge=0, le=100000)] | None = None
+    """人员数量 at the centre."""
+    reach: DurationField | None = None
+    """服务半径: longest travel time from the centre to a site it serves, e.g. 2h."""
+
+
+class StaffRole(Model):
+    """A role in the after-sales team (人员配备)."""
+
+    role: Name
+    """岗位, e.g. 项目经理, 专职工程师."""
+    count: Annotated[int, Field(ge=1, le=100000)]
+    """人数."""
+    qualification: Text | None = None
+    """资质, e.g. 高级工程师, 持证电工."""
+
+
+class Capacity(Model):
+    """能力上限: the best promise the after-sales department can keep (a guardrail for sales).
+
+    `commitment` is a path into the commitments (as in tender files), `limit` the best value
+    the department can deliver: the fastest time or the longest period.
+    """
+
+    commitment: Annotated[str, StringConstraints(pattern=r"^[a-z_]+(\.[a-z_]+)*$")]
+    """承诺项路径, e.g. response.arrive, warranty.period, spare_parts.supply_period."""
+    limit: Text
+    """能力上限 as a quantity, e.g. 4h, 5 years."""
+    where: Literal["service_centre_cities", "elsewhere"] | None = None
+    """适用范围: only in cities with a service centre, or only elsewhere; empty = everywhere."""
+    note: Text | None = None
+    """说明."""
+
+
+class Approval(Model):
+    """审批记录: who approved a promise beyond the department's capacity."""
+
+    commitment: Annotated[str, StringConstraints(pattern=r"^[a-z_]+(\.[a-z_]+)*$")]
+    """承诺项路径 the approval is for, e.g. response.arrive."""
+    approved_by: Name
+    """审批人."""
+    date: dt.date
+    """审批日期."""
+    reference: Name
+    """审批单号 or reference."""
+
+
+# ---------------------------------------------------------------- commitments
+
+
+class Quality(Model):
+    """质量保证与包装."""
+
+    genuine_goods: bool = False
+    """商品品质: 所售商品均为正品, 绝无假货."""
+    original_packaging: bool = False
+    """原厂原包装: goods are the maker's own, in the maker's packaging."""
+    certified: bool = False
+    """符合国家质量认证和质量认证体系."""
+    documents: list[Name] = []
+    """随货技术资料, e.g. 安装说明书, 产品装箱目录, 中文使用说明书, 合格证, 保修凭证."""
+    packaging: list[Name] = []
+    """包装要求, e.g. 防潮, 防雨, 防锈, 防腐, 防震."""
+    clear_labels: bool = False
+    """标识清晰无误."""
+    inspected_before_shipping: bool = False
+    """全过程、全性能检查, 确认合格后才装箱发货."""
+    quality_records: bool = False
+    """产品的制造和检测均有质量记录和检测资料."""
+
+
+class Delivery(Model):
+    """交货、安装、调试."""
+
+    on_award: bool = False
+    """接到中标通知书后即供货."""
+    lead_time: DurationField | None = None
+    """交货期, e.g. 30 days, 15个工作日."""
+    rush_orders: bool = False
+    """有特殊要求需提前完工的, 可特别组织生产、安装."""
+    free_installation: bool = False
+    """免费安装."""
+    free_commissioning: bool = False
+    """免费调试、开通、检测."""
+    written_test_results: bool = False
+    """调试成功后书面提供测试结果."""
+    leave_with_consent: bool = False
+    """征得用户同意后技术人员方可撤离现场."""
+
+
+class ComponentWarranty(Model):
+    """分部件质保: a component with its own warranty period."""
+
+    name: Name
+    """部件名称, e.g. 称体部分（钢结构）, 电气部分."""
+    period: DurationField
+    """质保期 of this component."""
+    guarantee: Name | None = None
+    """保证性能, e.g. 不褪色, 不变形."""
+    free: bool = True
+    """免费保修 (true) or at cost."""
+
+
+class ServicePlan(Model):
+    """A period of service in a given mode (上门/送修), e.g. 第一年上门服务, 后两年送修服务."""
+
+    item: Name
+    """服务对象, e.g. 硬件, 软件."""
+    mode: ServiceMode
+    """服务方式."""
+    starts_after: DurationField | None = None
+    """从第几年起: offset from the warranty start, e.g. 1 year for 后两年."""
+    until: DurationField | None = None
+    """截至: end of this plan counted from the warranty start, e.g. 3 years."""
+    visits: Annotated[int, Field(ge=1, le=1000)] | None = None
+    """上门次数, e.g. 5."""
+    working_days_only: bool = False
+    """仅限工作日内."""
+    area: Name | None = None
+    """适用区域, e.g. 市区内."""
+
+
+class Warranty(Model):
+    """质保期与保修范围."""
+
+    period: DurationField | None = None
+    """质保期 of the whole system or unit, e.g. 18 months, 1 year."""
+    start: StartEvent | None = None
+    """起算点: acceptance 验收合格之日, commissioning 调试成功后, delivery 到货, purchase 购买."""
+    components: list[ComponentWarranty] = []
+    """分部件质保期."""
+    covers: list[Name] = []
+    """保修范围: causes of damage covered, e.g. 安装工艺, 材料, 产品质量."""
+    costs_borne: list[Name] = []
+    """保修期内由供方承担的费用, e.g. 部件费用, 元件费用, 出差费用."""
+    exclusions: list[Text] = []
+    """除外情形, e.g. 天灾, 人为损害."""
+    statutory_three_guarantees: bool = False
+    """按国家有关法律规定实行三包."""
+    service_plans: list[ServicePlan] = []
+    """保修服务方式 by period, e.g. 硬件第一年上门, 后两年送修."""
+    system_maintenance: bool = False
+    """质保期内负责系统维护."""
+
+
+class ResponseTier(Model):
+    """响应时限 for one scope: a region, a fault severity and/or a time of day or season.
+
+    Empty scope fields mean the tier applies everywhere / always.
+    """
+
+    region: Name | None = None
+    """区域 label as written in the letter, e.g. 江浙沪皖, 其它地区, 市区内."""
+    areas: list[Name] = []
+    """the provinces or cities the region covers, e.g. [江苏, 浙江, 上海, 安徽]; empty with a
+    region label means every area not named by another tier (其它地区)."""
+    severity: Severity | None = None
+    """故障等级."""
+    time: TimeScope | None = None
+    """时段: working hours, off-hours, peak or off season."""
+    respond: DurationField | None = None
+    """响应时间: from the report to a technical answer, e.g. 30min, 立即."""
+    arrive: DurationField | None = None
+    """到场时间: from the report to an engineer on site, e.g. 8h."""
+    repair: DurationField | None = None
+    """修复时间: from the report (or arrival) to the fault fixed, e.g. 24h."""
+
+
+class Hotline24(Model):
+    """服务热线承诺."""
+
+    hours: DailyWindowField
+    """热线服务时间, e.g. 7x24."""
+    staffed_by: Name | None = None
+    """受理人员, e.g. 专职工程师."""
+
+
+class Response(Model):
+    """故障响应: hotline, duty hours, response, arrival and repair times."""
+
+    hotline: Hotline24 | None = None
+    """服务热线."""
+    free_consulting: bool = False
+    """专职工程师随时免费提供技术咨询."""
+    duty_hours: DailyWindowField | None = None
+    """值班时间, e.g. 8:00-24:00 (早8:00至晚12:00) or 7x24."""
+    duty_staff_free: bool = False
+    """提供免费值班人员."""
+    tiers: list[ResponseTier] = []
+    """响应、到场、修复时限, by region, severity or time."""
+    escalation: DurationField | None = None
+    """升级处理: a fault not solved on the spot is escalated and the company sends staff within."""
+    repair_modes: list[ServiceMode] = []
+    """维修方式, e.g. 上门维修, 寄修."""
+    freight_paid: bool = False
+    """维修产生的运杂费由本公司承担."""
+    all_weather: bool = False
+    """全天候服务响应."""
+    sufficient_spares: bool = False
+    """保证有充足的备品备件 for repairs."""
+
+
+class Replacement(Model):
+    """更换与备用设备."""
+
+    doa_window: DurationField | None = None
+    """到货后多少时间内出现质量问题可更换, e.g. 7个工作日."""
+    doa_replace_within: DurationField | None = None
+    """更换时限, e.g. 3个工作日."""
+    replace_after_failed_repairs: Annotated[int, Field(ge=1, le=10)] | None = None
+    """维修N次仍不能正常使用的, 无偿更换新设备."""
+    loaner: bool = False
+    """提供代用（备用）设备."""
+    loaner_after: DurationField | None = None
+    """未能在此时限内修复时提供备用设备, e.g. 48h."""
+
+
+class Uptime(Model):
+    """开机率保证."""
+
+    annual_min: Percent
+    """年开机率不低于, e.g. 95%."""
+    restart_warranty: bool = False
+    """低于保证值时更换设备并重新计算质保期."""
+
+
+class Staffing(Model):
+    """售后服务机构及人员配备."""
+
+    dedicated_organisation: bool = False
+    """设有专门的售后服务机构和人员."""
+    project_team: bool = False
+    """为本项目组建专门的售后服务队伍和管理机构."""
+    local_office: Name | None = None
+    """本地服务机构所在地, e.g. 银川市."""
+    local_office_travel: DurationField | None = None
+    """本地服务机构到现场的时间, e.g. 2h."""
+    team_lead: Name | None = None
+    """售后服务小组组长, e.g. 项目经理."""
+    members: list[StaffRole] = []
+    """人员配备."""
+    staff_experienced: bool = False
+    """服务人员具有丰富的同类项目建设和服务经验, 并参与本项目建设."""
+    staff_trained: bool = False
+    """对本地售后服务人员进行全面培训."""
+    dedicated_person: bool = False
+    """设立专人售后服务制度."""
+
+
+class TrainingAudience(Model):
+    """A group to be trained (培训对象) with its objective."""
+
+    name: Name
+    """类别, e.g. 系统管理员, 系统操作员."""
+    who: list[Name] = []
+    """人员, e.g. 指挥中心技术人员, 主管领导."""
+    objective: Text | None = None
+    """培训目标."""
+
+
+class Training(Model):
+    """技术培训计划."""
+
+    free: bool = False
+    """免费培训."""
+    until_competent: bool = False
+    """直到被培训人员能完全胜任工作要求."""
+    before_operation: bool = False
+    """在系统正式投入运行之前完成."""
+    content: list[Name] = []
+    """培训内容, e.g. 设备和系统的使用, 维护."""
+    audiences: list[TrainingAudience] = []
+    """培训对象及目标."""
+    methods: list[Name] = []
+    """培训方式, e.g. 系统理论培训, 现场实际操作培训."""
+    on_site_topics: list[Name] = []
+    """现场培训内容, e.g. 系统安装, 系统调试, 故障诊断, 故障排除."""
+    trainers: Text | None = None
+    """教员."""
+    materials: list[Name] = []
+    """移交的文档和介质, e.g. 用户操作手册, 系统安装指南及管理手册."""
+    schedule: Text | None = None
+    """培训时间安排."""
+    sessions: Annotated[int, Field(ge=1, le=1000)] | None = None
+    """培训次数."""
+    duration: DurationField | None = None
+    """培训时长, e.g. 3 days."""
+
+
+class SpareParts(Model):
+    """备品备件."""
+
+    supply_period: DurationField | None = None
+    """备件供应年限, e.g. 15 years."""
+    price_basis: PriceBasis | None = None
+    """备件价格基准, e.g. best 最优惠价."""
+    stock_for_operation: DurationField | None = None
+    """提供保证系统运行多长时间的必要备品备件, e.g. 2 years."""
+    depot: bool = False
+    """设有备品备件库."""
+
+
+class Inspections(Model):
+    """定期巡检与回访."""
+
+    frequency: FrequencyField | None = None
+    """巡检频次, e.g. 每半年一次."""
+    during_warranty: bool = False
+    """在质保期内定期巡视."""
+    led_by: Name | None = None
+    """巡检人员, e.g. 巡检工程技术人员为主, 设计人员参与."""
+    collect_feedback: bool = False
+    """听取用户意见和建议."""
+    site_visits: FrequencyField | None = None
+    """现场走访频次, e.g. 一年2次."""
+    return_visits: bool = False
+    """回访."""
+    satisfaction_survey: bool = False
+    """满意度调查问卷."""
+    periodic_checks_after_warranty: bool = False
+    """质保期后保持联系并派专人定期检查."""
+
+
+class AfterWarranty(Model):
+    """质保期后的服务与收费."""
+
+    at_cost_period: DurationField | None = None
+    """成本价保修期, e.g. 3 years."""
+    fee_basis: PriceBasis | None = None
+    """收费基准."""
+    fee_items: list[Name] = []
+    """收费项目, e.g. 设备成本价, 人员差旅, 食宿."""
+    free_phone_support: bool = False
+    """保修期满后电话技术支持免费."""
+    renewal: bool = False
+    """质保期满后可续签维护协议."""
+    lifetime_support: bool = False
+    """终身技术服务支持."""
+    long_term_maintenance: bool = False
+    """对所提供的设备长期维护."""
+
+
+class Records(Model):
+    """档案与报告."""
+
+    customer_files: bool = False
+    """建立用户档案, 记录产品使用情况."""
+    maintenance_records: bool = False
+    """建立维修维护档案记录."""
+    service_reports: bool = False
+    """定期向用户汇报维修、维护情况."""
+    report_frequency: FrequencyField | None = None
+    """服务报告频次, e.g. 每季度一次."""
+    track_issues: bool = False
+    """对用户问题的处理情况进行跟踪和验证."""
+
+
+class Complaints(Model):
+    """投诉处理."""
+
+    channels: list[Name] = []
+    """投诉渠道, e.g. 技术部调度员, 维修部经理."""
+    discipline: bool = False
+    """核实是我方责任的, 对相关人员进行惩处."""
+    apologise: bool = False
+    """并向用户赔礼道歉."""
+    explain_otherwise: bool = False
+    """不是我方责任的, 相关人员向用户解释."""
+    satisfactory_reply: bool = False
+    """保证给顾客一个满意的答复."""
+    reply_within: DurationField | None = None
+    """投诉答复时限."""
+
+
+class SpecialEvents(Model):
+    """特殊时期和重大活动保障."""
+
+    dedicated_staff: bool = False
+    """派专人参与系统保驾运行."""
+    joint_duty: bool = False
+    """与用户共同值守."""
+
+
+class Pricing(Model):
+    """价格承诺."""
+
+    best_price: bool = False
+    """同等条件下以最优惠的价格提供."""
+    free_in_warranty: bool = False
+    """保修期内免费维修和更换质量原因造成的零部件损坏."""
+    parts_at_cost_after_warranty: bool = False
+    """保修期外零部件只收成本费."""
+    customer_damage_at_cost: bool = False
+    """需方人为因素造成的损坏按成本价计."""
+
+
+class CustomerDuties(Model):
+    """用户配合事项."""
+
+    report_suggestions: bool = False
+    """及时告知建议和要求."""
+    periodic_maintenance: bool = False
+    """按使用说明书和维护手册定期维护."""
+    notify_faults: bool = False
+    """设备出现故障及时通知."""
+    keep_records: bool = False
+    """做好设备运行日常记录."""
+
+
+class Branch(Model):
+    """A way out of a decision step (判断分支)."""
+
+    label: Name
+    """分支标签, e.g. 是, 否."""
+    to: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_\-]+$")]
+    """id of the step it leads to."""
+
+
+class ServiceStep(Model):
+    """A step of the service process (售后服务流程的一步)."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_\-]+$")]
+    """步骤标识, used by `next` and `branches`."""
+    label: Name
+    """步骤名称, e.g. 售后服务登记."""
+    owner: Name | None = None
+    """责任人/部门, e.g. 客服中心."""
+    limit: DurationField | None = None
+    """本步骤时限, e.g. 2h."""
+    next: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_\-]+$")] | None = None
+    """id of the following step; empty for the last step or a decision."""
+    branches: list[Branch] = []
+    """判断分支: a step with branches is a decision (drawn as a diamond)."""
+
+    @property
+    def is_decision(self) -> bool:
+        return bool(self.branches)
+
+
+class ServiceProcess(Model):
+    """售后服务流程 (drawn as the flowchart): steps, owners, time limits and the total."""
+
+    steps: Annotated[list[ServiceStep], Field(min_length=2, max_length=40)]
+    """流程步骤, the first is the start."""
+    total_limit: DurationField | None = None
+    """全流程时限, e.g. 24h (从售后服务登记到用户签认维修维护记录)."""
+
+    @model_validator(mode="after")
+    def _graph_is_sound(self) -> "ServiceProcess":
+        ids = [s.id for s in self.steps]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"step ids must be unique: {', '.join(dupes)}")
+        known = set(ids)
+        for s in self.steps:
+            for target in [s.next, *(b.to for b in s.branches)]:
+                if target is not None and target not in known:
+                    raise ValueError(f'step "{s.id}" leads to unknown step "{target}"')
+            if s.branches and s.next:
+                raise ValueError(f'step "{s.id}" has both next and branches; use one')
+            if len(s.branches) == 1:
+                raise ValueError(f'decision "{s.id}" needs at least two branches')
+        longest = self.longest_path()
+        if self.total_limit is not None and longest is not None:
+            total = sum_durations([s.limit for s in longest if s.limit is not None])
+            if total is not None and total.compare(self.total_limit) > 0:
+                names = " → ".join(s.label for s in longest)
+                raise ValueError(
+                    f"the steps take up to {total} ({names}), "
+                    f"over the promised total of {self.total_limit}"
+                )
+        return self
+
+    def successors(self, step: ServiceStep) -> list[ServiceStep]:
+        by_id = {s.id: s for s in self.steps}
+        targets = [b.to for b in step.branches] or ([step.next] if step.next else [])
+        return [by_id[t] for t in targets]
+
+    def longest_path(self) -> list[ServiceStep] | None:
+        """The path from the first step with the largest summed time limit (None if it loops)."""
+        # Time limits of different families (hours vs working days) cannot be summed; the
+        # comparison in the validator reports that as an error through NotComparable.
+        memo: dict[str, tuple[Decimal, list[ServiceStep]]] = {}
+        visiting: set[str] = set()
+
+        def walk(step: ServiceStep) -> tuple[Decimal, list[ServiceStep]] | None:
+            if step.id in memo:
+                return memo[step.id]
+            if step.id in visiting:
+                return None
+            visiting.add(step.id)
+            best: tuple[Decimal, list[ServiceStep]] = (Decimal(0), [])
+            for nxt in self.successors(step):
+                sub = walk(nxt)
+                if sub is None:
+                    return None
+                if sub[0] > best[0] or not best[1]:
+                    best = sub
+            visiting.discard(step.id)
+            own = _minutes(step.limit)
+            memo[step.id] = (own + best[0], [step, *best[1]])
+            return memo[step.id]
+
+        result = walk(self.steps[0])
+        if result is None:
+            raise ValueError("the service process loops back on itself; a flowchart must not")
+        return result[1]
+
+
+def _minutes(d: Duration | None) -> Decimal:
+    if d is None:
+        return Decimal(0)
+    from generator.quantities import Unit
+
+    return d.to(Unit.MINUTE) if d.unit in (Unit.MINUTE, Unit.HOUR, Unit.DAY) else Decimal(0)
+
+
+def sum_durations(items: list[Duration]) -> Duration | None:
+    """Sum of time-of-day durations in hours (None for an empty list)."""
+    from generator.quantities import Unit
+
+    if not items:
+        return None
+    minutes = sum((d.to(Unit.MINUTE) for d in items), Decimal(0))
+    hours = minutes / 60
+    if hours == hours.to_integral_value():
+        return Duration(hours.quantize(Decimal(1)), Unit.HOUR)
+    return Duration(minutes, Unit.MINUTE)
+
+
+class ExtraClause(Model):
+    """自定义条款: free text added to the letter as its own section."""
+
+    title: Name
+    """条款标题."""
+    text: Annotated[list[Text], Field(min_length=1)]
+    """条款正文, one paragraph per item."""
+
+
+class Commitments(Model):
+    """售后服务承诺: every promise of the letter. Every part is optional; a part the profile
+    leaves out does not appear in the letter."""
+
+    quality: Quality | None = None
+    """质量保证与包装."""
+    delivery: Delivery | None = None
+    """交货、安装、调试."""
+    warranty: Warranty | None = None
+    """质保期."""
+    response: Response | None = None
+    """故障响应."""
+    replacement: Replacement | None = None
+    """更换与备用设备."""
+    uptime: Uptime | None = None
+    """开机率保证."""
+    staffing: Staffing | None = None
+    """售后服务机构及人员配备."""
+    training: Training | None = None
+    """技术培训."""
+    spare_parts: SpareParts | None = None
+    """备品备件."""
+    inspections: Inspections | None = None
+    """定期巡检与回访."""
+    after_warranty: AfterWarranty | None = None
+    """质保期后服务."""
+    records: Records | None = None
+    """档案与报告."""
+    complaints: Complaints | None = None
+    """投诉处理."""
+    special_events: SpecialEvents | None = None
+    """特殊时期和重大活动."""
+    pricing: Pricing | None = None
+    """价格承诺."""
+    customer_duties: CustomerDuties | None = None
+    """用户配合事项."""
+    service_process: ServiceProcess | None = None
+    """售后服务流程 (flowchart)."""
+    extra_clauses: list[ExtraClause] = []
+    """自定义条款."""
+
+
+# ---------------------------------------------------------------- the three files
+
+
+class CompanyFile(Model):
+    """公司档案 (company profile): who the company is and its default commitments."""
+
+    kind: Literal["company"]
+    """文件类型: company."""
+    name: Name
+    """公司全称 (legal name), as on the seal."""
+    short_name: Name | None = None
+    """公司简称."""
+    address: Text | None = None
+    """地址."""
+    legal_representative: Name | None = None
+    """法定代表人."""
+    motto: Name | None = None
+    """经营宗旨/服务理念, e.g. 为顾客提供最满意的产品和服务."""
+    hotlines: list[Hotline] = []
+    """服务热线."""
+    contacts: list[Contact] = []
+    """联系人."""
+    service_network: list[ServiceCentre] = []
+    """服务网络: service centres and outlets."""
+    staff: list[StaffRole] = []
+    """售后服务人员及资质."""
+    certifications: list[Name] = []
+    """资质认证, e.g. ISO 9001."""
+    seal_image: Name | None = None
+    """公章图片 (PNG/JPEG), relative to this file."""
+    logo_image: Name | None = None
+    """标志图片 (PNG/JPEG), relative to this file."""
+    capacity: list[Capacity] = []
+    """能力上限: the best promises the after-sales department can keep."""
+    commitments: Commitments = Commitments()
+    """默认承诺, which projects and overlays may change."""
+
+
+class Site(Model):
+    """项目地点."""
+
+    province: Name
+    """省/自治区/直辖市, e.g. 宁夏."""
+    city: Name | None = None
+    """城市, e.g. 银川."""
+    address: Text | None = None
+    """详细地址."""
+
+
+class Signatory(Model):
+    """签署人."""
+
+    name: Name | None = None
+    """姓名; empty leaves a line to sign on."""
+    title: Name = "法定代表人或授权代表"
+    """身份, e.g. 法定代表人, 授权代表, 业务负责人, 承诺人."""
+    phone: Phone | None = None
+    """联系方式."""
+
+
+class ProjectFile(Model):
+    """项目档案 (project profile): one bid, built on a company profile."""
+
+    kind: Literal["project"]
+    """文件类型: project."""
+    company: Name
+    """the company profile this project builds on, relative to this file."""
+    project_name: Name
+    """项目名称."""
+    tender_number: Name | None = None
+    """招标编号."""
+    tenderer: Name | None = None
+    """招标人/采购人; empty writes the generic term (招标人)."""
+    method: Method = ProcurementMethod.TENDER
+    """采购方式: 招标, 磋商, 谈判 or 询价 (decides 招标人/投标人 vs 采购人/供应商)."""
+    site: Site | None = None
+    """项目地点, used to pick region tiers."""
+    products: list[Name] = []
+    """所投产品/系统."""
+    date: dt.date | None = None
+    """落款日期; empty leaves 年 月 日 blanks to fill by hand."""
+    signatory: Signatory = Signatory()
+    """签署人."""
+    customer: Name | None = None
+    """客户名称 for file names, when different from the tenderer."""
+    approvals: list[Approval] = []
+    """审批记录 for promises beyond the department's capacity."""
+    commitments: Commitments = Commitments()
+    """本项目的承诺, over the company defaults."""
+
+
+class OverlayFile(Model):
+    """客户定制 (customer overlay): a few promises changed for one customer."""
+
+    kind: Literal["overlay"]
+    """文件类型: overlay."""
+    customer: Name | None = None
+    """客户名称, added to output file names."""
+    approvals: list[Approval] = []
+    """审批记录 for promises beyond the department's capacity."""
+    commitments: Commitments = Commitments()
+    """changed promises; everything left out stays as it was."""
+
+
+class Profile(Model):
+    """The resolved profile: company, project and overlays merged, ready to compose."""
+
+    company: CompanyFile
+    """公司."""
+    project: ProjectFile
+    """项目 (its commitments are the merged ones)."""
+    customer: Name | None = None
+    """客户名称 from the last overlay that names one."""
+
+    @property
+    def commitments(self) -> Commitments:
+        return self.project.commitments

@@ -1,0 +1,35 @@
+"""`validate`: check many files of any kind and report every problem of every file at once."""
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from generator.errors import InputError, Location, Problem
+from generator.loading import load_any
+
+
+def validate_files(files: Sequence[Path]) -> list[tuple[str, str, str]]:
+    """Rows (file, kind, name) for valid files; raises InputError with all problems otherwise."""
+    rows: list[tuple[str, str, str]] = []
+    problems: list[Problem] = []
+    for path in files:
+        if not path.is_file():
+            problems.append(Problem(Location(str(path)), "", "no such file"))
+            continue
+        try:
+            kind, model = load_any(path)
+        except InputError as err:
+            problems.extend(err.problems)
+            continue
+        rows.append((str(path), kind, _name(model)))
+    if problems:
+        raise InputError(problems)
+    return rows
+
+
+def _name(model: object) -> str:
+    for attr in ("project", "name", "customer", "tender_name"):
+        value = getattr(model, attr, None)
+        value = getattr(value, "project_name", value)
+        if isinstance(value, str):
+            return value
+    return ""
