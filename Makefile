@@ -35,6 +35,8 @@ format: $(STAMP)
 
 docs: $(STAMP)
 	$(BIN)/python -m generator.reference > docs/profiles.md
+	for k in company project overlay tender; do \
+	  $(BIN)/aftersales schema $$k > profiles/schemas/$$k.schema.json; done
 
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench

@@ -194,7 +194,7 @@ def _load_kind(path: Path, kind: Kind, display: str | None = None) -> Document:
     found = _kind_of(doc)
     if found != kind:
         loc = doc.where.get(("kind",), Location(doc.file, 1, 1))
-        raise InputError([Problem(loc, "kind", f"expected a {kind} file, this is a {found} file")])
+        raise InputError([Problem(loc, "kind", f'expected a {kind} file, got "kind: {found}"')])
     return doc
 
 
@@ -300,6 +300,8 @@ def _problem(
             message += f' (did you mean "{near[0]}"?)'
     elif value is None and kind not in ("value_error", "assertion_error"):
         message = f"empty: {message[0].lower()}{message[1:]}"
+    else:
+        message = message[0].lower() + message[1:]
     return Problem(_locate(path, where, file), dotted(path), message)
 
 

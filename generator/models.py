@@ -51,6 +51,8 @@ class ProcurementMethod(StrEnum):
     CONSULTATION = "磋商"
     NEGOTIATION = "谈判"
     INQUIRY = "询价"
+    RETAIL = "零售"
+    """no tender: a shop's letter to its customers (顾客)."""
 
 
 _METHOD_ALIASES = {
@@ -63,6 +65,7 @@ _METHOD_ALIASES = {
     "negotiation": "谈判",
     "竞争性谈判": "谈判",
     "inquiry": "询价",
+    "retail": "零售",
 }
 
 
@@ -256,6 +259,8 @@ class ComponentWarranty(Model):
     """质保期 of this component."""
     guarantee: Name | None = None
     """保证性能, e.g. 不褪色, 不变形."""
+    start: StartEvent | None = None
+    """起算点 of this component, when it differs from the whole unit's."""
     free: bool = True
     """免费保修 (true) or at cost."""
 
@@ -572,7 +577,7 @@ class Branch(Model):
     label: Name
     """分支标签, e.g. 是, 否."""
     to: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_\-]+$")]
-    """id of the step it leads to."""
+    """指向的步骤: id of the step it leads to."""
 
 
 class ServiceStep(Model):
@@ -587,7 +592,7 @@ class ServiceStep(Model):
     limit: DurationField | None = None
     """本步骤时限, e.g. 2h."""
     next: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_\-]+$")] | None = None
-    """id of the following step; empty for the last step or a decision."""
+    """下一步: id of the following step; empty for the last step or a decision."""
     branches: list[Branch] = []
     """判断分支: a step with branches is a decision (drawn as a diamond)."""
 
@@ -804,7 +809,7 @@ class ProjectFile(Model):
     kind: Literal["project"]
     """文件类型: project."""
     company: Name
-    """the company profile this project builds on, relative to this file."""
+    """公司档案: the company profile this project builds on, relative to this file."""
     project_name: Name
     """项目名称."""
     tender_number: Name | None = None
@@ -812,7 +817,8 @@ class ProjectFile(Model):
     tenderer: Name | None = None
     """招标人/采购人; empty writes the generic term (招标人)."""
     method: Method = ProcurementMethod.TENDER
-    """采购方式: 招标, 磋商, 谈判 or 询价 (decides 招标人/投标人 vs 采购人/供应商)."""
+    """采购方式: 招标, 磋商, 谈判, 询价 (decides 招标人/投标人 vs 采购人/供应商), or 零售 for a
+    shop's letter to its customers."""
     site: Site | None = None
     """项目地点, used to pick region tiers."""
     products: list[Name] = []
@@ -839,7 +845,7 @@ class OverlayFile(Model):
     approvals: list[Approval] = []
     """审批记录 for promises beyond the department's capacity."""
     commitments: Commitments = Commitments()
-    """changed promises; everything left out stays as it was."""
+    """变更的承诺: changed promises; everything left out stays as it was."""
 
 
 class Profile(Model):

@@ -1,0 +1,74 @@
+"""Safe output: file names built from customer text, and atomic writes."""
+
+import hashlib
+import os
+import re
+import tempfile
+import unicodedata
+from collections.abc import Sequence
+from pathlib import Path
+
+MAX_NAME_BYTES = 255
+# Characters Windows, macOS or Linux refuse in a name, and controls; `.` only at the start.
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(1, 10))} | {
+    f"LPT{n}" for n in range(1, 10)
+}
+
+
+def safe_stem(*parts: str | None) -> str:
+    """A file name stem from free text: no separators, no controls, never empty or hidden."""
+    text = "-".join(p for p in parts if p)
+    text = unicodedata.normalize("NFC", text)
+    text = _UNSAFE.sub("_", text)
+    text = re.sub(r"\s+", " ", text).strip(" .-_")
+    if not text or text.upper().split(".")[0] in _RESERVED:
+        text = f"letter-{text}" if text else "letter"
+    return text
+
+
+def fit_name(stem: str, suffix: str, limit: int = MAX_NAME_BYTES) -> str:
+    """`stem + suffix` cut at a character boundary so it takes at most `limit` UTF-8 bytes."""
+    room = limit - len(suffix.encode())
+    encoded = stem.encode()
+    if len(encoded) > room:
+        stem = encoded[:room].decode("utf-8", errors="ignore").rstrip(" .-_")
+    return stem + suffix
+
+
+def distinct_stems(stems: Sequence[str], keys: Sequence[str]) -> list[str]:
+    """Make equal stems of different inputs distinct with a short hash of each input's key."""
+    seen: dict[str, set[str]] = {}
+    for stem, key in zip(stems, keys, strict=True):
+        seen.setdefault(stem, set()).add(key)
+    out = []
+    for stem, key in zip(stems, keys, strict=True):
+        if len(seen[stem]) > 1:
+            stem = f"{stem}-{hashlib.sha256(key.encode()).hexdigest()[:8]}"
+        out.append(stem)
+    return out
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write `data` to `path` through a temporary file in the same folder and a rename, so an
+    interrupted run leaves the previous file intact and never a half-written one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def inside(folder: Path, name: str) -> Path:
+    """`folder / name`, checked to stay inside `folder`."""
+    target = (folder / name).resolve()
+    if target.parent != folder.resolve():
+        raise ValueError(f"output name {name!r} leaves the output folder")
+    return target

@@ -1,0 +1,205 @@
+"""The CLI through click's CliRunner: exit codes, stderr lines, schema, explain."""
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+from ruamel.yaml import YAML
+
+from cli import main
+from generator.resources import data_dir
+
+COMPANY = """\
+kind: company
+name: 测试科技有限公司
+commitments:
+  warranty:
+    period: 1 year
+"""
+
+PROJECT = """\
+kind: project
+company: company.yaml
+project_name: 某监控系统项目
+commitments:
+  warranty:
+    start: acceptance
+"""
+
+LINE = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<rest>.*)$")
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "company.yaml").write_text(COMPANY, encoding="utf-8")
+    return tmp_path
+
+
+# Each case: the project file's text and the one stderr line it must produce.
+BAD_INPUTS: list[tuple[str, bytes, str]] = [
+    (
+        "bad duration",
+        PROJECT.replace("start: acceptance", "period: 18 mounths").encode(),
+        'p.yaml:6:13: commitments.warranty.period: "18 mounths" is not a duration '
+        '(did you mean "18 months"?)',
+    ),
+    (
+        "unknown key",
+        PROJECT.replace("start:", "strat:").encode(),
+        'p.yaml:6:5: commitments.warranty.strat: unknown key "strat" (did you mean "start"?)',
+    ),
+    (
+        "bad enum",
+        PROJECT.replace("acceptance", "acceptence").encode(),
+        "p.yaml:6:12: commitments.warranty.start: \"acceptence\": input should be 'acceptance', "
+        "'commissioning', 'delivery' or 'purchase' (did you mean \"acceptance\"?)",
+    ),
+    (
+        "missing field",
+        PROJECT.replace("project_name: 某监控系统项目\n", "").encode(),
+        "p.yaml:1:1: project_name: required, but missing",
+    ),
+    (
+        "wrong type: mapping where text",
+        PROJECT.replace("project_name: 某监控系统项目", "project_name: {a: b}").encode(),
+        "p.yaml:3:15: project_name: input should be a valid string",
+    ),
+    (
+        "wrong type: bool",
+        (PROJECT + "  quality:\n    genuine_goods: maybe\n").encode(),
+        'p.yaml:8:20: commitments.quality.genuine_goods: "maybe": input should be a valid '
+        "boolean, unable to interpret input",
+    ),
+    (
+        "number without unit",
+        PROJECT.replace("start: acceptance", "period: 18").encode(),
+        'p.yaml:6:13: commitments.warranty.period: "18" has no unit',
+    ),
+    ("duplicate key", (PROJECT + "project_name: again\n").encode(), 'duplicate key "project_name"'),
+    ("anchor", PROJECT.replace("acceptance", "&a acceptance").encode(), "anchor"),
+    ("alias", (PROJECT + "tenderer: *a\n").encode(), "alias"),
+    ("merge key", (PROJECT + "site:\n  <<: {province: 宁夏}\n").encode(), "merge key"),
+    ("tag", PROJECT.replace("acceptance", "!!str acceptance").encode(), "tag"),
+    ("not utf-8", PROJECT.encode("gb18030"), "UTF-8"),
+    ("full-width colon", PROJECT.replace("start: ", "start：").encode(), "全角冒号"),
+    (
+        "ideographic space indent",
+        PROJECT.replace("    start", "\u3000\u3000start").encode(),
+        "U+3000",
+    ),
+    ("tab indent", PROJECT.replace("    start", "\tstart").encode(), "tab"),
+    ("syntax error", PROJECT.replace("start: acceptance", "start: [acceptance").encode(), ""),
+    ("not a mapping", b"- a\n- b\n", "mapping"),
+    ("too deep", b"kind: project\n" + b"".join(b"  " * i + b"a:\n" for i in range(40)), "deep"),
+    ("no kind", b"name: x\n", "kind: missing"),
+    ("empty file", b"", ""),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "expected"), BAD_INPUTS, ids=[c[0] for c in BAD_INPUTS])
+def test_bad_input_gives_located_errors_and_exit_2(
+    folder: Path, name: str, text: bytes, expected: str
+) -> None:
+    (folder / "p.yaml").write_bytes(text)
+    code, out, err = run("validate", "p.yaml")
+    assert code == 2, (name, out, err)
+    assert "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert lines, name
+    for line in lines:
+        match = LINE.match(line)
+        assert match and match["file"] == "p.yaml", line
+    assert any(expected in line for line in lines), (expected, lines)
+
+
+def test_validate_reports_every_file(folder: Path) -> None:
+    (folder / "p.yaml").write_text(PROJECT.replace("start:", "strat:"))
+    (folder / "q.yaml").write_text(PROJECT.replace("acceptance", "acceptence"))
+    code, _, err = run("validate", "p.yaml", "q.yaml", "missing.yaml")
+    assert code == 2
+    files = sorted({line.split(":")[0] for line in err.splitlines()})
+    assert files == ["missing.yaml", "p.yaml", "q.yaml"]
+
+
+def test_validate_good_files_prints_a_summary(folder: Path) -> None:
+    (folder / "p.yaml").write_text(PROJECT)
+    code, out, err = run("validate", "p.yaml", "company.yaml")
+    assert code == 0, err
+    assert "某监控系统项目" in out and "测试科技有限公司" in out
+    assert "2 file(s) valid" in err
+    code, out, err = run("-q", "validate", "p.yaml")
+    assert (code, out, err) == (0, "", "")
+
+
+def test_explain_shows_each_value_with_its_source(folder: Path) -> None:
+    (folder / "p.yaml").write_text(PROJECT)
+    code, out, _ = run("explain", "p.yaml", "--set", "warranty.period=2年")
+    assert code == 0
+    rows = {line.split()[0]: line for line in out.splitlines()[2:]}
+    assert "2年" in rows["质保期"] and "--set:1:1" in rows["质保期"]
+    assert "p.yaml:6:12" in rows["起算点"]
+
+
+def test_explain_refuses_other_kinds(folder: Path) -> None:
+    code, _, err = run("explain", "company.yaml")
+    assert code == 2
+    assert err.strip() == 'company.yaml:1:7: kind: expected a project file, got "kind: company"'
+
+
+@pytest.mark.parametrize("kind", ["company", "project", "overlay", "tender"])
+def test_schema_is_draft07_and_accepts_the_examples(kind: str) -> None:
+    code, out, _ = run("schema", kind)
+    assert code == 0
+    schema = json.loads(out)
+    assert schema["$schema"] == "http://json-schema.org/draft-07/schema#"
+    assert "$defs" not in out
+    jsonschema.Draft7Validator.check_schema(schema)
+    examples = [p for p in sorted(data_dir("profiles").rglob("*.yaml")) if _kind(p) == kind]
+    assert examples, f"no example {kind} files"
+    validator = jsonschema.Draft7Validator(schema)
+    for path in examples:
+        errors = list(validator.iter_errors(_as_an_editor_reads_it(path)))
+        assert not errors, (path, [e.message for e in errors])
+        assert path.read_text(encoding="utf-8").startswith("# yaml-language-server: $schema=")
+
+
+def _kind(path: Path) -> str:
+    return str(_as_an_editor_reads_it(path).get("kind"))
+
+
+def _as_an_editor_reads_it(path: Path) -> Any:
+    """Plain YAML 1.2 typing, as the VS Code YAML extension reads a file (true is a boolean)."""
+    data = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
+    return json.loads(json.dumps(data, default=str))
+
+
+def test_schema_rejects_what_the_models_reject() -> None:
+    schema = json.loads(run("schema", "project")[1])
+    validator = jsonschema.Draft7Validator(schema)
+    assert list(validator.iter_errors({"kind": "project", "company": "c", "bogus": 1}))
+    assert not list(validator.iter_errors({"kind": "project", "company": "c", "project_name": "x"}))
+
+
+def test_version_and_help() -> None:
+    code, out, _ = run("--version")
+    assert code == 0 and re.search(r"aftersales, version \d+\.\d+\.\d+", out)
+    code, out, _ = run("--help")
+    assert "Exit codes" in out and "validate" in out and "explain" in out
+
+
+def test_no_color_is_respected(folder: Path) -> None:
+    (folder / "p.yaml").write_text(PROJECT.replace("start:", "strat:"))
+    result = CliRunner().invoke(main, ["validate", "p.yaml"], color=True, env={"NO_COLOR": "1"})
+    assert "\x1b[" not in result.stderr
+    result = CliRunner().invoke(main, ["validate", "p.yaml"], color=True, env={"NO_COLOR": ""})
+    assert "\x1b[31m" in result.stderr
