@@ -1,0 +1,251 @@
+"""Lay a Letter out as DOCX through docxtpl and a real .docx template users can restyle.
+
+The template (templates/<language>/letter.docx, built by scripts/make_docx_template.py) owns
+the look: page setup, header and footer, and the named styles this module uses. The body is a
+docxtpl subdocument built with python-docx, so sections nest freely and tables and figures
+need no template loops. Output is reproducible: same Letter, same bytes.
+
+A template (bundled or the user's own) is rendered by a sandboxed Jinja with StrictUndefined
+and autoescape, and may use: `title`, `addressee`, `header_text`, `body` (as `{{p body }}`),
+`seal` (the seal image or empty) and `signature.` `company_label`, `company`,
+`signatory_label`, `signatory`, `date_label`, `date_text`, `phone`. It must define the styles
+in PARAGRAPH_STYLES and TABLE_STYLE.
+"""
+
+import datetime as dt
+import io
+import os
+import zipfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
+from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Emu, Mm, Twips
+from docxtpl import DocxTemplate, InlineImage
+from jinja2.sandbox import SandboxedEnvironment
+
+from generator import flowchart
+from generator.assets import check_image
+from generator.document import Block, Figure, Letter, Paragraph, Section, Signature, Table
+from generator.errors import RenderError
+from generator.resources import templates_dir
+
+FALLBACK_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+"""File dates when neither the letter nor SOURCE_DATE_EPOCH gives one."""
+CHINA_TIME = dt.timezone(dt.timedelta(hours=8))
+FIGURE_DPI = 200
+SEAL_WIDTH_MM = 40.0
+"""A round company seal is 40–42 mm across; the template's seal area is 45 mm high."""
+
+PARAGRAPH_STYLES = (
+    "Normal",
+    "Note",
+    "Heading 1",
+    "Heading 2",
+    "Heading 3",
+    "Heading 4",
+    "Caption",
+    "Figure",
+    "Table Text",
+    "Table Heading",
+)
+TABLE_STYLE = "Letter Table"
+
+
+def default_template(language: str = "zh-Hans") -> Path:
+    """The bundled letter.docx for `language` (source tree or installed wheel)."""
+    path = templates_dir(language) / "letter.docx"
+    if not path.is_file():
+        raise RenderError(f"{path}: no DOCX template for language {language!r}")
+    return path
+
+
+def render_docx(letter: Letter, *, template: Path | None = None) -> bytes:
+    """The letter as .docx bytes, laid out by `template` (default: the bundled one)."""
+    path = template or default_template(letter.language)
+    try:
+        tpl = DocxTemplate(path)
+        tpl.init_docx()
+    except (PackageNotFoundError, zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
+        raise RenderError(f"{path}: not a usable .docx template: {exc}") from exc
+    _check_styles(tpl, path)
+
+    body = tpl.new_subdoc()
+    width, height = _text_area(tpl)
+    _blocks(body, letter.opening, width, height)
+    _blocks(body, letter.sections, width, height)
+    _blocks(body, letter.closing, width, height)
+    if letter.closing:
+        # "特此承诺。" moves with the signature block rather than leave it alone on a page.
+        body.paragraphs[-1].paragraph_format.keep_with_next = True
+
+    context = {
+        "title": letter.title,
+        "addressee": letter.addressee,
+        "header_text": letter.header_text,
+        "body": body,
+        "seal": _seal(tpl, letter.signature, letter.asset_dirs),
+        "signature": _signature(letter.signature),
+    }
+    env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=True)
+    try:
+        tpl.render(context, jinja_env=env, autoescape=True)
+    except jinja2.TemplateError as exc:
+        raise RenderError(f"{path}: {exc}") from exc
+
+    when = timestamp(letter.date)
+    props = tpl.docx.core_properties
+    props.title = letter.meta_title
+    props.subject = letter.meta_subject
+    props.author = props.last_modified_by = letter.meta_author
+    props.language = "zh-CN" if letter.language == "zh-Hans" else letter.language
+    # python-docx writes naive datetimes as UTC ("Z").
+    props.created = props.modified = when.astimezone(dt.UTC).replace(tzinfo=None)
+    props.revision = 1
+
+    out = io.BytesIO()
+    tpl.save(out)
+    return fixed_zip(out.getvalue(), when)
+
+
+def timestamp(date: dt.date | None) -> dt.datetime:
+    """The one instant a render records: the letter date (midnight, China time), else
+    SOURCE_DATE_EPOCH, else 2000-01-01 — as the PDF renderer does."""
+    if date is not None:
+        return dt.datetime(date.year, date.month, date.day, tzinfo=CHINA_TIME)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    try:
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else FALLBACK_DATE
+    except (ValueError, OverflowError, OSError) as exc:
+        raise RenderError(f"SOURCE_DATE_EPOCH={epoch!r} is not a Unix timestamp") from exc
+
+
+def fixed_zip(data: bytes, when: dt.datetime) -> bytes:
+    """Rewrite a zip package with every entry dated `when`, keeping the entry order.
+
+    python-docx writes [Content_Types].xml first, as Word expects; only the clock-dependent
+    and platform-dependent header fields change.
+    """
+    # Zip times have no zone: record the wall-clock time of `when` in its own zone.
+    stamp = (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second)
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for entry in source.infolist():
+            info = zipfile.ZipInfo(entry.filename, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 0
+            info.external_attr = 0
+            target.writestr(info, source.read(entry))
+    return out.getvalue()
+
+
+def _check_styles(tpl: DocxTemplate, path: Path) -> None:
+    styles = tpl.docx.styles
+    names = {(s.name, s.type) for s in styles}
+    missing = [n for n in PARAGRAPH_STYLES if (n, WD_STYLE_TYPE.PARAGRAPH) not in names]
+    if (TABLE_STYLE, WD_STYLE_TYPE.TABLE) not in names:
+        missing.append(TABLE_STYLE)
+    if missing:
+        raise RenderError(f"{path}: the template lacks the styles {', '.join(missing)}")
+
+
+def _text_area(tpl: DocxTemplate) -> tuple[int, int]:
+    """Width and height (EMU) between the margins of the template's last section."""
+    section = tpl.docx.sections[-1]
+    width = section.page_width - section.left_margin - section.right_margin
+    height = section.page_height - section.top_margin - section.bottom_margin
+    return int(width), int(height)
+
+
+def _blocks(doc: Any, blocks: Iterable[Block], width: int, height: int) -> None:
+    for block in blocks:
+        if isinstance(block, Section):
+            level = min(max(block.level, 1), 4)
+            doc.add_paragraph(f"{block.number}{block.title}", style=f"Heading {level}")
+            _blocks(doc, block.blocks, width, height)
+        elif isinstance(block, Paragraph):
+            style = "Note" if block.style == "note" else "Normal"
+            doc.add_paragraph(f"{block.number or ''}{block.text}", style=style)
+        elif isinstance(block, Table):
+            _table(doc, block, width)
+        else:
+            _figure(doc, block, width, height)
+
+
+def _table(doc: Any, table: Table, width: int) -> None:
+    caption = doc.add_paragraph(table.caption, style="Caption")
+    caption.paragraph_format.keep_with_next = True
+
+    grid = doc.add_table(rows=1 + len(table.rows), cols=len(table.header))
+    grid.style = doc.styles[TABLE_STYLE]
+    widths = _column_widths(table.widths or (1,) * len(table.header), int(Emu(width).twips))
+    grid.autofit = False  # fixed layout: Word keeps the widths below instead of re-fitting
+    tbl_w = grid._tbl.tblPr.find(qn("w:tblW"))
+    tbl_w.set(qn("w:w"), str(sum(widths)))
+    tbl_w.set(qn("w:type"), "dxa")
+
+    for column, twips in zip(grid.columns, widths, strict=True):
+        column.width = Twips(twips)
+    for index, (row, values) in enumerate(zip(grid.rows, (table.header, *table.rows), strict=True)):
+        tr_pr = row._tr.get_or_add_trPr()
+        # A row never breaks across pages; the header row repeats on each page the table spans.
+        tr_pr.append(OxmlElement("w:cantSplit"))
+        if index == 0:
+            tr_pr.append(OxmlElement("w:tblHeader"))
+        for cell, text, twips in zip(row.cells, values, widths, strict=True):
+            cell.width = Twips(twips)
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+            paragraph = cell.paragraphs[0]
+            paragraph.style = doc.styles["Table Heading" if index == 0 else "Table Text"]
+            paragraph.text = text
+
+
+def _column_widths(relative: tuple[int, ...], total: int) -> list[int]:
+    """Relative widths scaled to `total` twips; the last column takes the rounding rest."""
+    weight = sum(relative)
+    widths = [total * r // weight for r in relative[:-1]]
+    return [*widths, total - sum(widths)]
+
+
+def _figure(doc: Any, figure: Figure, width: int, height: int) -> None:
+    png = flowchart.draw_png(figure.process, dpi=FIGURE_DPI)
+    w_mm, h_mm = flowchart.size_mm(figure.process)
+    # Shrink to the text area (leaving room for the caption), never enlarge: scaling down only
+    # raises the effective resolution above FIGURE_DPI.
+    max_h = height - int(Mm(30))
+    scale = min(1.0, width / int(Mm(w_mm)), max_h / int(Mm(h_mm)))
+    paragraph = doc.add_paragraph(style="Figure")
+    paragraph.paragraph_format.keep_with_next = True
+    paragraph.add_run().add_picture(
+        io.BytesIO(png), width=Emu(int(Mm(w_mm) * scale)), height=Emu(int(Mm(h_mm) * scale))
+    )
+    doc.add_paragraph(figure.caption, style="Caption")
+
+
+def _seal(tpl: DocxTemplate, signature: Signature, asset_dirs: tuple[Path, ...]) -> Any:
+    if signature.seal_image is None:
+        return ""
+    image = check_image(signature.seal_image, asset_dirs)
+    return InlineImage(tpl, str(image.path), width=Mm(SEAL_WIDTH_MM))
+
+
+def _signature(signature: Signature) -> dict[str, str]:
+    return {
+        "company_label": signature.company_label,
+        "company": signature.company,
+        "signatory_label": signature.signatory_label,
+        # An empty signatory leaves the line blank for a handwritten signature.
+        "signatory": signature.signatory or "",
+        "date_label": signature.date_label,
+        "date_text": signature.date_text,
+        "phone": signature.phone or "",
+    }

@@ -1,0 +1,436 @@
+"""Build templates/zh-Hans/letter.docx, the DOCX template users can restyle in Word/WPS/LibreOffice.
+
+Run from the repository root: `python scripts/make_docx_template.py`. The output is byte-stable,
+so the committed binary only changes when this script does.
+
+The template carries every style the renderer uses (by name), the page setup, the header and
+footer, and the Jinja placeholders docxtpl fills: `title`, `addressee`, `body` (a subdocument
+built by generator/render_docx.py), `seal`, `signature.*` and `header_text`.
+"""
+
+import datetime as dt
+import io
+import math
+import sys
+from pathlib import Path
+
+import docx
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Mm
+from docx.text.paragraph import Paragraph
+from lxml import etree
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from generator.render_docx import fixed_zip  # noqa: E402
+
+OUT = ROOT / "templates" / "zh-Hans" / "letter.docx"
+STAMP = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+SONG = "宋体"  # SimSun: body, tables
+HEI = "黑体"  # SimHei: title, headings, captions, table headers
+SERIF = "Times New Roman"
+SANS = "Arial"
+
+# Half-points, the unit of w:sz: 三号 16 pt, 小三 15, 四号 14, 小四 12, 五号 10.5, 小五 9.
+SANHAO, XIAOSAN, SIHAO, XIAOSI, WUHAO, XIAOWU = 32, 30, 28, 24, 21, 18
+SEAL_AREA_TWIPS = math.ceil(45 / 25.4 * 1440)  # a 45 mm round company seal
+SIGNATURE_INDENT_TWIPS = round(60 / 25.4 * 1440)
+
+
+def _fonts(latin: str, east_asian: str) -> str:
+    # Explicit names, no theme fonts: w:asciiTheme would override w:ascii.
+    return (
+        f'<w:rFonts w:ascii="{latin}" w:hAnsi="{latin}" w:eastAsia="{east_asian}" w:cs="{latin}"/>'
+    )
+
+
+def _size(half_points: int) -> str:
+    return f'<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/>'
+
+
+def _no_indent() -> str:
+    # Normal indents by characters; w:firstLineChars wins over w:firstLine, so reset both.
+    return '<w:ind w:firstLineChars="0" w:firstLine="0"/>'
+
+
+def _indent_chars(chars: int, half_points: int) -> str:
+    # firstLine (twips) is the fallback for readers that ignore the character unit.
+    return f'<w:ind w:firstLineChars="{chars * 100}" w:firstLine="{chars * half_points * 10}"/>'
+
+
+def _single() -> str:
+    return '<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'
+
+
+def _style(
+    kind: str,
+    style_id: str,
+    name: str,
+    *,
+    based_on: str | None = "Normal",
+    next_style: str | None = None,
+    ppr: str = "",
+    rpr: str = "",
+    tblpr: str = "",
+    priority: int = 99,
+    default: bool = False,
+    hidden: bool = False,
+) -> str:
+    parts = [f'<w:name w:val="{name}"/>']
+    if based_on:
+        parts.append(f'<w:basedOn w:val="{based_on}"/>')
+    if next_style:
+        parts.append(f'<w:next w:val="{next_style}"/>')
+    parts.append(f'<w:uiPriority w:val="{priority}"/>')
+    parts.append("<w:semiHidden/><w:unhideWhenUsed/>" if hidden else "<w:qFormat/>")
+    if ppr:
+        parts.append(f"<w:pPr>{ppr}</w:pPr>")
+    if rpr:
+        parts.append(f"<w:rPr>{rpr}</w:rPr>")
+    if tblpr:
+        parts.append(f"<w:tblPr>{tblpr}</w:tblPr>")
+    flag = ' w:default="1"' if default else ""
+    return f'<w:style w:type="{kind}"{flag} w:styleId="{style_id}">{"".join(parts)}</w:style>'
+
+
+def _heading(level: int, half_points: int, indent_chars: int) -> str:
+    ind = _indent_chars(indent_chars, half_points) if indent_chars else _no_indent()
+    return _style(
+        "paragraph",
+        f"Heading{level}",
+        f"heading {level}",
+        next_style="Normal",
+        priority=9,
+        ppr=(
+            "<w:keepNext/><w:keepLines/>"
+            f'<w:spacing w:before="{240 if level == 1 else 120}" w:after="60" w:line="360"'
+            ' w:lineRule="auto"/>'
+            f'{ind}<w:jc w:val="left"/><w:outlineLvl w:val="{level - 1}"/>'
+        ),
+        rpr=_fonts(SANS, HEI) + '<w:b w:val="0"/><w:bCs w:val="0"/>' + _size(half_points),
+    )
+
+
+def _styles() -> list[str]:
+    border = 'w:val="single" w:sz="4" w:space="0" w:color="auto"'
+    return [
+        _style(
+            "paragraph",
+            "Normal",
+            "Normal",
+            based_on=None,
+            default=True,
+            priority=0,
+            ppr=(
+                '<w:widowControl/><w:spacing w:before="0" w:after="0" w:line="360"'
+                f' w:lineRule="auto"/>{_indent_chars(2, XIAOSI)}<w:jc w:val="both"/>'
+            ),
+            rpr=_fonts(SERIF, SONG) + _size(XIAOSI),
+        ),
+        _style(
+            "character",
+            "DefaultParagraphFont",
+            "Default Paragraph Font",
+            based_on=None,
+            priority=1,
+            default=True,
+            hidden=True,
+        ),
+        _style(
+            "table",
+            "TableNormal",
+            "Normal Table",
+            based_on=None,
+            default=True,
+            hidden=True,
+            tblpr=(
+                '<w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/>'
+                '<w:left w:w="108" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/>'
+                '<w:right w:w="108" w:type="dxa"/></w:tblCellMar>'
+            ),
+        ),
+        _style("numbering", "NoList", "No List", based_on=None, default=True, hidden=True),
+        _style(
+            "paragraph",
+            "Title",
+            "Title",
+            next_style="Salutation",
+            priority=10,
+            ppr=(
+                '<w:keepNext/><w:spacing w:before="240" w:after="360" w:line="240"'
+                f' w:lineRule="auto"/>{_no_indent()}<w:jc w:val="center"/>'
+            ),
+            rpr=_fonts(SANS, HEI) + _size(SANHAO),
+        ),
+        _heading(1, XIAOSAN, 0),
+        _heading(2, SIHAO, 2),
+        _heading(3, XIAOSI, 2),
+        _heading(4, XIAOSI, 2),
+        _style(
+            "paragraph",
+            "Salutation",
+            "Salutation",
+            next_style="Normal",
+            priority=99,
+            ppr=f"<w:keepNext/>{_no_indent()}",
+        ),
+        _style("paragraph", "Note", "Note", priority=99, rpr=_size(WUHAO)),
+        _style(
+            "paragraph",
+            "Caption",
+            "caption",
+            next_style="Normal",
+            priority=35,
+            ppr=(
+                '<w:spacing w:before="60" w:after="120" w:line="240" w:lineRule="auto"/>'
+                f'{_no_indent()}<w:jc w:val="center"/>'
+            ),
+            rpr=_fonts(SANS, HEI) + _size(WUHAO),
+        ),
+        _style(
+            "paragraph",
+            "Figure",
+            "Figure",
+            next_style="Caption",
+            ppr=(
+                '<w:keepNext/><w:spacing w:before="120" w:after="0" w:line="240"'
+                f' w:lineRule="auto"/>{_no_indent()}<w:jc w:val="center"/>'
+            ),
+        ),
+        _style(
+            "paragraph",
+            "TableText",
+            "Table Text",
+            ppr=f'{_single()}{_no_indent()}<w:jc w:val="left"/>',
+            rpr=_size(WUHAO),
+        ),
+        _style(
+            "paragraph",
+            "TableHeading",
+            "Table Heading",
+            based_on="TableText",
+            ppr='<w:keepNext/><w:jc w:val="center"/>',
+            rpr=_fonts(SANS, HEI),
+        ),
+        _style(
+            "table",
+            "LetterTable",
+            "Letter Table",
+            based_on="TableNormal",
+            ppr=f"{_single()}{_no_indent()}",
+            rpr=_size(WUHAO),
+            tblpr=(
+                '<w:jc w:val="center"/>'
+                f"<w:tblBorders><w:top {border}/><w:left {border}/><w:bottom {border}/>"
+                f"<w:right {border}/><w:insideH {border}/><w:insideV {border}/></w:tblBorders>"
+                '<w:tblCellMar><w:top w:w="57" w:type="dxa"/><w:left w:w="108" w:type="dxa"/>'
+                '<w:bottom w:w="57" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar>'
+            ),
+        ),
+        _style(
+            "paragraph",
+            "Signature",
+            "Signature",
+            ppr=(
+                f'<w:keepNext/><w:keepLines/><w:ind w:left="{SIGNATURE_INDENT_TWIPS}"'
+                ' w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="left"/>'
+            ),
+        ),
+        _style(
+            "paragraph",
+            "SealArea",
+            "Seal Area",
+            based_on="Signature",
+            next_style="Signature",
+            ppr=(
+                f'<w:spacing w:before="240" w:after="0" w:line="{SEAL_AREA_TWIPS}"'
+                ' w:lineRule="atLeast"/>'
+            ),
+        ),
+        _style(
+            "paragraph",
+            "Header",
+            "header",
+            priority=99,
+            hidden=True,
+            ppr=(
+                '<w:pBdr><w:bottom w:val="single" w:sz="4" w:space="1" w:color="auto"/></w:pBdr>'
+                f'{_single()}{_no_indent()}<w:jc w:val="center"/>'
+            ),
+            rpr=_size(XIAOWU),
+        ),
+        _style(
+            "paragraph",
+            "Footer",
+            "footer",
+            priority=99,
+            hidden=True,
+            ppr=f'{_single()}{_no_indent()}<w:jc w:val="center"/>',
+            rpr=_size(XIAOWU),
+        ),
+    ]
+
+
+def _replace_styles(document: docx.document.Document) -> None:
+    root = document.styles.element
+    for style in root.findall(qn("w:style")):
+        root.remove(style)
+    for xml in _styles():
+        root.append(parse_xml(xml.replace("<w:style ", f"<w:style {nsdecls('w')} ", 1)))
+    defaults = root.find(qn("w:docDefaults"))
+    assert defaults is not None
+    root.remove(defaults)
+    root.insert(
+        0,
+        parse_xml(
+            f"<w:docDefaults {nsdecls('w')}><w:rPrDefault><w:rPr>{_fonts(SERIF, SONG)}"
+            f'{_size(XIAOSI)}<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/>'
+            "</w:rPr></w:rPrDefault><w:pPrDefault><w:pPr>"
+            '<w:spacing w:after="0" w:line="240" w:lineRule="auto"/>'
+            "</w:pPr></w:pPrDefault></w:docDefaults>"
+        ),
+    )
+
+
+def _drop_clutter(document: docx.document.Document) -> None:
+    # Parts of python-docx's default template a letter template has no use for: a thumbnail of
+    # someone else's page, Word 2010's duplicate style sheet, a bibliography store.
+    unwanted = {
+        RT.THUMBNAIL,
+        RT.CUSTOM_XML,
+        RT.NUMBERING,
+        "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects",
+    }
+    package = document.part.package
+    for rels in (package.rels, document.part.rels):
+        for rid, rel in list(rels.items()):
+            if rel.reltype in unwanted:
+                del rels[rid]
+
+
+def _settings(document: docx.document.Document) -> None:
+    settings = document.settings.element
+    lang = settings.find(qn("w:themeFontLang"))
+    if lang is not None:
+        lang.set(qn("w:eastAsia"), "zh-CN")
+    # The default template asks Word to compress nothing but punctuation is set per language.
+    control = settings.find(qn("w:characterSpacingControl"))
+    if control is not None:
+        control.set(qn("w:val"), "compressPunctuation")
+
+
+def _font_table(document: docx.document.Document) -> None:
+    # Word and WPS find 宋体/黑体 by these entries even on systems with English font names.
+    part = next(r.target_part for r in document.part.rels.values() if r.reltype == RT.FONT_TABLE)
+    root = parse_xml(part.blob)
+    for name, alt, panose in (
+        (SONG, "SimSun", "02010600030101010101"),
+        (HEI, "SimHei", "02010609060101010101"),
+    ):
+        root.append(
+            parse_xml(
+                f'<w:font {nsdecls("w")} w:name="{name}"><w:altName w:val="{alt}"/>'
+                f'<w:panose1 w:val="{panose}"/><w:charset w:val="86"/>'
+                '<w:family w:val="auto"/><w:pitch w:val="variable"/></w:font>'
+            )
+        )
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _page(document: docx.document.Document) -> None:
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(25), Mm(25)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    section.header_distance, section.footer_distance = Mm(15), Mm(15)
+
+    header = section.header
+    header.is_linked_to_previous = False
+    header.paragraphs[0].text = "{{ header_text }}"
+    header.paragraphs[0].style = document.styles["Header"]
+
+    footer = section.footer
+    footer.is_linked_to_previous = False
+    paragraph = footer.paragraphs[0]
+    paragraph.style = document.styles["Footer"]
+    paragraph.add_run("第 ")
+    _field(paragraph, "PAGE")
+    paragraph.add_run(" 页 共 ")
+    _field(paragraph, "NUMPAGES")
+    paragraph.add_run(" 页")
+
+
+def _field(paragraph: Paragraph, instruction: str) -> None:
+    # A complex field (begin/instr/separate/result/end) is what Word itself writes; Word, WPS
+    # and LibreOffice all update it on layout.
+    w = nsdecls("w")
+    for xml in (
+        f'<w:r {w}><w:fldChar w:fldCharType="begin"/></w:r>',
+        f'<w:r {w}><w:instrText xml:space="preserve"> {instruction} \\* MERGEFORMAT </w:instrText>'
+        "</w:r>",
+        f'<w:r {w}><w:fldChar w:fldCharType="separate"/></w:r>',
+        f"<w:r {w}><w:t>1</w:t></w:r>",
+        f'<w:r {w}><w:fldChar w:fldCharType="end"/></w:r>',
+    ):
+        paragraph._p.append(parse_xml(xml))
+
+
+def _body(document: docx.document.Document) -> None:
+    body = document.element.body
+    for paragraph in list(body.iterchildren(qn("w:p"))):
+        body.remove(paragraph)
+    document.add_paragraph("{{ title }}", style="Title")
+    document.add_paragraph("{{ addressee }}", style="Salutation")
+    document.add_paragraph("{{p body }}", style="Normal")
+    document.add_paragraph("{{ seal }}", style="Seal Area")
+    document.add_paragraph(
+        "{{ signature.company_label }}：{{ signature.company }}", style="Signature"
+    )
+    document.add_paragraph(
+        "{{ signature.signatory_label }}：{{ signature.signatory }}", style="Signature"
+    )
+    document.add_paragraph("{%p if signature.phone %}", style="Signature")
+    document.add_paragraph("联系电话：{{ signature.phone }}", style="Signature")
+    document.add_paragraph("{%p endif %}", style="Signature")
+    document.add_paragraph(
+        "{{ signature.date_label }}：{{ signature.date_text }}", style="Signature"
+    )
+
+
+def _properties(document: docx.document.Document) -> None:
+    props = document.core_properties
+    props.title = "售后服务承诺书模板"
+    props.subject = "aftersales DOCX template"
+    props.author = props.last_modified_by = "aftersales"
+    props.comments = props.keywords = props.category = ""
+    props.created = props.modified = STAMP.replace(tzinfo=None)
+    props.revision = 1
+
+
+def build() -> bytes:
+    """The template as .docx bytes."""
+    document = docx.Document()
+    _drop_clutter(document)
+    _replace_styles(document)
+    _settings(document)
+    _font_table(document)
+    _page(document)
+    _body(document)
+    _properties(document)
+    out = io.BytesIO()
+    document.save(out)
+    return fixed_zip(out.getvalue(), STAMP)
+
+
+def main() -> None:
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_bytes(build())
+    print(OUT.relative_to(ROOT))
+
+
+if __name__ == "__main__":
+    main()
