@@ -491,6 +491,7 @@ def compose(
             date_label=say("date_label"),
             date_text=call("date_text").strip("\n"),
             phone=project.signatory.phone or hotline,
+            phone_label=say("phone_label"),
             seal_image=Path(company.seal_image) if company.seal_image else None,
         )
         return Letter(
@@ -545,7 +546,7 @@ def letter_text(letter: Letter) -> str:
     parts.append(f"{sig.company_label}：{sig.company}")
     parts.append(f"{sig.signatory_label}：{sig.signatory or ''}")
     if sig.phone:
-        parts.append(sig.phone)
+        parts.append(f"{sig.phone_label}：{sig.phone}")
     parts.append(f"{sig.date_label}：{sig.date_text}")
     normal = (re.sub(r"\s+", " ", unicodedata.normalize("NFC", p)).strip() for p in parts)
     return "\n".join(p for p in normal if p)

@@ -67,6 +67,7 @@ class Signature:
     date_text: str
     """2026年11月28日, or blanks "    年  月  日" when the profile has no date."""
     phone: str | None = None
+    phone_label: str = "联系电话"
     seal_image: Path | None = None
 
 

@@ -248,4 +248,5 @@ def _signature(signature: Signature) -> dict[str, str]:
         "date_label": signature.date_label,
         "date_text": signature.date_text,
         "phone": signature.phone or "",
+        "phone_label": signature.phone_label,
     }

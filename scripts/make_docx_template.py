@@ -394,7 +394,7 @@ def _body(document: docx.document.Document) -> None:
         "{{ signature.signatory_label }}：{{ signature.signatory }}", style="Signature"
     )
     document.add_paragraph("{%p if signature.phone %}", style="Signature")
-    document.add_paragraph("联系电话：{{ signature.phone }}", style="Signature")
+    document.add_paragraph("{{ signature.phone_label }}：{{ signature.phone }}", style="Signature")
     document.add_paragraph("{%p endif %}", style="Signature")
     document.add_paragraph(
         "{{ signature.date_label }}：{{ signature.date_text }}", style="Signature"

@@ -525,7 +525,7 @@ def test_letter_text_reads_in_order(full_letter: Letter) -> None:
     assert lines[-4:] == [
         "投标人（盖章）：上海庆衡电子科技有限公司",
         "授权代表（签字）：李明",
-        "400-820-1234",
+        "联系电话：400-820-1234",
         "日期：2026年11月28日",
     ]
 
