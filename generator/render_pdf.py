@@ -1,0 +1,260 @@
+"""Letter → HTML (Jinja2, sandboxed) → PDF (WeasyPrint), reproducible and strict.
+
+Strict: every WeasyPrint warning or error (missing image, unknown CSS, refused URL) fails the
+render, and so does a character the two embedded faces cannot draw. Reproducible: the PDF dates
+come from the letter date (or SOURCE_DATE_EPOCH) and the file identifier is a content hash, so
+the same letter gives the same bytes. Fast: one PdfRenderer keeps the font configuration, the
+parsed stylesheet and the compiled template for every letter it renders.
+"""
+
+import datetime as dt
+import logging
+import os
+import threading
+from collections.abc import Callable, Iterator
+from functools import cache
+from pathlib import Path
+
+from jinja2 import FileSystemLoader, StrictUndefined, TemplateError
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
+
+from generator import fonts
+from generator.assets import AssetFetcher, check_image
+from generator.document import Block, Figure, Letter, Paragraph, Section, Table
+from generator.errors import RenderError
+from generator.resources import templates_dir
+
+TEMPLATE = "letter.html.j2"
+STYLESHEET = "letter.css"
+FALLBACK_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+CHINA_TIME = dt.timezone(dt.timedelta(hours=8))
+
+DrawFigure = Callable[[Figure], str]
+
+
+def subsetter_problem() -> str | None:
+    """Why WeasyPrint would subset fonts with slow fontTools (12–19 s a letter), or None."""
+    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
+
+    if harfbuzz_subset is None:
+        return "libharfbuzz-subset is not installed"
+    if not harfbuzz.hb_version_atleast(4, 1, 0):
+        return "HarfBuzz is older than 4.1"
+    return None
+
+
+def pdf_timestamp(date: dt.date | None) -> str:
+    """The W3C date written as CreationDate/ModDate: the letter date, SOURCE_DATE_EPOCH, or 2000."""
+    if date is not None:
+        moment = dt.datetime(date.year, date.month, date.day, tzinfo=CHINA_TIME)
+        return moment.isoformat(timespec="seconds")
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    try:
+        moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else FALLBACK_DATE
+    except (ValueError, OverflowError, OSError) as error:
+        raise RenderError(f"SOURCE_DATE_EPOCH={epoch!r} is not a Unix timestamp") from error
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def letter_texts(letter: Letter) -> Iterator[tuple[str, str]]:
+    """Every piece of text the letter shows, as (path in the letter, text)."""
+    yield "title", letter.title
+    yield "addressee", letter.addressee
+    yield "header_text", letter.header_text
+    yield "meta_title", letter.meta_title
+    yield "meta_author", letter.meta_author
+    yield "meta_subject", letter.meta_subject
+    for i, p in enumerate(letter.opening):
+        yield from _block_texts(f"opening[{i}]", p)
+    for i, s in enumerate(letter.sections):
+        yield from _block_texts(f"sections[{i}]", s)
+    for i, p in enumerate(letter.closing):
+        yield from _block_texts(f"closing[{i}]", p)
+    sig = letter.signature
+    for name in ("company_label", "company", "signatory_label", "signatory", "date_label"):
+        value = getattr(sig, name)
+        if value:
+            yield f"signature.{name}", value
+    yield "signature.date_text", sig.date_text
+    if sig.phone:
+        yield "signature.phone", sig.phone
+
+
+def _block_texts(path: str, block: Block) -> Iterator[tuple[str, str]]:
+    if isinstance(block, Paragraph):
+        yield f"{path}.text", (block.number or "") + block.text
+    elif isinstance(block, Table):
+        yield f"{path}.caption", block.caption
+        for c, head in enumerate(block.header):
+            yield f"{path}.header[{c}]", head
+        for r, row in enumerate(block.rows):
+            for c, cell in enumerate(row):
+                yield f"{path}.rows[{r}][{c}]", cell
+    elif isinstance(block, Figure):
+        yield f"{path}.caption", block.caption
+        for s, step in enumerate(block.process.steps):
+            yield f"{path}.process.steps[{s}].label", step.label
+            if step.owner:
+                yield f"{path}.process.steps[{s}].owner", step.owner
+            if step.limit is not None:
+                yield f"{path}.process.steps[{s}].limit", step.limit.zh()
+            for b, branch in enumerate(step.branches):
+                yield f"{path}.process.steps[{s}].branches[{b}].label", branch.label
+    else:
+        yield f"{path}.title", block.number + block.title
+        for i, child in enumerate(block.blocks):
+            yield from _block_texts(f"{path}.blocks[{i}]", child)
+
+
+def _default_draw_figure(figure: Figure) -> str:
+    from generator.flowchart import draw_svg
+
+    # The body face: the chart then adds no third face (Sans Regular) to the PDF.
+    return draw_svg(figure.process, font_family=fonts.BODY[0])
+
+
+class _Collect(logging.Handler):
+    """Keeps WeasyPrint's warnings and errors raised on this thread."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.thread = threading.get_ident()
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.thread == self.thread:
+            self.messages.append(record.getMessage())
+
+
+class _Captured:
+    """`with _Captured(what):` raises RenderError listing WeasyPrint's complaints, if any."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        self.handler = _Collect()
+        self.logger = logging.getLogger("weasyprint")
+
+    def __enter__(self) -> "_Captured":
+        # An application that quietened WeasyPrint's logger must not quieten our checks.
+        self.level = self.logger.level
+        if self.logger.getEffectiveLevel() > logging.WARNING:
+            self.logger.setLevel(logging.WARNING)
+        self.logger.addHandler(self.handler)
+        return self
+
+    def __exit__(self, kind: object, error: object, tb: object) -> None:
+        self.logger.removeHandler(self.handler)
+        self.logger.setLevel(self.level)
+        if kind is None and self.handler.messages:
+            listed = "\n".join(f"  - {m}" for m in self.handler.messages)
+            raise RenderError(f"{self.what}: WeasyPrint reported problems:\n{listed}")
+
+
+class PdfRenderer:
+    """Renders letters to PDF; create one per process and reuse it (fonts, CSS, template)."""
+
+    def __init__(
+        self, template_dir: Path | None = None, draw_figure: DrawFigure | None = None
+    ) -> None:
+        problem = subsetter_problem()
+        if problem:
+            raise RenderError(
+                f"{problem}: WeasyPrint would subset the CJK fonts with fontTools instead "
+                "(12–19 s a letter); install libharfbuzz-subset0 (HarfBuzz ≥ 4.1)"
+            )
+        fonts.faces()  # fail now, with the package to install, if a face is missing
+
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        self.template_dir = (template_dir or templates_dir()).resolve()
+        self._draw_figure = draw_figure or _default_draw_figure
+        self._env = SandboxedEnvironment(
+            loader=FileSystemLoader(self.template_dir),
+            autoescape=True,
+            undefined=StrictUndefined,
+        )
+        self._env.tests.update(
+            paragraph=lambda b: isinstance(b, Paragraph),
+            table=lambda b: isinstance(b, Table),
+            figure=lambda b: isinstance(b, Figure),
+            section=lambda b: isinstance(b, Section),
+        )
+        self._env.globals["figure_svg"] = self._figure_svg
+        try:
+            self._template = self._env.get_template(TEMPLATE)
+        except TemplateError as error:
+            raise RenderError(f"{self.template_dir / TEMPLATE}: {error}") from error
+        css_path = self.template_dir / STYLESHEET
+        self._font_config = FontConfiguration()
+        with _Captured(str(css_path)):
+            try:
+                self._css = CSS(
+                    filename=css_path,
+                    font_config=self._font_config,
+                    url_fetcher=AssetFetcher([self.template_dir]),
+                )
+            except OSError as error:
+                raise RenderError(f"{css_path}: cannot read the stylesheet ({error})") from error
+
+    def _figure_svg(self, figure: Figure) -> Markup:
+        # The SVG is drawn by our own code from escaped labels, so it is trusted markup.
+        return Markup(self._draw_figure(figure))
+
+    def html(self, letter: Letter) -> str:
+        """The letter as an HTML document (what WeasyPrint lays out)."""
+        seal_url = None
+        if letter.signature.seal_image is not None:
+            allowed = (*letter.asset_dirs, self.template_dir)
+            seal_url = check_image(letter.signature.seal_image, allowed).path.as_uri()
+        try:
+            return self._template.render(
+                letter=letter, seal_url=seal_url, timestamp=pdf_timestamp(letter.date)
+            )
+        except TemplateError as error:
+            raise RenderError(f"{self.template_dir / TEMPLATE}: {error}") from error
+
+    def render(self, letter: Letter) -> bytes:
+        """The letter as PDF bytes; RenderError on any missing glyph, refused file or warning."""
+        return self.render_counted(letter)[0]
+
+    def render_counted(self, letter: Letter) -> tuple[bytes, int]:
+        """The PDF bytes and the number of pages."""
+        from weasyprint import HTML
+
+        problems = fonts.check_text_fields(
+            (f"letter.{path}", text) for path, text in letter_texts(letter)
+        )
+        if problems:
+            raise RenderError("\n".join(problems))
+        source = self.html(letter)
+        fetcher = AssetFetcher((self.template_dir, *letter.asset_dirs))
+        with _Captured(f"PDF of {letter.meta_title}"):
+            document = HTML(
+                string=source, base_url=self.template_dir.as_uri() + "/", url_fetcher=fetcher
+            ).render(stylesheets=[self._css], font_config=self._font_config)
+            pdf: bytes = document.write_pdf(
+                pdf_identifier=True,  # an MD5 of the content: stable, unlike a random one
+            )
+        return pdf, len(document.pages)
+
+
+@cache
+def _renderer(language: str) -> PdfRenderer:
+    return PdfRenderer(templates_dir(language))
+
+
+def render_pdf(letter: Letter) -> bytes:
+    """Render with the process-wide PdfRenderer of the bundled template for its language."""
+    return _renderer(letter.language).render(letter)
+
+
+def render_pdf_counted(letter: Letter) -> tuple[bytes, int]:
+    """Like render_pdf, with the page count."""
+    return _renderer(letter.language).render_counted(letter)
+
+
+def render_html(letter: Letter) -> str:
+    """The HTML that render_pdf lays out (for `--format html` and debugging)."""
+    return _renderer(letter.language).html(letter)
