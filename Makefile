@@ -39,7 +39,7 @@ docs: $(STAMP)
 	  $(BIN)/aftersales schema $$k > profiles/schemas/$$k.schema.json; done
 
 bench: $(STAMP)
-	$(BIN)/python -m tests.bench
+	$(BIN)/python scripts/bench.py
 
 clean:
 	rm -rf $(VENV) build dist output/*.docx output/*.pdf output/*.html

@@ -1,0 +1,142 @@
+"""Render many letters: load every profile first (all input errors at once), then compose and
+render each in a worker process, writing every file atomically."""
+
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.errors import InputError, Problem
+from generator.loading import Resolved, load_profile
+from generator.output import distinct_stems, fit_name, inside, safe_stem, write_atomic
+
+FORMATS = ("docx", "pdf", "html")
+LETTER_SUFFIX = "售后服务承诺书"
+TABLE_SUFFIX = "售后服务偏离表"
+
+
+@dataclass(frozen=True)
+class Job:
+    """One letter to make: a project with its overlays and overrides (and a tender, if any)."""
+
+    project: Path
+    overlays: tuple[Path, ...] = ()
+    sets: tuple[str, ...] = ()
+    tender: Path | None = None
+
+    @property
+    def key(self) -> str:
+        return "\0".join([str(self.project.resolve()), *map(str, self.overlays), *self.sets])
+
+
+@dataclass(frozen=True)
+class Written:
+    path: Path
+    size: int
+    pages: int | None = None
+
+
+@dataclass(frozen=True)
+class Result:
+    job: Job
+    files: tuple[Written, ...]
+    seconds: float
+
+
+@dataclass(frozen=True)
+class _Task:
+    resolved: Resolved
+    stem: str
+    formats: tuple[str, ...]
+    out_dir: Path
+    tender: object | None = field(default=None)
+    """a loaded tender (TenderFile with its locations) for the deviation table."""
+
+
+def plan(jobs: Sequence[Job]) -> list[tuple[Job, Resolved, str]]:
+    """Load every job and name its files; all input problems are raised together."""
+    problems: list[Problem] = []
+    loaded: list[tuple[Job, Resolved]] = []
+    for job in jobs:
+        try:
+            loaded.append((job, load_profile(job.project, job.overlays, job.sets)))
+        except InputError as err:
+            problems.extend(err.problems)
+    if problems:
+        raise InputError(problems)
+    stems = [
+        safe_stem(r.profile.project.project_name, r.profile.customer or r.profile.project.customer)
+        for _, r in loaded
+    ]
+    stems = distinct_stems(stems, [job.key for job, _ in loaded])
+    return [(job, r, stem) for (job, r), stem in zip(loaded, stems, strict=True)]
+
+
+def _render_task(task: _Task) -> tuple[Written, ...]:
+    """Compose one letter and write each requested format (runs in a worker)."""
+    from generator.compose import compose
+
+    letter = compose(task.resolved.profile, asset_dirs=task.resolved.asset_dirs)
+    written: list[Written] = []
+    for fmt in task.formats:
+        name = fit_name(f"{task.stem}-{LETTER_SUFFIX}", f".{fmt}")
+        path = inside(task.out_dir, name)
+        pages: int | None = None
+        if fmt == "docx":
+            from generator.render_docx import render_docx
+
+            data = render_docx(letter)
+        elif fmt == "pdf":
+            from generator.render_pdf import render_pdf_counted
+
+            data, pages = render_pdf_counted(letter)
+        else:
+            from generator.render_pdf import render_html
+
+            data = render_html(letter).encode()
+        write_atomic(path, data)
+        written.append(Written(path, len(data), pages))
+    return tuple(written)
+
+
+def render_many(
+    jobs: Sequence[Job],
+    out_dir: Path,
+    formats: Sequence[str] = ("docx", "pdf"),
+    workers: int = 1,
+    on_result: Callable[[Result], None] | None = None,
+) -> list[Result]:
+    """Render every job into `out_dir`; `on_result` is called as each job finishes."""
+    planned = plan(jobs)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tasks = [_Task(r, stem, tuple(formats), out_dir) for _, r, stem in planned]
+    results: list[Result] = []
+    if workers <= 1 or len(tasks) == 1:
+        for (job, _, _), task in zip(planned, tasks, strict=True):
+            start = time.perf_counter()
+            result = Result(job, _render_task(task), time.perf_counter() - start)
+            results.append(result)
+            if on_result:
+                on_result(result)
+        return results
+    # fork keeps the parent's imports: each worker starts warm instead of importing WeasyPrint.
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    with ProcessPoolExecutor(
+        max_workers=min(workers, len(tasks), os.cpu_count() or 1),
+        mp_context=multiprocessing.get_context(method),
+    ) as pool:
+        started = time.perf_counter()
+        futures: list[tuple[Job, Future[tuple[Written, ...]]]] = [
+            (job, pool.submit(_render_task, task))
+            for (job, _, _), task in zip(planned, tasks, strict=True)
+        ]
+        for job, future in futures:
+            files = future.result()
+            result = Result(job, files, time.perf_counter() - started)
+            results.append(result)
+            if on_result:
+                on_result(result)
+    return results
