@@ -1,0 +1,629 @@
+"""Turn a CheckResult into the formats people and CI read; every function returns text.
+
+text (terminal table), json (the canonical findings, see docs/findings.md), junit (Jenkins/Ant
+JUnit XML), sarif (SARIF 2.1.0), github (workflow commands), markdown (the deviation table for a
+job summary), and `deviation_letter`, the 偏离表 as a document model for the letter renderers.
+"""
+
+import datetime as dt
+import json
+import unicodedata
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+from xml.etree import ElementTree as ET
+
+from generator import __version__
+from generator.checking import CapacityFinding, CapacityStatus, CheckResult, Finding, describe
+from generator.document import Letter, Paragraph, Section, Signature, Table
+from generator.errors import Location
+from generator.models import ProcurementMethod, Profile
+from generator.tender import Column, TenderFile, Verdict
+
+__all__ = [
+    "FINDINGS_SCHEMA_ID",
+    "FORMATS",
+    "deviation_letter",
+    "deviation_rows",
+    "findings_json",
+    "github_report",
+    "json_report",
+    "junit_report",
+    "markdown_report",
+    "render_report",
+    "sarif_log",
+    "sarif_report",
+    "text_report",
+]
+
+FINDINGS_SCHEMA_ID = "aftersales-findings/1"
+_VERDICT_ZH = {
+    Verdict.POSITIVE: "正偏离",
+    Verdict.NONE: "无偏离",
+    Verdict.NEGATIVE: "负偏离",
+    Verdict.MISSING: "未响应",
+    Verdict.NOT_COMPARABLE: "不可比",
+}
+_STATUS_ZH = {
+    CapacityStatus.WITHIN: "能力范围内",
+    CapacityStatus.EXCEEDED: "超出能力上限",
+    CapacityStatus.APPROVED: "超出上限（已审批）",
+    CapacityStatus.NOT_COMPARABLE: "不可比",
+}
+
+
+def _num(value: Decimal | None) -> int | float | None:
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _points(f: Finding) -> str:
+    if f.max_points is None:
+        return ""
+    got = "?" if f.points is None else str(_num(f.points))
+    return f"{got}/{_num(f.max_points)}"
+
+
+# ---------------------------------------------------------------- text
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _fit(text: str, width: int) -> str:
+    if _width(text) <= width:
+        return text + " " * (width - _width(text))
+    out = ""
+    for c in text:
+        if _width(out + c) > width - 1:
+            break
+        out += c
+    return out + "…" + " " * (width - 1 - _width(out))
+
+
+def text_report(result: CheckResult, *, strict: bool = False) -> str:
+    """A table for the terminal (CJK-aware column widths), then failures and suggestions."""
+    t = result.tender
+    lines = [f"{t.name}" + (f"（{t.number}）" if t.number else "")]
+    lines.append(f"项目 {result.profile.project.project_name} · 地点 {result.site or '未填写'}")
+    header = ("#", "条目号", "标记", "招标要求", "投标响应", "偏离", "得分")
+    rows = [
+        (
+            str(f.index),
+            f.requirement.clause,
+            f.requirement.marker or "",
+            f.required_zh,
+            f.offer.zh() if f.offer else "未承诺",
+            _VERDICT_ZH[f.verdict],
+            _points(f),
+        )
+        for f in result.findings
+    ]
+    caps = (3, 16, 4, 30, 26, 6, 6)
+    widths = [min(cap, max(_width(r[i]) for r in [header, *rows])) for i, cap in enumerate(caps)]
+    lines.append("  ".join(_fit(h, w) for h, w in zip(header, widths, strict=True)).rstrip())
+    lines.append("  ".join("-" * w for w in widths))
+    lines.extend(
+        "  ".join(_fit(c, w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows
+    )
+    counts = result.counts()
+    lines.append("")
+    lines.append(
+        "  ".join(f"{_VERDICT_ZH[v]} {n}" for v, n in counts.items() if n)
+        + (
+            f"  得分 {_num(result.total_points)}/{_num(result.max_points)}"
+            if result.max_points
+            else ""
+        )
+    )
+    for f in result.findings:
+        if f.verdict in (Verdict.NEGATIVE, Verdict.MISSING, Verdict.NOT_COMPARABLE) or f.suggestion:
+            where = f.offer.where if f.offer and f.offer.where else f.requirement_where
+            at = f"{where}: " if where else ""
+            tip = f" → {f.suggestion}" if f.suggestion else ""
+            lines.append(f"{at}[{f.requirement.clause}] {f.reason}{tip}")
+    for c in result.capacity:
+        if c.status is not CapacityStatus.WITHIN:
+            where = c.offer.where or c.limit_where
+            lines.append(f"{where or ''}: 能力上限 {c.capacity.commitment}: {c.reason}")
+    failures = result.failures(strict)
+    lines.append("")
+    lines.append(
+        "检查通过 (passed)" if not failures else f"检查未通过 (failed): {len(failures)} 项"
+    )
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------- JSON
+
+
+def _loc(where: Location | None) -> dict[str, Any] | None:
+    if where is None:
+        return None
+    return {"file": where.file, "line": where.line or None, "column": where.col or None}
+
+
+def _finding_json(f: Finding, tender: TenderFile) -> dict[str, Any]:
+    req = f.requirement
+    return {
+        "index": f.index,
+        "id": f.id,
+        "clause": req.clause,
+        "text": req.text,
+        "commitment": req.commitment,
+        "comparator": req.comparator.value,
+        "required": str(req.threshold) if req.threshold is not None else None,
+        "required_zh": f.required_zh,
+        "scope": req.scope.model_dump(mode="json", exclude_defaults=True),
+        "marker": req.marker,
+        "substantive": f.substantive,
+        "verdict": f.verdict.value,
+        "verdict_zh": tender.deviation_table.verdict_words.word(f.verdict),
+        "offered": str(f.offer.value) if f.offer else None,
+        "offered_zh": f.offer.zh() if f.offer else None,
+        "offer_context": f.offer.context or None if f.offer else None,
+        "response_zh": f.response_zh,
+        "reason": f.reason,
+        "reason_en": f.reason_en,
+        "points": _num(f.points),
+        "max_points": _num(f.max_points),
+        "suggestion": f.suggestion,
+        "suggestion_en": f.suggestion_en,
+        "commitment_location": _loc(f.offer.where if f.offer else None),
+        "requirement_location": _loc(f.requirement_where),
+    }
+
+
+def _capacity_json(c: CapacityFinding) -> dict[str, Any]:
+    a = c.approval
+    return {
+        "commitment": c.capacity.commitment,
+        "limit": str(c.limit),
+        "where": c.capacity.where,
+        "promised": str(c.offer.value),
+        "promised_zh": c.offer.zh(),
+        "status": c.status.value,
+        "approval": (
+            {"approved_by": a.approved_by, "date": a.date.isoformat(), "reference": a.reference}
+            if a
+            else None
+        ),
+        "location": _loc(c.offer.where),
+        "limit_location": _loc(c.limit_where),
+        "reason": c.reason,
+        "reason_en": c.reason_en,
+    }
+
+
+def findings_json(result: CheckResult) -> dict[str, Any]:
+    """The canonical findings as plain JSON data (documented in docs/findings.md)."""
+    t, p = result.tender, result.profile
+    return {
+        "schema": FINDINGS_SCHEMA_ID,
+        "tender": {"name": t.name, "number": t.number, "tenderer": t.tenderer},
+        "project": {
+            "name": p.project.project_name,
+            "company": p.company.name,
+            "customer": p.customer,
+            "site": result.site,
+        },
+        "passed": result.passed(),
+        "passed_strict": result.passed(strict=True),
+        "summary": {
+            "counts": {v.value: n for v, n in result.counts().items()},
+            "points": _num(result.total_points),
+            "max_points": _num(result.max_points),
+        },
+        "findings": [_finding_json(f, t) for f in result.findings],
+        "capacity": [_capacity_json(c) for c in result.capacity],
+        "failures": result.failures(),
+        "failures_strict": result.failures(strict=True),
+    }
+
+
+def json_report(result: CheckResult, *, strict: bool = False) -> str:
+    """The canonical findings, pretty-printed (UTF-8, Chinese kept readable)."""
+    del strict  # both outcomes are in the document
+    return json.dumps(findings_json(result), ensure_ascii=False, indent=2) + "\n"
+
+
+# ---------------------------------------------------------------- JUnit XML
+
+
+def junit_report(result: CheckResult, *, strict: bool = False) -> str:
+    """Jenkins/Ant JUnit XML: a test case per requirement and per capacity guardrail.
+
+    Negative deviations and missing responses are failures, not-comparable items are
+    skipped; the check's own pass/fail (exit code) stays with `passed()`.
+    """
+    del strict
+    suites = ET.Element("testsuites", name="aftersales check")
+    t = result.tender
+    req_suite = _suite(suites, f"{t.name}" + (f" ({t.number})" if t.number else ""))
+    classname = f"tender.{t.number or 'requirements'}"
+    for f in result.findings:
+        case = ET.SubElement(
+            req_suite,
+            "testcase",
+            name=f"{f.id} {f.requirement.clause} {f.requirement.commitment}",
+            classname=classname,
+            time="0",
+        )
+        where = f.offer.where if f.offer and f.offer.where else f.requirement_where
+        if where is not None:
+            case.set("file", where.file)
+            if where.line:
+                case.set("line", str(where.line))
+        detail = f"{f.requirement.text}\n{f.reason}\n{f.reason_en}"
+        if f.suggestion:
+            detail += f"\n{f.suggestion}"
+        if f.verdict in (Verdict.NEGATIVE, Verdict.MISSING):
+            fail = ET.SubElement(case, "failure", message=f.reason, type=f.verdict.value)
+            fail.text = detail
+        elif f.verdict is Verdict.NOT_COMPARABLE:
+            ET.SubElement(case, "skipped", message=f.reason)
+        else:
+            ET.SubElement(case, "system-out").text = detail
+    if result.capacity:
+        cap_suite = _suite(suites, "capacity guardrails")
+        for c in result.capacity:
+            case = ET.SubElement(
+                cap_suite,
+                "testcase",
+                name=f"capacity {c.capacity.commitment} {c.capacity.where or 'everywhere'}",
+                classname="capacity",
+                time="0",
+            )
+            if c.offer.where is not None:
+                case.set("file", c.offer.where.file)
+                if c.offer.where.line:
+                    case.set("line", str(c.offer.where.line))
+            if c.status is CapacityStatus.EXCEEDED:
+                ET.SubElement(case, "failure", message=c.reason, type="capacity").text = c.reason_en
+            elif c.status is CapacityStatus.NOT_COMPARABLE:
+                ET.SubElement(case, "skipped", message=c.reason)
+            else:
+                ET.SubElement(case, "system-out").text = c.reason
+    for suite in [suites, *suites.findall("testsuite")]:
+        cases = suite.iter("testcase")
+        tally = {"tests": 0, "failures": 0, "skipped": 0}
+        for case in cases:
+            tally["tests"] += 1
+            tally["failures"] += case.find("failure") is not None
+            tally["skipped"] += case.find("skipped") is not None
+        for key, n in tally.items():
+            suite.set(key, str(n))
+        suite.set("errors", "0")
+        suite.set("time", "0")
+    ET.indent(suites)
+    body = ET.tostring(suites, encoding="unicode")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
+
+
+def _suite(parent: ET.Element, name: str) -> ET.Element:
+    stamp = dt.datetime(2000, 1, 1).isoformat()  # reproducible output; the check has no clock
+    return ET.SubElement(parent, "testsuite", name=name, timestamp=stamp, hostname="localhost")
+
+
+# ---------------------------------------------------------------- SARIF 2.1.0
+
+_SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def _uri(file: str) -> str:
+    return quote(file.replace("\\", "/"), safe="/:._-~")
+
+
+def _physical(where: Location) -> dict[str, Any]:
+    loc: dict[str, Any] = {"artifactLocation": {"uri": _uri(where.file)}}
+    if where.line:
+        region: dict[str, Any] = {"startLine": where.line}
+        if where.col:
+            region["startColumn"] = where.col
+        loc["region"] = region
+    return loc
+
+
+def _level(f: Finding) -> str:
+    if f.verdict in (Verdict.POSITIVE, Verdict.NONE):
+        return "none"
+    if f.fails:
+        return "error"
+    return "note" if f.verdict is Verdict.NOT_COMPARABLE else "warning"
+
+
+def sarif_log(result: CheckResult) -> dict[str, Any]:
+    """The SARIF 2.1.0 log as data: one rule per requirement and per capacity guardrail."""
+    t = result.tender
+    rules: list[dict[str, Any]] = []
+    results: list[dict[str, Any]] = []
+    for f in result.findings:
+        req = f.requirement
+        rules.append(
+            {
+                "id": f.id,
+                "name": f"{req.commitment}",
+                "shortDescription": {"text": f"{req.clause} {f.required_zh}"},
+                "fullDescription": {"text": req.text},
+                "defaultConfiguration": {"level": "error" if f.substantive else "warning"},
+                "properties": {
+                    "clause": req.clause,
+                    "commitment": req.commitment,
+                    "marker": req.marker,
+                    "substantive": f.substantive,
+                },
+            }
+        )
+        level = _level(f)
+        entry: dict[str, Any] = {
+            "ruleId": f.id,
+            "ruleIndex": len(rules) - 1,
+            "kind": "pass" if level == "none" else "review" if level == "note" else "fail",
+            "level": level,
+            "message": {"text": f"{req.clause} {f.reason} ({f.reason_en})"},
+            "properties": {"verdict": f.verdict.value, "points": _num(f.points)},
+        }
+        primary = f.offer.where if f.offer and f.offer.where else f.requirement_where
+        if primary is not None:
+            entry["locations"] = [{"physicalLocation": _physical(primary)}]
+        if f.requirement_where is not None and primary is not f.requirement_where:
+            entry["relatedLocations"] = [
+                {
+                    "id": 1,
+                    "physicalLocation": _physical(f.requirement_where),
+                    "message": {"text": f"招标要求 {req.clause}"},
+                }
+            ]
+        results.append(entry)
+    for i, c in enumerate(result.capacity, start=1):
+        rule_id = f"capacity.{i}.{c.capacity.commitment}"
+        rules.append(
+            {
+                "id": rule_id,
+                "name": f"capacity {c.capacity.commitment}",
+                "shortDescription": {
+                    "text": f"能力上限 {c.capacity.commitment} {describe(c.limit)}"
+                },
+                "defaultConfiguration": {"level": "error"},
+            }
+        )
+        failed = c.status is CapacityStatus.EXCEEDED
+        entry = {
+            "ruleId": rule_id,
+            "ruleIndex": len(rules) - 1,
+            "kind": "fail" if failed else "pass",
+            "level": "error" if failed else "none",
+            "message": {"text": f"{c.reason} ({c.reason_en})"},
+            "properties": {"status": c.status.value},
+        }
+        if c.offer.where is not None:
+            entry["locations"] = [{"physicalLocation": _physical(c.offer.where)}]
+        results.append(entry)
+    return {
+        "$schema": _SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "aftersales",
+                        "version": __version__,
+                        "informationUri": "https://pypi.org/project/aftersales/",
+                        "rules": rules,
+                    }
+                },
+                "automationDetails": {"id": f"aftersales/{t.number or t.name}/"},
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }
+        ],
+    }
+
+
+def sarif_report(result: CheckResult, *, strict: bool = False) -> str:
+    del strict
+    return json.dumps(sarif_log(result), ensure_ascii=False, indent=2) + "\n"
+
+
+# ---------------------------------------------------------------- GitHub workflow commands
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _command(kind: str, where: Location | None, title: str, message: str) -> str:
+    props = []
+    if where is not None:
+        props.append(f"file={_escape_property(where.file)}")
+        if where.line:
+            props.append(f"line={where.line}")
+        if where.col:
+            props.append(f"col={where.col}")
+    props.append(f"title={_escape_property(title)}")
+    return f"::{kind} {','.join(props)}::{_escape_data(message)}"
+
+
+def github_report(result: CheckResult, *, strict: bool = False) -> str:
+    """GitHub Actions workflow commands: errors for what fails the check, warnings for the rest
+    of the deviations, notices for approved capacity overruns."""
+    lines = []
+    for f in result.findings:
+        if f.verdict in (Verdict.POSITIVE, Verdict.NONE):
+            continue
+        failing = f.fails or (strict and f.verdict in (Verdict.NEGATIVE, Verdict.MISSING))
+        kind = "error" if failing else "warning"
+        where = f.offer.where if f.offer and f.offer.where else f.requirement_where
+        title = f"{f.requirement.clause} {_VERDICT_ZH[f.verdict]}"
+        tip = f" → {f.suggestion}" if f.suggestion else ""
+        lines.append(_command(kind, where, title, f"{f.reason}{tip} ({f.reason_en})"))
+    for c in result.capacity:
+        if c.status is CapacityStatus.WITHIN:
+            continue
+        kind = {"exceeded": "error", "approved": "notice"}.get(c.status.value, "warning")
+        title = f"能力上限 {c.capacity.commitment}"
+        lines.append(_command(kind, c.offer.where, title, f"{c.reason} ({c.reason_en})"))
+    return "".join(line + "\n" for line in lines)
+
+
+# ---------------------------------------------------------------- deviation table
+
+
+def deviation_rows(
+    findings: Sequence[Finding], tender: TenderFile
+) -> tuple[tuple[str, ...], list[tuple[str, ...]], list[Finding]]:
+    """Header, rows and the findings behind them, as the tender's column set asks."""
+    spec = tender.deviation_table
+    chosen = [f for f in findings if spec.rows == "all" or f.verdict is not Verdict.NONE]
+    words = spec.verdict_words
+    cells: dict[Column, Callable[[int, Finding], str]] = {
+        Column.INDEX: lambda n, f: str(n),
+        Column.CLAUSE: lambda n, f: f.requirement.clause,
+        Column.REQUIREMENT: lambda n, f: f.requirement.text,
+        Column.RESPONSE: lambda n, f: f.response_zh,
+        Column.DEVIATION: lambda n, f: words.word(f.verdict),
+        Column.NOTE: lambda n, f: f.reason,
+        Column.MARKER: lambda n, f: f.requirement.marker or "",
+        Column.POINTS: lambda n, f: _points(f),
+    }
+    header = tuple(c.label for c in spec.columns)
+    rows = [tuple(cells[c.key](n, f) for c in spec.columns) for n, f in enumerate(chosen, start=1)]
+    return header, rows, chosen
+
+
+def _md(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>")
+
+
+def markdown_report(result: CheckResult, *, strict: bool = False) -> str:
+    """The deviation table and the guardrails in GitHub-flavoured Markdown (job summary)."""
+    t = result.tender
+    header, rows, _ = deviation_rows(result.findings, t)
+    ok = result.passed(strict)
+    out = [f"## {t.deviation_table.title}：{t.name}", ""]
+    verdict = "✅ 检查通过" if ok else "❌ 检查未通过"
+    out.append(
+        f"**{verdict}** · 项目 {result.profile.project.project_name}"
+        + (
+            f" · 得分 {_num(result.total_points)}/{_num(result.max_points)}"
+            if result.max_points
+            else ""
+        )
+    )
+    out.append("")
+    out.append("| " + " | ".join(_md(h) for h in header) + " |")
+    out.append("|" + "|".join("---" for _ in header) + "|")
+    out.extend("| " + " | ".join(_md(c) for c in row) + " |" for row in rows)
+    if t.deviation_table.statement:
+        out += ["", t.deviation_table.statement]
+    suggestions = [f for f in result.findings if f.suggestion]
+    if suggestions:
+        out += ["", "### 改进建议", ""]
+        out.extend(f"- {_md(f.requirement.clause)}：{_md(f.suggestion or '')}" for f in suggestions)
+    if result.capacity:
+        out += ["", "### 能力上限", "", "| 承诺项 | 承诺 | 上限 | 结论 |", "|---|---|---|---|"]
+        out.extend(
+            f"| {c.capacity.commitment} | {_md(c.offer.zh())} | {_md(describe(c.limit))} | "
+            f"{_STATUS_ZH[c.status]} |"
+            for c in result.capacity
+        )
+    failures = result.failures(strict)
+    if failures:
+        out += ["", "### 未通过原因", ""]
+        out.extend(f"- {_md(line)}" for line in failures)
+    return "\n".join(out) + "\n"
+
+
+_PARTY = {
+    ProcurementMethod.TENDER: ("投标人", "招标人"),
+    ProcurementMethod.CONSULTATION: ("供应商", "采购人"),
+    ProcurementMethod.NEGOTIATION: ("供应商", "采购人"),
+    ProcurementMethod.INQUIRY: ("供应商", "采购人"),
+}
+
+
+def deviation_letter(
+    findings: Sequence[Finding],
+    profile: Profile,
+    tender: TenderFile,
+    *,
+    asset_dirs: tuple[Path, ...] = (),
+) -> Letter:
+    """The 偏离表 as a Letter (one untitled section holding the table) for the renderers."""
+    header, rows, _ = deviation_rows(findings, tender)
+    bidder, buyer = _PARTY[tender.method]
+    project = profile.project
+    # Relative widths sized for 五号 text on A4: 序号 and 偏离情况 must not wrap.
+    widths = {
+        Column.INDEX: 2,
+        Column.CLAUSE: 3,
+        Column.REQUIREMENT: 7,
+        Column.RESPONSE: 5,
+        Column.DEVIATION: 3,
+        Column.NOTE: 6,
+        Column.MARKER: 2,
+        Column.POINTS: 2,
+    }
+    table = Table(
+        caption=tender.deviation_table.title,
+        header=header,
+        rows=tuple(rows),
+        widths=tuple(widths[c.key] for c in tender.deviation_table.columns),
+    )
+    opening = [Paragraph(f"项目名称：{tender.name}")]
+    if tender.number:
+        opening.append(Paragraph(f"招标编号：{tender.number}"))
+    closing = (
+        (Paragraph(tender.deviation_table.statement),) if tender.deviation_table.statement else ()
+    )
+    date_text = (
+        f"{project.date.year}年{project.date.month}月{project.date.day}日"
+        if project.date
+        else "    年  月  日"
+    )
+    return Letter(
+        title=tender.deviation_table.title,
+        addressee=f"致：{tender.tenderer or project.tenderer or buyer}（{buyer}）",
+        opening=tuple(opening),
+        sections=(Section(number="", title="", level=1, blocks=(table,)),),
+        closing=closing,
+        signature=Signature(
+            company_label=f"{bidder}（盖章）",
+            company=profile.company.name,
+            signatory_label=f"{project.signatory.title}（签字）",
+            signatory=project.signatory.name,
+            date_label="日期",
+            date_text=date_text,
+            phone=project.signatory.phone,
+            seal_image=Path(profile.company.seal_image) if profile.company.seal_image else None,
+        ),
+        header_text=" ".join(x for x in (tender.name, tender.number) if x),
+        meta_title=f"{tender.deviation_table.title} - {tender.name}",
+        meta_author=profile.company.name,
+        meta_subject=tender.deviation_table.title,
+        date=project.date,
+        asset_dirs=asset_dirs,
+    )
+
+
+FORMATS: dict[str, Callable[..., str]] = {
+    "text": text_report,
+    "json": json_report,
+    "junit": junit_report,
+    "sarif": sarif_report,
+    "github": github_report,
+    "markdown": markdown_report,
+}
+
+
+def render_report(result: CheckResult, fmt: str, *, strict: bool = False) -> str:
+    """The report in `fmt` (one of FORMATS)."""
+    return FORMATS[fmt](result, strict=strict)

@@ -1,0 +1,666 @@
+"""The tender file (招标文件要求): minimums, markers, scoring and the deviation table's wording.
+
+A requirement names the commitment it constrains by a dotted path into the commitments
+(`warranty.period`, `response.arrive`, ...). The path decides the type its value is parsed as
+(a Duration, Frequency, DailyWindow, percentage, count, yes/no or choice) and which direction is
+better, so a tender and a profile always compare like with like.
+"""
+
+import difflib
+import types
+import typing
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from enum import Enum, StrEnum
+from functools import cache
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    Field,
+    ValidationError,
+    WithJsonSchema,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError
+
+from generator.models import (
+    Commitments,
+    Method,
+    Model,
+    Name,
+    ProcurementMethod,
+    ResponseTier,
+    Severity,
+    Site,
+    Text,
+    TimeScope,
+)
+from generator.quantities import (
+    DailyWindow,
+    Duration,
+    Frequency,
+    NotComparable,
+    QuantityError,
+    WorkingDayRule,
+)
+
+__all__ = [
+    "Column",
+    "Comparator",
+    "DeviationTableSpec",
+    "Marker",
+    "PathInfo",
+    "Quantity",
+    "Requirement",
+    "Scope",
+    "ScoreTier",
+    "Scoring",
+    "TableColumn",
+    "TenderFile",
+    "Verdict",
+    "VerdictWords",
+    "commitment_paths",
+    "parse_quantity",
+    "path_info",
+]
+
+Quantity = Duration | Frequency | DailyWindow | Decimal | int | bool | StrEnum
+"""A parsed requirement or commitment value."""
+
+
+class Verdict(StrEnum):
+    """偏离情况 of one requirement."""
+
+    POSITIVE = "positive"
+    """正偏离: better than required."""
+    NONE = "none"
+    """无偏离: exactly as required."""
+    NEGATIVE = "negative"
+    """负偏离: worse than required."""
+    MISSING = "missing"
+    """未响应: the profile makes no such commitment."""
+    NOT_COMPARABLE = "not_comparable"
+    """不可比: e.g. working days against hours without a working-day rule."""
+
+
+class Comparator(StrEnum):
+    """比较方式 of a requirement."""
+
+    AT_LEAST = "at_least"
+    """不少于/不低于: for periods, frequencies and percentages (larger is better)."""
+    AT_MOST = "at_most"
+    """不超过/以内: for time limits (smaller is better)."""
+    EQUALS = "equals"
+    """为/等于: a stated value; better still counts as a positive deviation."""
+    REQUIRED = "required"
+    """须提供: the commitment must be made (yes/no items, or any value)."""
+
+
+_COMPARATOR_ALIASES = {
+    "≥": "at_least",
+    ">=": "at_least",
+    "不少于": "at_least",
+    "不低于": "at_least",
+    "至少": "at_least",
+    "≤": "at_most",
+    "<=": "at_most",
+    "不超过": "at_most",
+    "不多于": "at_most",
+    "以内": "at_most",
+    "内": "at_most",
+    "=": "equals",
+    "为": "equals",
+    "等于": "equals",
+    "须": "required",
+    "必须": "required",
+    "须提供": "required",
+}
+
+
+def _comparator(value: Any) -> Any:
+    return _COMPARATOR_ALIASES.get(value.strip(), value) if isinstance(value, str) else value
+
+
+def _as_text(value: Any) -> Any:
+    # YAML hands us strings, but inline dicts in tests and tools may hold numbers.
+    if isinstance(value, bool):
+        return str(value).lower()
+    return str(value) if isinstance(value, int | float | Decimal) else value
+
+
+QuantityText = Annotated[str, BeforeValidator(_as_text), Field(min_length=1, max_length=200)]
+"""A value as written, parsed against the commitment's type: 3 years, 24小时, 每季度一次, 95%."""
+CommitmentPath = Annotated[str, Field(pattern=r"^[a-z_]+(\.[a-z_]+)*$", max_length=100)]
+
+
+class Marker(Model):
+    """标记的含义 as the tender defines it (★ 实质性条款, ▲ 重要条款, # 评分项 ...)."""
+
+    meaning: Text
+    """含义, e.g. 实质性要求，不满足将导致投标无效."""
+    substantive: bool = False
+    """实质性: a negative deviation or missing response on this marker fails the check."""
+
+
+_DEFAULT_MARKERS = {"★": Marker(meaning="实质性要求，不满足将导致投标无效", substantive=True)}
+
+
+class Scope(Model):
+    """适用范围 of a requirement. Empty fields mean: at the project site, for every fault,
+    at any time, for the whole system."""
+
+    region: Name | None = None
+    """区域 label as the tender writes it, e.g. 项目所在地, 银川市区内."""
+    areas: list[Name] = Field(default_factory=list)
+    """地点: provinces or cities the requirement applies at; each is checked and the worst
+    commitment counts. Empty = the project site (project.site)."""
+    severity: Severity | None = None
+    """故障等级; empty = every severity."""
+    time: TimeScope | None = None
+    """时段 (工作时间/非工作时间/高峰期/淡季); empty = at any time."""
+    component: Name | None = None
+    """部件 for warranty periods, e.g. 主要部件, 电气部分; matched against
+    warranty.components, falling back to the whole-unit period."""
+
+
+class ScoreTier(Model):
+    """评分档: a commitment at least as good as `value` earns `points`."""
+
+    value: QuantityText
+    """档位值, e.g. 2h, 5 years."""
+    points: Annotated[Decimal, Field(ge=0, le=1000)]
+    """分值."""
+
+
+class Scoring(Model):
+    """评分办法: either tiers (2小时到场10分, 4小时6分) or steps (每增加一年质保加1分, 最高3分)."""
+
+    tiers: list[ScoreTier] = Field(default_factory=list)
+    """分档评分."""
+    step: QuantityText | None = None
+    """每增加 (or 每缩短) this much earns `points_per_step`, e.g. 1 year."""
+    points_per_step: Annotated[Decimal, Field(gt=0, le=1000)] | None = None
+    """每档加分."""
+    base: QuantityText | None = None
+    """起算值: steps count from this value; empty = the requirement's value."""
+    max: Annotated[Decimal, Field(gt=0, le=1000)] | None = None
+    """最高分 for steps (required with steps)."""
+
+    @model_validator(mode="after")
+    def _one_form(self) -> "Scoring":
+        stepped = self.step is not None or self.points_per_step is not None
+        if self.tiers and stepped:
+            raise ValueError("use either tiers or step/points_per_step, not both")
+        if not self.tiers and not stepped:
+            raise ValueError("give tiers, or step with points_per_step and max")
+        if stepped and (self.step is None or self.points_per_step is None or self.max is None):
+            raise ValueError("steps need step, points_per_step and max (最高分)")
+        return self
+
+    @property
+    def max_points(self) -> Decimal:
+        """满分 of this item."""
+        if self.tiers:
+            return max(t.points for t in self.tiers)
+        assert self.max is not None
+        return self.max
+
+
+class Requirement(Model):
+    """招标要求: one minimum of the tender."""
+
+    clause: Name
+    """招标文件条目号, e.g. 第五章 3.2(1)."""
+    text: Text
+    """招标要求原文, the tender's own words."""
+    commitment: CommitmentPath
+    """承诺项路径 it constrains, e.g. warranty.period, response.arrive."""
+    comparator: Annotated[
+        Comparator,
+        BeforeValidator(_comparator),
+        WithJsonSchema(
+            {
+                "type": "string",
+                "enum": [c.value for c in Comparator] + list(_COMPARATOR_ALIASES),
+                "description": "at_least, at_most, equals or required, or the tender's words "
+                "(不少于, 不低于, 不超过, 以内, 为, 须 ...).",
+            }
+        ),
+    ]
+    """比较方式: at_least, at_most, equals or required (不少于/不超过/为/须)."""
+    value: QuantityText | None = None
+    """要求值 with its unit, e.g. 3 years, 24小时, 每季度一次, 95%; empty for `required`."""
+    scope: Scope = Scope()
+    """适用范围."""
+    marker: Name | None = None
+    """标记, one of the tender's `markers` (★ ...); empty = an ordinary item."""
+    scoring: Scoring | None = None
+    """评分."""
+    working_day_hours: Annotated[Decimal, Field(gt=0, le=24)] | None = None
+    """工作日折算: hours per working day for this item (overrides the tender's)."""
+    id: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.\-]+$", max_length=64)] | None = None
+    """条目标识: a stable id for CI reports (SARIF rule id); empty = R1, R2 ... by position."""
+
+    @property
+    def threshold(self) -> Quantity | None:
+        """The parsed value (None for `required` without a value)."""
+        if self.value is None:
+            return None
+        return parse_quantity(path_info(self.commitment), self.value)
+
+
+class Column(StrEnum):
+    """A column of the deviation table."""
+
+    INDEX = "index"
+    CLAUSE = "clause"
+    REQUIREMENT = "requirement"
+    RESPONSE = "response"
+    DEVIATION = "deviation"
+    NOTE = "note"
+    MARKER = "marker"
+    POINTS = "points"
+
+
+class TableColumn(Model):
+    """偏离表的一列 with its heading."""
+
+    key: Column
+    """列内容: index, clause, requirement, response, deviation, note, marker or points."""
+    label: Name
+    """表头, e.g. 招标文件条目号, 投标文件应答."""
+
+
+_DEFAULT_COLUMNS = [
+    TableColumn(key=Column.INDEX, label="序号"),
+    TableColumn(key=Column.CLAUSE, label="招标文件条目号"),
+    TableColumn(key=Column.REQUIREMENT, label="招标要求"),
+    TableColumn(key=Column.RESPONSE, label="投标响应"),
+    TableColumn(key=Column.DEVIATION, label="偏离情况"),
+    TableColumn(key=Column.NOTE, label="说明"),
+]
+
+
+class VerdictWords(Model):
+    """偏离情况的措辞 (some tenders write 偏差 instead of 偏离)."""
+
+    positive: Name = "正偏离"
+    """正偏离: better than required."""
+    none: Name = "无偏离"
+    """无偏离: as required."""
+    negative: Name = "负偏离"
+    """负偏离: worse than required."""
+    missing: Name = "未响应"
+    """未响应: no such commitment."""
+    not_comparable: Name = "不可比"
+    """不可比: cannot be compared."""
+
+    def word(self, verdict: Verdict) -> str:
+        return str(getattr(self, verdict.value))
+
+
+class DeviationTableSpec(Model):
+    """偏离表格式 as the tender's 投标文件格式 chapter asks for it."""
+
+    title: Name = "售后服务偏离表"
+    """表名."""
+    columns: Annotated[list[TableColumn], Field(min_length=1, max_length=10)] = _DEFAULT_COLUMNS
+    """列及表头, in order."""
+    rows: Literal["all", "deviations"] = "all"
+    """all: every requirement; deviations: only items that are not 无偏离."""
+    verdict_words: VerdictWords = VerdictWords()
+    """偏离情况的措辞."""
+    statement: Text | None = "除本表所列偏离外，完全响应招标文件要求。"
+    """结尾声明; empty = none."""
+
+
+class TenderFile(Model):
+    """招标文件 (tender): the after-sales minimums a bid must meet, and how offers are scored."""
+
+    kind: Literal["tender"]
+    """文件类型: tender."""
+    name: Name
+    """项目名称."""
+    number: Name | None = None
+    """招标编号."""
+    tenderer: Name | None = None
+    """招标人/采购人."""
+    method: Method = ProcurementMethod.TENDER
+    """采购方式: 招标, 磋商, 谈判 or 询价."""
+    site: Site | None = None
+    """项目地点 as the tender states it; used when the project profile names no site."""
+    markers: dict[Annotated[str, Field(min_length=1, max_length=8)], Marker] = _DEFAULT_MARKERS
+    """标记说明: what each marker means in this tender, e.g. ★ 实质性条款, ▲ 重要条款."""
+    working_day_hours: Annotated[Decimal, Field(gt=0, le=24)] | None = None
+    """工作日折算: a working day counts as this many hours when compared with hours
+    (e.g. 8 or 24); empty = working days and hours are not comparable."""
+    requirements: Annotated[list[Requirement], Field(min_length=1, max_length=500)]
+    """招标要求."""
+    deviation_table: DeviationTableSpec = DeviationTableSpec()
+    """偏离表格式."""
+
+    @model_validator(mode="after")
+    def _requirements_are_sound(self) -> "TenderFile":
+        errors: list[InitErrorDetails] = []
+
+        def fail(loc: tuple[str | int, ...], value: Any, message: str) -> None:
+            errors.append(
+                InitErrorDetails(
+                    type=PydanticCustomError("value_error", message),
+                    loc=loc,
+                    input=value,
+                )
+            )
+
+        paths = _path_table()
+        ids: dict[str, int] = {}
+        for i, req in enumerate(self.requirements):
+            at: tuple[str | int, ...] = ("requirements", i)
+            if req.marker is not None and req.marker not in self.markers:
+                known = "、".join(self.markers) or "none"
+                fail(
+                    (*at, "marker"),
+                    req.marker,
+                    f'unknown marker "{req.marker}" (declared: {known})',
+                )
+            key = req.id or ""
+            if key and key in ids:
+                fail((*at, "id"), key, f'id "{key}" is also used by requirements[{ids[key]}]')
+            ids.setdefault(key, i)
+            info = paths.get(req.commitment)
+            if info is None:
+                close = difflib.get_close_matches(req.commitment, list(paths), n=1, cutoff=0.5)
+                hint = f'; did you mean "{close[0]}"?' if close else ""
+                fail((*at, "commitment"), req.commitment, f"unknown commitment path{hint}")
+                continue
+            hours = req.working_day_hours or self.working_day_hours
+            rule = WorkingDayRule(hours) if hours is not None else None
+            for loc, value, message in _requirement_problems(req, info, rule):
+                fail((*at, *loc), value, message)
+        if errors:
+            raise ValidationError.from_exception_data(type(self).__name__, errors)
+        return self
+
+    @property
+    def substantive_markers(self) -> frozenset[str]:
+        return frozenset(k for k, m in self.markers.items() if m.substantive)
+
+    def is_substantive(self, req: Requirement) -> bool:
+        return req.marker is not None and req.marker in self.substantive_markers
+
+    def rule_for(self, req: Requirement) -> WorkingDayRule | None:
+        """The working-day rule for this requirement (its own, else the tender's)."""
+        hours = req.working_day_hours or self.working_day_hours
+        return WorkingDayRule(hours) if hours is not None else None
+
+    def requirement_id(self, index: int) -> str:
+        """Stable id of requirements[index] for CI reports: its `id`, else R1, R2, ..."""
+        return self.requirements[index].id or f"R{index + 1}"
+
+
+# ---------------------------------------------------------------- commitment paths
+
+Kind = Literal["duration", "frequency", "window", "percent", "count", "flag", "choice"]
+
+# Durations where a shorter promise is the better one (time limits); others are periods.
+_SHORTER_IS_BETTER = frozenset(
+    {
+        "respond",
+        "arrive",
+        "repair",
+        "escalation",
+        "lead_time",
+        "doa_replace_within",
+        "loaner_after",
+        "reply_within",
+        "local_office_travel",
+        "total_limit",
+    }
+)
+_FEWER_IS_BETTER = frozenset({"replace_after_failed_repairs"})
+# Lists of sub-models that are not a single value: tiers are flattened into response.<field>,
+# component warranties are reached through Scope.component, the rest are prose.
+_TIER_FIELDS = ("respond", "arrive", "repair")
+
+
+@dataclass(frozen=True)
+class PathInfo:
+    """What a commitment path holds: its type, whether smaller is better, and its Chinese name."""
+
+    path: str
+    kind: Kind
+    type: type
+    smaller_is_better: bool
+    label: str
+    """承诺项名称, e.g. 质保期, 到场时间."""
+
+
+def _unwrap(annotation: Any) -> Any:
+    """The core type of `X | None` and `Annotated[X, ...]`."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (Union, types.UnionType):
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            if len(args) != 1:
+                return annotation
+            annotation = args[0]
+        else:
+            return annotation
+
+
+_LABELS = {
+    "replacement.replace_after_failed_repairs": "维修不能正常使用的更换次数",
+    "replacement.doa_window": "质量问题包换期",
+    "replacement.loaner_after": "备用设备提供时限",
+    "spare_parts.stock_for_operation": "备品备件保障运行期",
+    "uptime.annual_min": "年开机率",
+    "staffing.local_office_travel": "本地服务机构到场时间",
+    "response.escalation": "升级处理时限",
+    "quality.inspected_before_shipping": "出厂全性能检查",
+    "quality.quality_records": "质量记录和检测资料",
+    "complaints.discipline": "责任核实与惩处",
+    "complaints.explain_otherwise": "非我方责任的解释",
+    "pricing.free_in_warranty": "保修期内免费维修更换",
+    "delivery.rush_orders": "特殊要求提前完工",
+}
+
+
+def _label(description: str | None, name: str) -> str:
+    text = (description or "").strip()
+    end = 0
+    while end < len(text) and ("\u3400" <= text[end] <= "\u9fff" or text[end] in "（）、/"):
+        end += 1
+    return text[:end] or name
+
+
+def _kind(core: Any) -> Kind | None:
+    if core is Duration:
+        return "duration"
+    if core is Frequency:
+        return "frequency"
+    if core is DailyWindow:
+        return "window"
+    if core is Decimal:
+        return "percent"
+    if core is bool:
+        return "flag"
+    if core is int:
+        return "count"
+    if isinstance(core, type) and issubclass(core, Enum):
+        return "choice"
+    return None
+
+
+def _walk(model: type[BaseModel], prefix: str, out: dict[str, PathInfo]) -> None:
+    for name, field in model.model_fields.items():
+        path = f"{prefix}.{name}" if prefix else name
+        core = _unwrap(field.annotation)
+        if typing.get_origin(core) is list:
+            item = typing.get_args(core)[0]
+            if item is ResponseTier:
+                for sub in _TIER_FIELDS:
+                    tier_field = ResponseTier.model_fields[sub]
+                    out[f"{prefix}.{sub}"] = PathInfo(
+                        f"{prefix}.{sub}",
+                        "duration",
+                        Duration,
+                        True,
+                        _label(tier_field.description, sub),
+                    )
+            continue
+        if isinstance(core, type) and issubclass(core, BaseModel):
+            _walk(core, path, out)
+            continue
+        kind = _kind(core)
+        if kind is None:
+            continue
+        smaller = name in _SHORTER_IS_BETTER or name in _FEWER_IS_BETTER
+        label = _LABELS.get(path) or _label(field.description, name)
+        out[path] = PathInfo(path, kind, core, smaller, label)
+
+
+@cache
+def _path_table() -> dict[str, PathInfo]:
+    out: dict[str, PathInfo] = {}
+    _walk(Commitments, "", out)
+    return out
+
+
+def commitment_paths() -> dict[str, type]:
+    """Every commitment path a tender or capacity entry may name, with the type of its value."""
+    return {path: info.type for path, info in _path_table().items()}
+
+
+def path_info(path: str) -> PathInfo:
+    """What `path` holds; KeyError for an unknown path."""
+    return _path_table()[path]
+
+
+def suggest_path(path: str) -> str | None:
+    """The known commitment path closest to `path`, if any is close."""
+    close = difflib.get_close_matches(path, list(_path_table()), n=1, cutoff=0.5)
+    return close[0] if close else None
+
+
+_TRUE = {"true", "yes", "y", "1", "是", "须", "提供"}
+
+
+def parse_quantity(info: PathInfo, text: str) -> Quantity:
+    """Read `text` as a value of the commitment at `info`; QuantityError if it is not one."""
+    s = text.strip()
+    if info.kind == "duration":
+        return Duration.parse(s)
+    if info.kind == "frequency":
+        return Frequency.parse(s)
+    if info.kind == "window":
+        return DailyWindow.parse(s)
+    if info.kind == "percent":
+        try:
+            number = Decimal(s.removesuffix("%").strip())
+        except InvalidOperation:
+            raise QuantityError(f'"{s}" is not a percentage (write e.g. "95%")') from None
+        if not number.is_finite() or not 0 <= number <= 100:
+            raise QuantityError(f'"{s}" must be between 0% and 100%')
+        return number
+    if info.kind == "count":
+        if not s.isdigit():
+            raise QuantityError(f'"{s}" is not a whole number')
+        return int(s)
+    if info.kind == "flag":
+        if s.lower() not in _TRUE:
+            raise QuantityError(f'"{s}": a yes/no commitment can only be required (write "true")')
+        return True
+    enum = info.type
+    assert issubclass(enum, StrEnum)
+    try:
+        return enum(s)
+    except ValueError:
+        choices = ", ".join(str(m.value) for m in enum)
+        raise QuantityError(f'"{s}" is not one of {choices}') from None
+
+
+def _requirement_problems(
+    req: Requirement, info: PathInfo, rule: WorkingDayRule | None
+) -> list[tuple[tuple[str | int, ...], Any, str]]:
+    """Every mismatch between a requirement and its commitment's type, with its location."""
+    out: list[tuple[tuple[str | int, ...], Any, str]] = []
+    kind, comparator = info.kind, req.comparator
+    if kind == "flag" and comparator is not Comparator.REQUIRED:
+        out.append((("comparator",), comparator, f"{req.commitment} is yes/no; use required"))
+    if kind == "choice" and comparator not in (Comparator.EQUALS, Comparator.REQUIRED):
+        out.append((("comparator",), comparator, f"{req.commitment} is a choice; use equals"))
+    if kind in ("duration", "percent", "count", "frequency"):
+        wrong = Comparator.AT_LEAST if info.smaller_is_better else Comparator.AT_MOST
+        if comparator is wrong:
+            right = "at_most" if info.smaller_is_better else "at_least"
+            better = "shorter/fewer" if info.smaller_is_better else "longer/more"
+            out.append(
+                (
+                    ("comparator",),
+                    comparator,
+                    f"{better} is better for {req.commitment}; use {right}",
+                )
+            )
+    if kind == "window" and comparator is Comparator.AT_MOST:
+        out.append((("comparator",), comparator, "an on-duty window must cover; use at_least"))
+    if req.value is None and comparator is not Comparator.REQUIRED:
+        out.append((("value",), None, f"{comparator} needs a value"))
+    wanted: Quantity | None = None
+    if req.value is not None:
+        try:
+            wanted = parse_quantity(info, req.value)
+        except QuantityError as error:
+            out.append((("value",), req.value, str(error)))
+    if req.scope.component is not None and not req.commitment.startswith("warranty."):
+        out.append((("scope", "component"), req.scope.component, "component applies to warranty"))
+    if req.scoring is not None:
+        out.extend(_scoring_problems(req.scoring, info, wanted, rule))
+    return out
+
+
+def _comparable(a: Quantity, b: Quantity | None, rule: WorkingDayRule | None) -> str | None:
+    """Why a scoring value cannot be compared with the requirement's value, or None."""
+    try:
+        if isinstance(a, Duration) and isinstance(b, Duration):
+            a.compare(b, rule)
+        if isinstance(a, Frequency) and isinstance(b, Frequency):
+            a.compare(b, rule)
+    except NotComparable as error:
+        return str(error)
+    return None
+
+
+def _scoring_problems(
+    scoring: Scoring, info: PathInfo, wanted: Quantity | None, rule: WorkingDayRule | None
+) -> list[tuple[tuple[str | int, ...], Any, str]]:
+    out: list[tuple[tuple[str | int, ...], Any, str]] = []
+    if info.kind in ("flag", "choice"):
+        return [(("scoring",), None, f"{info.path} cannot be scored by value")]
+    for j, tier in enumerate(scoring.tiers):
+        try:
+            why = _comparable(parse_quantity(info, tier.value), wanted, rule)
+        except QuantityError as error:
+            why = str(error)
+        if why is not None:
+            out.append((("scoring", "tiers", j, "value"), tier.value, why))
+    if scoring.step is not None:
+        if info.kind not in ("duration", "percent", "count"):
+            out.append(
+                (("scoring", "step"), scoring.step, f"{info.path} cannot be scored by steps")
+            )
+        else:
+            for name in ("step", "base"):
+                text = getattr(scoring, name)
+                if text is None:
+                    continue
+                try:
+                    why = _comparable(parse_quantity(info, text), wanted, rule)
+                except QuantityError as error:
+                    why = str(error)
+                if why is not None:
+                    out.append((("scoring", name), text, why))
+    return out
