@@ -229,5 +229,69 @@ def render(
         ctx.info(f"{len(rows)} file(s) from {len(results)} profile(s) in {elapsed:.1f} s")
 
 
+@main.command()
+@click.argument("project", type=click.Path(path_type=Path))
+@click.option(
+    "--tender", required=True, type=click.Path(path_type=Path), help="The tender file to meet."
+)
+@_profile_options
+@click.option(
+    "--format",
+    "fmt",
+    default="text",
+    show_default=True,
+    type=click.Choice(["text", "json", "junit", "sarif", "github", "markdown"]),
+    help="Report format.",
+)
+@click.option(
+    "-o",
+    "--output",
+    "out_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to this file instead of stdout.",
+)
+@click.option("--strict", is_flag=True, help="Fail on any negative deviation, not only on ★ items.")
+@pass_ctx
+@_guarded
+def check(
+    ctx: Context,
+    project: Path,
+    tender: Path,
+    overlays: Sequence[Path],
+    sets: Sequence[str],
+    fmt: str,
+    out_file: Path | None,
+    strict: bool,
+) -> None:
+    """Check the commitments of PROJECT against a TENDER's minimums, scoring and the company's
+    capacity.
+
+    \b
+    Formats: text (a table), json (canonical findings, see docs/findings.md), junit,
+    sarif (2.1.0), github (workflow annotations), markdown (the deviation table).
+    Exit codes: 0 every requirement met; 1 the check failed (a ★ item negative or not
+    answered, a capacity limit exceeded without approval, or with --strict any negative
+    deviation); 2 bad input.
+    """
+    from generator.checking import check as check_profile
+    from generator.loading import load_profile, load_tender
+    from generator.output import write_atomic
+    from generator.reports import render_report
+
+    resolved = load_profile(project, overlays, sets)
+    tender_file, where = load_tender(tender)
+    result = check_profile(resolved, tender_file, tender_where=where)
+    report = render_report(result, fmt, strict=strict)
+    if out_file:
+        write_atomic(out_file, report.encode())
+        ctx.info(f"wrote {out_file}")
+    else:
+        click.echo(report, nl=not report.endswith("\n"))
+    failures = result.failures(strict)
+    for reason in failures:
+        ctx.info(reason, fg="red")
+    sys.exit(1 if failures else 0)
+
+
 if __name__ == "__main__":
     main()

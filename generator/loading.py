@@ -12,13 +12,16 @@ import typing
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, Union
+from typing import TYPE_CHECKING, Any, Literal, Union
 
 from pydantic import BaseModel, ValidationError
 
 from generator.errors import InputError, Location, Problem
 from generator.models import CompanyFile, OverlayFile, Profile, ProjectFile
 from generator.sources import Document, Path_, dotted, load_document, parse_document
+
+if TYPE_CHECKING:
+    from generator.tender import TenderFile
 
 Kind = Literal["company", "project", "overlay", "tender"]
 KINDS: tuple[Kind, ...] = ("company", "project", "overlay", "tender")
@@ -105,6 +108,15 @@ def load_file(path: Path) -> tuple[Kind, BaseModel, Document]:
     kind = _kind_of(doc)
     model = _doc_model(kind)
     return kind, validate(model, doc.data, doc.where, doc.key_where, doc.file), doc
+
+
+def load_tender(path: Path) -> tuple["TenderFile", dict[str, Location]]:
+    """A validated tender file and where each of its values is, by dotted path."""
+    from generator.tender import TenderFile
+
+    doc = _load_kind(path, "tender")
+    model = validate(TenderFile, doc.data, doc.where, doc.key_where, doc.file)
+    return typing.cast(TenderFile, model), {dotted(p): loc for p, loc in doc.where.items()}
 
 
 def load_any(path: Path) -> tuple[Kind, BaseModel]:

@@ -170,7 +170,8 @@ def _blocks(doc: Any, blocks: Iterable[Block], width: int, height: int) -> None:
     for block in blocks:
         if isinstance(block, Section):
             level = min(max(block.level, 1), 4)
-            doc.add_paragraph(f"{block.number}{block.title}", style=f"Heading {level}")
+            if block.number or block.title:  # an untitled section only groups blocks
+                doc.add_paragraph(f"{block.number}{block.title}", style=f"Heading {level}")
             _blocks(doc, block.blocks, width, height)
         elif isinstance(block, Paragraph):
             style = "Note" if block.style == "note" else "Normal"

@@ -6,12 +6,17 @@ import os
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from generator.errors import InputError, Problem
-from generator.loading import Resolved, load_profile
+from generator.errors import InputError, Location, Problem
+from generator.loading import Resolved, load_profile, load_tender
 from generator.output import distinct_stems, fit_name, inside, safe_stem, write_atomic
+
+if TYPE_CHECKING:
+    from generator.document import Letter
+    from generator.tender import TenderFile
 
 FORMATS = ("docx", "pdf", "html")
 LETTER_SUFFIX = "售后服务承诺书"
@@ -46,23 +51,29 @@ class Result:
     seconds: float
 
 
+Tender = tuple["TenderFile", dict[str, Location]]
+
+
 @dataclass(frozen=True)
 class _Task:
     resolved: Resolved
     stem: str
     formats: tuple[str, ...]
     out_dir: Path
-    tender: object | None = field(default=None)
-    """a loaded tender (TenderFile with its locations) for the deviation table."""
+    tender: Tender | None = None
+    """the tender and where its values are, for the deviation table."""
 
 
-def plan(jobs: Sequence[Job]) -> list[tuple[Job, Resolved, str]]:
-    """Load every job and name its files; all input problems are raised together."""
+def plan(jobs: Sequence[Job]) -> tuple[list[tuple[Job, Resolved, str]], dict[Path, Tender]]:
+    """Load every job (and tender) and name its files; all input problems are raised together."""
     problems: list[Problem] = []
     loaded: list[tuple[Job, Resolved]] = []
+    tenders: dict[Path, Tender] = {}
     for job in jobs:
         try:
             loaded.append((job, load_profile(job.project, job.overlays, job.sets)))
+            if job.tender and job.tender not in tenders:
+                tenders[job.tender] = load_tender(job.tender)
         except InputError as err:
             problems.extend(err.problems)
     if problems:
@@ -72,17 +83,36 @@ def plan(jobs: Sequence[Job]) -> list[tuple[Job, Resolved, str]]:
         for _, r in loaded
     ]
     stems = distinct_stems(stems, [job.key for job, _ in loaded])
-    return [(job, r, stem) for (job, r), stem in zip(loaded, stems, strict=True)]
+    return [(job, r, stem) for (job, r), stem in zip(loaded, stems, strict=True)], tenders
 
 
 def _render_task(task: _Task) -> tuple[Written, ...]:
-    """Compose one letter and write each requested format (runs in a worker)."""
+    """Compose one letter (and its deviation table) and write each format (runs in a worker)."""
     from generator.compose import compose
 
     letter = compose(task.resolved.profile, asset_dirs=task.resolved.asset_dirs)
+    written = _write(letter, f"{task.stem}-{LETTER_SUFFIX}", task)
+    if task.tender:
+        from generator.checking import check
+        from generator.reports import deviation_letter
+
+        tender, where = task.tender
+        result = check(task.resolved, tender, tender_where=where)
+        table = deviation_letter(
+            result.findings,
+            task.resolved.profile,
+            tender,
+            signature=letter.signature,
+            asset_dirs=task.resolved.asset_dirs,
+        )
+        written += _write(table, f"{task.stem}-{TABLE_SUFFIX}", task)
+    return tuple(written)
+
+
+def _write(letter: "Letter", stem: str, task: _Task) -> list[Written]:
     written: list[Written] = []
     for fmt in task.formats:
-        name = fit_name(f"{task.stem}-{LETTER_SUFFIX}", f".{fmt}")
+        name = fit_name(stem, f".{fmt}")
         path = inside(task.out_dir, name)
         pages: int | None = None
         if fmt == "docx":
@@ -99,7 +129,7 @@ def _render_task(task: _Task) -> tuple[Written, ...]:
             data = render_html(letter).encode()
         write_atomic(path, data)
         written.append(Written(path, len(data), pages))
-    return tuple(written)
+    return written
 
 
 def render_many(
@@ -110,9 +140,12 @@ def render_many(
     on_result: Callable[[Result], None] | None = None,
 ) -> list[Result]:
     """Render every job into `out_dir`; `on_result` is called as each job finishes."""
-    planned = plan(jobs)
+    planned, tenders = plan(jobs)
     out_dir.mkdir(parents=True, exist_ok=True)
-    tasks = [_Task(r, stem, tuple(formats), out_dir) for _, r, stem in planned]
+    tasks = [
+        _Task(r, stem, tuple(formats), out_dir, tenders.get(job.tender) if job.tender else None)
+        for job, r, stem in planned
+    ]
     results: list[Result] = []
     if workers <= 1 or len(tasks) == 1:
         for (job, _, _), task in zip(planned, tasks, strict=True):

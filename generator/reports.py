@@ -19,7 +19,7 @@ from generator import __version__
 from generator.checking import CapacityFinding, CapacityStatus, CheckResult, Finding, describe
 from generator.document import Letter, Paragraph, Section, Signature, Table
 from generator.errors import Location
-from generator.models import ProcurementMethod, Profile
+from generator.models import Profile
 from generator.tender import Column, TenderFile, Verdict
 
 __all__ = [
@@ -542,24 +542,25 @@ def markdown_report(result: CheckResult, *, strict: bool = False) -> str:
     return "\n".join(out) + "\n"
 
 
-_PARTY = {
-    ProcurementMethod.TENDER: ("投标人", "招标人"),
-    ProcurementMethod.CONSULTATION: ("供应商", "采购人"),
-    ProcurementMethod.NEGOTIATION: ("供应商", "采购人"),
-    ProcurementMethod.INQUIRY: ("供应商", "采购人"),
-}
-
-
 def deviation_letter(
     findings: Sequence[Finding],
     profile: Profile,
     tender: TenderFile,
     *,
+    signature: Signature | None = None,
     asset_dirs: tuple[Path, ...] = (),
 ) -> Letter:
-    """The 偏离表 as a Letter (one untitled section holding the table) for the renderers."""
+    """The 偏离表 as a Letter (one untitled section holding the table) for the renderers.
+
+    `signature` is the letter's own signature block, so table and letter are signed alike;
+    without one, the letter's is composed from the profile.
+    """
+    from generator.compose import compose, vocabulary
+
     header, rows, _ = deviation_rows(findings, tender)
-    bidder, buyer = _PARTY[tender.method]
+    words = vocabulary(tender.method)
+    if signature is None:
+        signature = compose(profile, asset_dirs=asset_dirs).signature
     project = profile.project
     # Relative widths sized for 五号 text on A4: 序号 and 偏离情况 must not wrap.
     widths = {
@@ -580,31 +581,17 @@ def deviation_letter(
     )
     opening = [Paragraph(f"项目名称：{tender.name}")]
     if tender.number:
-        opening.append(Paragraph(f"招标编号：{tender.number}"))
+        opening.append(Paragraph(f"{words.number_label}：{tender.number}"))
     closing = (
         (Paragraph(tender.deviation_table.statement),) if tender.deviation_table.statement else ()
     )
-    date_text = (
-        f"{project.date.year}年{project.date.month}月{project.date.day}日"
-        if project.date
-        else "    年  月  日"
-    )
     return Letter(
         title=tender.deviation_table.title,
-        addressee=f"致：{tender.tenderer or project.tenderer or buyer}（{buyer}）",
+        addressee=f"致：{tender.tenderer or project.tenderer or words.buyer}（{words.buyer}）",
         opening=tuple(opening),
         sections=(Section(number="", title="", level=1, blocks=(table,)),),
         closing=closing,
-        signature=Signature(
-            company_label=f"{bidder}（盖章）",
-            company=profile.company.name,
-            signatory_label=f"{project.signatory.title}（签字）",
-            signatory=project.signatory.name,
-            date_label="日期",
-            date_text=date_text,
-            phone=project.signatory.phone,
-            seal_image=Path(profile.company.seal_image) if profile.company.seal_image else None,
-        ),
+        signature=signature,
         header_text=" ".join(x for x in (tender.name, tender.number) if x),
         meta_title=f"{tender.deviation_table.title} - {tender.name}",
         meta_author=profile.company.name,

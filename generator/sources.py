@@ -156,6 +156,8 @@ def parse_document(
     builder = _Builder(YAML(typ="safe", pure=True).parse(source), file, max_depth)
     try:
         data = builder.document()
+    except _TooDeep:
+        _fail(*builder.problems, *(trap for trap, _ in traps))
     except MarkedYAMLError as exc:
         syntax = _syntax_problem(exc, file)
         # A syntax error at or after an input-method trap is almost always caused by it.
@@ -189,8 +191,8 @@ def _size(n: int, *, precise: bool) -> str:
 
 def _decode(text: bytes, file: str) -> str:
     """UTF-8 (an optional BOM is dropped, so columns count from the first real character)."""
-    if text.startswith(_BOM):
-        text = text[len(_BOM) :]
+    skipped = len(_BOM) if text.startswith(_BOM) else 0
+    text = text[skipped:]
     try:
         return text.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -198,10 +200,8 @@ def _decode(text: bytes, file: str) -> str:
         line = text.count(b"\n", 0, exc.start) + 1
         # Everything before the bad byte decoded, so the prefix gives the column in characters.
         col = len(text[start : exc.start].decode("utf-8")) + 1
-        message = (
-            f"file is not UTF-8 text (byte 0x{text[exc.start]:02X} at offset {exc.start});"
-            " save it as UTF-8"
-        )
+        byte, offset = text[exc.start], exc.start + skipped
+        message = f"file is not UTF-8 text (byte 0x{byte:02X} at offset {offset}); save it as UTF-8"
         _fail(Problem(Location(file, line, col), "", message))
 
 
@@ -291,7 +291,11 @@ def _syntax_problem(exc: MarkedYAMLError, file: str) -> Problem:
 
 def _readable(text: str) -> str:
     text = " ".join(str(text).split())
-    return text.replace("'\\t'", "a tab").replace("'<stream end>'", "the end of the file")
+    return text.replace("character '\\t'", "a tab").replace("'<stream end>'", "the end of the file")
+
+
+class _TooDeep(Exception):
+    """Raised inside the builder to abandon a document nested beyond the limit."""
 
 
 @dataclass(frozen=True)
@@ -359,8 +363,9 @@ class _Builder:
             return None if _is_null(event) else event.value
         if depth > self.max_depth:
             self._problem(event, path, f"nested deeper than {self.max_depth} levels")
-            self._skip_collection()
-            return None
+            # Stop here: ruamel's scanner slows down with depth times length, so reading on
+            # through pathological nesting ("[[[[…" for a megabyte) would take hours.
+            raise _TooDeep
         if isinstance(event, MappingStartEvent):
             return self._mapping(path, depth)
         return self._sequence(path, depth)
