@@ -15,8 +15,22 @@ $(STAMP): pyproject.toml scripts/setup-system.sh
 
 setup: $(STAMP)
 
+EX := profiles/examples
 demo: $(STAMP)
-	$(BIN)/aftersales demo
+	$(BIN)/aftersales validate $(EX)/*/*.yaml profiles/tenders/*.yaml profiles/starter/*.yaml
+	$(BIN)/aftersales render $(EX)/*/project.yaml -o output --jobs 2
+	$(BIN)/aftersales render $(EX)/ex2-highway-monitoring/project.yaml \
+	  --overlay $(EX)/ex2-highway-monitoring/overlay-faster.yaml \
+	  --tender profiles/tenders/highway-monitoring.yaml -o output
+	$(BIN)/aftersales check $(EX)/ex2-highway-monitoring/project.yaml \
+	  --tender profiles/tenders/highway-monitoring.yaml
+
+# The pictures in the README, made from real output.
+images: $(STAMP)
+	$(BIN)/aftersales -q render $(EX)/ex2-highway-monitoring/project.yaml -o output --format pdf
+	pdftoppm -r 60 -png -f 1 -l 1 "output/宁夏高速公路监控系统-售后服务承诺书.pdf" docs/images/letter
+	mv docs/images/letter-1.png docs/images/letter-page1.png
+	$(BIN)/aftersales flowchart $(EX)/ex2-highway-monitoring/project.yaml -o docs/images/flowchart.png
 
 test: $(STAMP)
 	$(BIN)/ruff check .
@@ -42,4 +56,4 @@ bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
 
 clean:
-	rm -rf $(VENV) build dist output/*.docx output/*.pdf output/*.html
+	rm -rf $(VENV) build dist output/*.docx output/*.pdf output/*.html output/*.json

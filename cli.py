@@ -293,5 +293,32 @@ def check(
     sys.exit(1 if failures else 0)
 
 
+@main.command()
+@click.argument("project", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "out_file",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the chart: .svg (vector) or .png (200 dpi).",
+)
+@_profile_options
+@_guarded
+def flowchart(project: Path, out_file: Path, overlays: Sequence[Path], sets: Sequence[str]) -> None:
+    """Draw the service flowchart (售后服务流程图) of PROJECT on its own."""
+    from generator.flowchart import draw_png, draw_svg
+    from generator.loading import load_profile
+    from generator.output import write_atomic
+
+    process = load_profile(project, overlays, sets).profile.commitments.service_process
+    if process is None:
+        raise click.UsageError(f"{project}: the profile has no service_process to draw")
+    if out_file.suffix.lower() not in (".svg", ".png"):
+        raise click.BadParameter("the file name must end in .svg or .png", param_hint="-o")
+    svg = out_file.suffix.lower() == ".svg"
+    write_atomic(out_file, draw_svg(process).encode() if svg else draw_png(process))
+
+
 if __name__ == "__main__":
     main()
