@@ -76,6 +76,8 @@ def plan(jobs: Sequence[Job]) -> tuple[list[tuple[Job, Resolved, str]], dict[Pat
                 tenders[job.tender] = load_tender(job.tender)
         except InputError as err:
             problems.extend(err.problems)
+    for _, resolved in loaded:
+        problems.extend(glyph_problems(resolved))
     if problems:
         raise InputError(problems)
     stems = [
@@ -84,6 +86,37 @@ def plan(jobs: Sequence[Job]) -> tuple[list[tuple[Job, Resolved, str]], dict[Pat
     ]
     stems = distinct_stems(stems, [job.key for job, _ in loaded])
     return [(job, r, stem) for (job, r), stem in zip(loaded, stems, strict=True)], tenders
+
+
+def glyph_problems(resolved: Resolved) -> list[Problem]:
+    """Every character of the profile that no embedded font can draw, at its YAML line: a
+    letter must never show a box where a promise should be."""
+    from generator.fonts import FACES, describe, uncovered
+
+    families = ", ".join(family for family, _ in FACES)
+    texts = [
+        *_strings(resolved.profile.project.model_dump(mode="json"), ""),
+        *_strings(resolved.profile.company.model_dump(mode="json"), "company"),
+    ]
+    return [
+        Problem(
+            resolved.where(path),
+            path,
+            f"character {describe(char)} is not covered by any installed font ({families})",
+        )
+        for path, text in texts
+        for char in uncovered(text)
+    ]
+
+
+def _strings(value: object, path: str) -> list[tuple[str, str]]:
+    if isinstance(value, str):
+        return [(path, value)]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in _strings(v, f"{path}.{k}" if path else k)]
+    if isinstance(value, list):
+        return [s for n, v in enumerate(value) for s in _strings(v, f"{path}[{n}]")]
+    return []
 
 
 def _render_task(task: _Task) -> tuple[Written, ...]:

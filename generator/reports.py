@@ -7,7 +7,6 @@ job summary), and `deviation_letter`, the 偏离表 as a document model for the 
 
 import datetime as dt
 import json
-import unicodedata
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -21,6 +20,7 @@ from generator.document import Letter, Paragraph, Section, Signature, Table
 from generator.errors import Location
 from generator.models import Profile
 from generator.tender import Column, TenderFile, Verdict
+from generator.terminal import format_table
 
 __all__ = [
     "FINDINGS_SCHEMA_ID",
@@ -70,21 +70,6 @@ def _points(f: Finding) -> str:
 # ---------------------------------------------------------------- text
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def _fit(text: str, width: int) -> str:
-    if _width(text) <= width:
-        return text + " " * (width - _width(text))
-    out = ""
-    for c in text:
-        if _width(out + c) > width - 1:
-            break
-        out += c
-    return out + "…" + " " * (width - 1 - _width(out))
-
-
 def text_report(result: CheckResult, *, strict: bool = False) -> str:
     """A table for the terminal (CJK-aware column widths), then failures and suggestions."""
     t = result.tender
@@ -103,13 +88,7 @@ def text_report(result: CheckResult, *, strict: bool = False) -> str:
         )
         for f in result.findings
     ]
-    caps = (3, 16, 4, 30, 26, 6, 6)
-    widths = [min(cap, max(_width(r[i]) for r in [header, *rows])) for i, cap in enumerate(caps)]
-    lines.append("  ".join(_fit(h, w) for h, w in zip(header, widths, strict=True)).rstrip())
-    lines.append("  ".join("-" * w for w in widths))
-    lines.extend(
-        "  ".join(_fit(c, w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows
-    )
+    lines.append(format_table(header, rows, max_widths=(3, 16, 4, 30, 26, 6, 6)))
     counts = result.counts()
     lines.append("")
     lines.append(

@@ -13,9 +13,28 @@ def pad(text: str, columns: int) -> str:
     return text + " " * max(0, columns - width(text))
 
 
-def format_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """A table with a rule under the header; cells are single-line strings."""
+def fit(text: str, columns: int) -> str:
+    """`text` cut to `columns` (ending in "…" when cut)."""
+    if width(text) <= columns:
+        return text
+    out = ""
+    for c in text:
+        if width(out + c) > columns - 1:
+            break
+        out += c
+    return out + "…"
+
+
+def format_table(
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    max_widths: Sequence[int] | None = None,
+) -> str:
+    """A table with a rule under the header; cells are single-line strings, cut to
+    `max_widths` when given."""
     cells = [list(header), *[list(r) for r in rows]]
+    if max_widths:
+        cells = [[fit(c, m) for c, m in zip(row, max_widths, strict=True)] for row in cells]
     widths = [max(width(row[i]) for row in cells) for i in range(len(header))]
     lines = [
         "  ".join(pad(c, w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells

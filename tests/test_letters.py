@@ -283,3 +283,36 @@ def test_source_date_epoch_fixes_undated_letters(
     assert first.docx.read_bytes() == second.docx.read_bytes()
     meta = PdfReader(first.pdf).metadata
     assert meta is not None and str(meta["/CreationDate"]).startswith("D:20260101")
+
+
+# ---------------------------------------------------------------- bad input writes nothing
+
+
+def test_uncovered_character_is_a_located_error_and_writes_nothing(tmp_path: Path) -> None:
+    (tmp_path / "company.yaml").write_text("kind: company\nname: 测试有限公司\n", encoding="utf-8")
+    (tmp_path / "project.yaml").write_text(
+        "kind: project\ncompany: company.yaml\nproject_name: 项目\n"
+        "commitments:\n  warranty:\n    exclusions: [天灾, 人为𠀀损害]\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        main, ["render", str(tmp_path / "project.yaml"), "-o", str(tmp_path / "out")]
+    )
+    assert result.exit_code == 2
+    assert result.stderr.strip().endswith(
+        "project.yaml:6:22: commitments.warranty.exclusions[1]: character \"𠀀\" (U+20000) "
+        "is not covered by any installed font (Noto Serif CJK SC, Noto Sans CJK SC)"
+    )
+    assert not (tmp_path / "out").exists()
+
+
+def test_bad_profiles_among_good_ones_stop_the_run_before_any_file(tmp_path: Path) -> None:
+    (tmp_path / "project.yaml").write_text("kind: project\ncompany: nowhere.yaml\n")
+    good = str(EXAMPLES_DIR / "ex5-computer-shop" / "project.yaml")
+    result = CliRunner().invoke(
+        main, ["render", good, str(tmp_path / "project.yaml"), "-o", str(tmp_path / "out")]
+    )
+    assert result.exit_code == 2
+    assert 'company: company profile "nowhere.yaml" not found' in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
