@@ -127,8 +127,13 @@ def test_docx_structure(letters: dict[str, Rendered]) -> None:
     for item in letters.values():
         document = docx.Document(str(item.docx))
         section = document.sections[0]
+        assert section.page_width is not None and section.page_height is not None
         assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
-        headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+        headings = [
+            p.text
+            for p in document.paragraphs
+            if p.style is not None and (p.style.name or "").startswith("Heading")
+        ]
         assert [h for h in headings if SECTION.match(h)] == [
             s.number + s.title for s in item.letter.sections
         ]
