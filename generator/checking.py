@@ -11,7 +11,7 @@ from decimal import ROUND_FLOOR, Decimal
 from enum import StrEnum
 from typing import Any, Protocol
 
-from generator.errors import InputError, Location, Problem
+from generator.errors import Location
 from generator.models import (
     Approval,
     Capacity,
@@ -26,7 +26,6 @@ from generator.quantities import (
     Duration,
     Frequency,
     NotComparable,
-    QuantityError,
     WorkingDayRule,
 )
 from generator.tender import (
@@ -39,7 +38,6 @@ from generator.tender import (
     Verdict,
     parse_quantity,
     path_info,
-    suggest_path,
 )
 
 __all__ = [
@@ -719,31 +717,12 @@ def _gain(info: PathInfo, target: Quantity, gained: Decimal) -> tuple[str, str]:
 def _capacity(source: _Source) -> Iterable[CapacityFinding]:
     profile = source.profile
     caps = profile.company.capacity
-    problems: list[Problem] = []
-    parsed: list[tuple[int, Capacity, PathInfo, Quantity]] = []
-    for i, cap in enumerate(caps):
-        key = f"company.capacity[{i}]"
-        at = source.where(f"{key}.limit") or source.where(key) or Location("company")
-        try:
-            info = path_info(cap.commitment)
-        except KeyError:
-            close = suggest_path(cap.commitment)
-            hint = f'; did you mean "{close}"?' if close else ""
-            problems.append(
-                Problem(
-                    source.where(f"{key}.commitment") or at,
-                    f"{key}.commitment",
-                    f'unknown commitment path "{cap.commitment}"{hint}',
-                )
-            )
-            continue
-        try:
-            parsed.append((i, cap, info, parse_quantity(info, cap.limit)))
-        except QuantityError as error:
-            problems.append(Problem(at, f"{key}.limit", str(error)))
-    if problems:
-        raise InputError(problems)
-
+    # The model has checked each entry's path and limit, so both read without error here.
+    parsed = [
+        (i, cap, info, parse_quantity(info, cap.limit))
+        for i, cap in enumerate(caps)
+        for info in [path_info(cap.commitment)]
+    ]
     site = source.site
     centre_cities = {normalise_place(c.city) for c in profile.company.service_network}
     in_centre_city = bool(site and site.city and normalise_place(site.city) in centre_cities)

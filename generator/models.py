@@ -10,11 +10,14 @@ from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationInfo,
+    field_validator,
     model_validator,
 )
 
@@ -177,6 +180,25 @@ class StaffRole(Model):
     """资质, e.g. 高级工程师, 持证电工."""
 
 
+def _known_commitment(path: str) -> str:
+    # Imported here: the tender module builds its path table from these very models.
+    from generator.tender import commitment_paths, suggest_path
+
+    if path not in commitment_paths():
+        near = suggest_path(path)
+        hint = f' (did you mean "{near}"?)' if near else ""
+        raise ValueError(f'"{path}" is not a commitment path{hint}')
+    return path
+
+
+CommitmentPath = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z_]+(\.[a-z_]+)*$"),
+    AfterValidator(_known_commitment),
+]
+"""A path into the commitments, e.g. response.arrive or warranty.period."""
+
+
 class Capacity(Model):
     """能力上限: the best promise the after-sales department can keep (a guardrail for sales).
 
@@ -184,7 +206,7 @@ class Capacity(Model):
     the department can deliver: the fastest time or the longest period.
     """
 
-    commitment: Annotated[str, StringConstraints(pattern=r"^[a-z_]+(\.[a-z_]+)*$")]
+    commitment: CommitmentPath
     """承诺项路径, e.g. response.arrive, warranty.period, spare_parts.supply_period."""
     limit: Text
     """能力上限 as a quantity, e.g. 4h, 5 years."""
@@ -193,11 +215,21 @@ class Capacity(Model):
     note: Text | None = None
     """说明."""
 
+    @field_validator("limit")
+    @classmethod
+    def _limit_fits_the_commitment(cls, value: str, info: ValidationInfo) -> str:
+        from generator.tender import parse_quantity, path_info
+
+        path = info.data.get("commitment")
+        if path is not None:
+            parse_quantity(path_info(path), value)  # a QuantityError says what is wrong
+        return value
+
 
 class Approval(Model):
     """审批记录: who approved a promise beyond the department's capacity."""
 
-    commitment: Annotated[str, StringConstraints(pattern=r"^[a-z_]+(\.[a-z_]+)*$")]
+    commitment: CommitmentPath
     """承诺项路径 the approval is for, e.g. response.arrive."""
     approved_by: Name
     """审批人."""

@@ -699,14 +699,13 @@ def test_component_warranties_and_supply_years_are_capped_too() -> None:
     assert len(res.failures()) == 2
 
 
-def test_unreadable_capacity_entries_are_input_errors() -> None:
+def test_unreadable_capacity_entries_are_validation_errors() -> None:
     bad = [
         {"commitment": "warranty.perid", "limit": "5 years"},
         {"commitment": "warranty.period", "limit": "每年一次"},
     ]
-    p = profile({}, capacity=bad)
-    with pytest.raises(InputError) as caught:
-        one(p, req("training.free", "required"))
+    with pytest.raises(ValidationError) as caught:
+        profile({}, capacity=bad)
     text = str(caught.value)
     assert 'did you mean "warranty.period"' in text and "not a duration" in text
 
