@@ -305,7 +305,7 @@ def test_uncovered_character_is_a_located_error_and_writes_nothing(tmp_path: Pat
     )
     assert result.exit_code == 2
     assert result.stderr.strip().endswith(
-        "project.yaml:6:22: commitments.warranty.exclusions[1]: character \"𠀀\" (U+20000) "
+        'project.yaml:6:22: commitments.warranty.exclusions[1]: character "𠀀" (U+20000) '
         "is not covered by any installed font (Noto Serif CJK SC, Noto Sans CJK SC)"
     )
     assert not (tmp_path / "out").exists()
