@@ -1,6 +1,5 @@
 """The resolved commitments as rows a sales person can read: what, value, where it came from."""
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -8,8 +7,7 @@ from pydantic import BaseModel
 
 from generator.errors import Location
 from generator.loading import Resolved
-
-_CJK = re.compile(r"[\u4e00-\u9fff][\u4e00-\u9fff、（）/]*")
+from generator.models import chinese_term
 
 
 @dataclass(frozen=True)
@@ -22,8 +20,7 @@ class Row:
 
 
 def _term(model: type[BaseModel], name: str) -> str:
-    match = _CJK.search(model.model_fields[name].description or "")
-    return match[0] if match else name
+    return chinese_term(model.model_fields[name].description, name)
 
 
 def _walk(obj: Any, path: str, term: str, resolved: Resolved, out: list[Row]) -> None:

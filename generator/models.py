@@ -39,6 +39,15 @@ def _percent(value: Any) -> Any:
 Percent = Annotated[Decimal, BeforeValidator(_percent), Field(ge=0, le=100)]
 
 
+def chinese_term(description: str | None, fallback: str) -> str:
+    """The Chinese term a field docstring starts with (质保期, 到场时间 …), else `fallback`."""
+    text = (description or "").strip()
+    end = 0
+    while end < len(text) and ("\u3400" <= text[end] <= "\u9fff" or text[end] in "（）、/"):
+        end += 1
+    return text[:end] or fallback
+
+
 class Model(BaseModel):
     """Frozen, closed to unknown keys, documented from attribute docstrings."""
 

@@ -36,6 +36,7 @@ from generator.models import (
     Site,
     Text,
     TimeScope,
+    chinese_term,
 )
 from generator.quantities import (
     DailyWindow,
@@ -469,14 +470,6 @@ _LABELS = {
 }
 
 
-def _label(description: str | None, name: str) -> str:
-    text = (description or "").strip()
-    end = 0
-    while end < len(text) and ("\u3400" <= text[end] <= "\u9fff" or text[end] in "（）、/"):
-        end += 1
-    return text[:end] or name
-
-
 def _kind(core: Any) -> Kind | None:
     if core is Duration:
         return "duration"
@@ -509,7 +502,7 @@ def _walk(model: type[BaseModel], prefix: str, out: dict[str, PathInfo]) -> None
                         "duration",
                         Duration,
                         True,
-                        _label(tier_field.description, sub),
+                        chinese_term(tier_field.description, sub),
                     )
             continue
         if isinstance(core, type) and issubclass(core, BaseModel):
@@ -519,7 +512,7 @@ def _walk(model: type[BaseModel], prefix: str, out: dict[str, PathInfo]) -> None
         if kind is None:
             continue
         smaller = name in _SHORTER_IS_BETTER or name in _FEWER_IS_BETTER
-        label = _LABELS.get(path) or _label(field.description, name)
+        label = _LABELS.get(path) or chinese_term(field.description, name)
         out[path] = PathInfo(path, kind, core, smaller, label)
 
 
