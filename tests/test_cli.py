@@ -203,3 +203,20 @@ def test_no_color_is_respected(folder: Path) -> None:
     assert "\x1b[" not in result.stderr
     result = CliRunner().invoke(main, ["validate", "p.yaml"], color=True, env={"NO_COLOR": ""})
     assert "\x1b[31m" in result.stderr
+
+
+def test_explain_example_2_shows_every_commitment_with_its_line() -> None:
+    from generator.explain import explain_rows
+    from generator.loading import load_profile
+
+    project = data_dir("profiles") / "examples" / "ex2-highway-monitoring" / "project.yaml"
+    code, out, _ = run("explain", str(project))
+    assert code == 0
+    lines = out.splitlines()[2:]
+    rows = explain_rows(load_profile(project))
+    assert len(lines) == len(rows) > 40
+    for line, row in zip(lines, rows, strict=True):
+        assert re.search(r"(company|project)\.yaml:\d+:\d+$", line), line
+        assert row.path.removeprefix("commitments.") in line
+    for expected in ("1年", "8:00至24:00", "8小时", "24小时", "立即", "2年", "3年", "24小时"):
+        assert any(expected in line for line in lines), expected
