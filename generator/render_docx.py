@@ -14,7 +14,6 @@ in PARAGRAPH_STYLES and TABLE_STYLE.
 
 import datetime as dt
 import io
-import os
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -34,11 +33,9 @@ from generator import flowchart
 from generator.assets import check_image
 from generator.document import Block, Figure, Letter, Paragraph, Section, Signature, Table
 from generator.errors import RenderError
+from generator.output import fixed_instant
 from generator.resources import templates_dir
 
-FALLBACK_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
-"""File dates when neither the letter nor SOURCE_DATE_EPOCH gives one."""
-CHINA_TIME = dt.timezone(dt.timedelta(hours=8))
 FIGURE_DPI = 200
 SEAL_WIDTH_MM = 40.0
 """A round company seal is 40–42 mm across; the template's seal area is 45 mm high."""
@@ -99,7 +96,7 @@ def render_docx(letter: Letter, *, template: Path | None = None) -> bytes:
     except jinja2.TemplateError as exc:
         raise RenderError(f"{path}: {exc}") from exc
 
-    when = timestamp(letter.date)
+    when = fixed_instant(letter.date)
     props = tpl.docx.core_properties
     props.title = letter.meta_title
     props.subject = letter.meta_subject
@@ -112,18 +109,6 @@ def render_docx(letter: Letter, *, template: Path | None = None) -> bytes:
     out = io.BytesIO()
     tpl.save(out)
     return fixed_zip(out.getvalue(), when)
-
-
-def timestamp(date: dt.date | None) -> dt.datetime:
-    """The one instant a render records: the letter date (midnight, China time), else
-    SOURCE_DATE_EPOCH, else 2000-01-01 — as the PDF renderer does."""
-    if date is not None:
-        return dt.datetime(date.year, date.month, date.day, tzinfo=CHINA_TIME)
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    try:
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else FALLBACK_DATE
-    except (ValueError, OverflowError, OSError) as exc:
-        raise RenderError(f"SOURCE_DATE_EPOCH={epoch!r} is not a Unix timestamp") from exc
 
 
 def fixed_zip(data: bytes, when: dt.datetime) -> bytes:

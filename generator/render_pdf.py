@@ -10,7 +10,6 @@ parsed stylesheet and the compiled template for every letter it renders.
 
 import datetime as dt
 import logging
-import os
 import threading
 from collections.abc import Callable, Iterator
 from functools import cache
@@ -24,12 +23,11 @@ from generator import fonts, pdf_fonts
 from generator.assets import AssetFetcher, check_image
 from generator.document import Block, Figure, Letter, Paragraph, Section, Table
 from generator.errors import RenderError
+from generator.output import fixed_instant
 from generator.resources import templates_dir
 
 TEMPLATE = "letter.html.j2"
 STYLESHEET = "letter.css"
-FALLBACK_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
-CHINA_TIME = dt.timezone(dt.timedelta(hours=8))
 
 DrawFigure = Callable[[Figure], str]
 
@@ -46,16 +44,11 @@ def subsetter_problem() -> str | None:
 
 
 def pdf_timestamp(date: dt.date | None) -> str:
-    """The W3C date written as CreationDate/ModDate: the letter date, SOURCE_DATE_EPOCH, or 2000."""
-    if date is not None:
-        moment = dt.datetime(date.year, date.month, date.day, tzinfo=CHINA_TIME)
-        return moment.isoformat(timespec="seconds")
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    try:
-        moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else FALLBACK_DATE
-    except (ValueError, OverflowError, OSError) as error:
-        raise RenderError(f"SOURCE_DATE_EPOCH={epoch!r} is not a Unix timestamp") from error
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    """The W3C date written as CreationDate/ModDate (see `output.fixed_instant`)."""
+    moment = fixed_instant(date)
+    if moment.utcoffset() == dt.timedelta(0):
+        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.isoformat(timespec="seconds")
 
 
 def letter_texts(letter: Letter) -> Iterator[tuple[str, str]]:

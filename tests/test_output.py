@@ -1,0 +1,87 @@
+"""Output files: safe names from customer text, atomic writes, no overwriting between inputs."""
+
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cli import main
+from generator.output import distinct_stems, fit_name, inside, safe_stem, write_atomic
+from seed_promises import EXAMPLES_DIR
+
+
+@pytest.mark.parametrize(
+    ("parts", "stem"),
+    [
+        (("宁夏高速公路监控系统", "银川市交通局"), "宁夏高速公路监控系统-银川市交通局"),
+        (("../../etc/passwd",), "etc_passwd"),
+        (('a/b\\c:d*e?f"g<h>i|j',), "a_b_c_d_e_f_g_h_i_j"),
+        (("  ..hidden  ",), "hidden"),
+        (("项目\n名称\t一",), "项目_名称_一"),
+        (("CON",), "letter-CON"),
+        (("",), "letter"),
+        (("/",), "letter"),
+    ],
+)
+def test_safe_stem(parts: tuple[str, ...], stem: str) -> None:
+    assert safe_stem(*parts) == stem
+
+
+def test_long_names_fit_255_bytes_and_keep_the_extension() -> None:
+    name = fit_name("监" * 200, "-售后服务承诺书.docx")
+    assert len(name.encode()) <= 255
+    assert name.endswith("-售后服务承诺书.docx")
+    assert name.encode().decode() == name  # cut at a character boundary
+
+
+def test_equal_stems_of_different_inputs_become_distinct() -> None:
+    stems = distinct_stems(["项目", "项目", "其它"], ["a", "b", "c"])
+    assert len(set(stems)) == 3 and stems[2] == "其它"
+    assert distinct_stems(["项目", "项目"], ["a", "a"]) == ["项目", "项目"]
+
+
+def test_inside_refuses_names_that_leave_the_folder(tmp_path: Path) -> None:
+    assert inside(tmp_path, "x.pdf") == (tmp_path / "x.pdf").resolve()
+    with pytest.raises(ValueError, match="leaves the output folder"):
+        inside(tmp_path, "../x.pdf")
+
+
+def test_interrupted_write_leaves_the_previous_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "letter.pdf"
+    write_atomic(target, b"old")
+
+    def crash(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", crash)
+    with pytest.raises(KeyboardInterrupt):
+        write_atomic(target, b"new")
+    assert target.read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["letter.pdf"]  # no temp file left
+
+
+def test_distinct_inputs_with_the_same_name_never_overwrite(tmp_path: Path) -> None:
+    source = EXAMPLES_DIR / "ex5-computer-shop"
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        for name in ("company.yaml", "project.yaml"):
+            (tmp_path / folder / name).write_bytes((source / name).read_bytes())
+    (tmp_path / "b" / "company.yaml").write_text(
+        (source / "company.yaml")
+        .read_text(encoding="utf-8")
+        .replace("星辰电脑公司", "晨星电脑公司"),
+        encoding="utf-8",
+    )
+    projects = [str(tmp_path / f / "project.yaml") for f in ("a", "b")]
+    result = CliRunner().invoke(
+        main, ["render", *projects, "--format", "html", "-o", str(tmp_path / "out")]
+    )
+    assert result.exit_code == 0, result.stderr
+    pages = sorted((tmp_path / "out").glob("*.html"))
+    assert len(pages) == 2
+    texts = [p.read_text(encoding="utf-8") for p in pages]
+    assert sum("星辰电脑公司" in t for t in texts) == 1
+    assert sum("晨星电脑公司" in t for t in texts) == 1
