@@ -147,9 +147,9 @@ def parse_document(
     # ruamel asserts (rather than raising a YAML error) on some directives such as "%YAML 1.9";
     # profiles never need directives, so any line that starts one is refused before parsing.
     directives = [
-        Problem(Location(file, number, 1), "", f'YAML directive "{text.split()[0]}" is not allowed')
-        for number, text in enumerate(lines.texts, 1)
-        if text.startswith("%")
+        Problem(Location(file, number, 1), "", f'YAML directive "{line.split()[0]}" is not allowed')
+        for number, line in enumerate(lines.texts, 1)
+        if line.startswith("%")
     ]
     if directives:
         _fail(*directives, *(trap for trap, _ in traps))
@@ -276,16 +276,14 @@ def _syntax_problem(exc: MarkedYAMLError, file: str) -> Problem:
     """ruamel's multi-line report as one line, at the mark of the problem."""
     mark = exc.problem_mark or exc.context_mark
     location = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file, 1, 1)
-    problem = _readable(exc.problem or exc.context or "invalid YAML")
-    message = f"YAML syntax error: {problem}"
-    context_mark = exc.context_mark
-    if exc.problem and exc.context and context_mark is not None:
-        message += (
-            f" ({_readable(exc.context)} at line {context_mark.line + 1},"
-            f" column {context_mark.column + 1})"
-        )
-    elif exc.problem and exc.context:
-        message += f" ({_readable(exc.context)})"
+    message = f"YAML syntax error: {_readable(exc.problem or exc.context or 'invalid YAML')}"
+    if exc.problem and exc.context:
+        context = _readable(exc.context)
+        start = exc.context_mark
+        # Where the construct began only helps when that is somewhere else.
+        if start is not None and (start.line, start.column) != (mark.line, mark.column):
+            context += f" at line {start.line + 1}, column {start.column + 1}"
+        message += f" ({context})"
     return Problem(location, "", message)
 
 
