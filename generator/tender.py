@@ -154,7 +154,7 @@ class Scope(Model):
 
     region: Name | None = None
     """区域 label as the tender writes it, e.g. 项目所在地, 银川市区内."""
-    areas: list[Name] = Field(default_factory=list)
+    areas: list[Name] = []
     """地点: provinces or cities the requirement applies at; each is checked and the worst
     commitment counts. Empty = the project site (project.site)."""
     severity: Severity | None = None
@@ -178,7 +178,7 @@ class ScoreTier(Model):
 class Scoring(Model):
     """评分办法: either tiers (2小时到场10分, 4小时6分) or steps (每增加一年质保加1分, 最高3分)."""
 
-    tiers: list[ScoreTier] = Field(default_factory=list)
+    tiers: list[ScoreTier] = []
     """分档评分."""
     step: QuantityText | None = None
     """每增加 (or 每缩短) this much earns `points_per_step`, e.g. 1 year."""
