@@ -220,3 +220,31 @@ def test_explain_example_2_shows_every_commitment_with_its_line() -> None:
         assert row.path.removeprefix("commitments.") in line
     for expected in ("1年", "8:00至24:00", "8小时", "24小时", "立即", "2年", "3年", "24小时"):
         assert any(expected in line for line in lines), expected
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["validate", "ex2-highway-monitoring/project.yaml"],
+        ["check", "ex2-highway-monitoring/project.yaml", "--tender", "TENDER", "--format", "json"],
+    ],
+)
+def test_validate_and_check_never_load_the_renderers(args: list[str]) -> None:
+    """They run in CI on every commit: they must start fast, without WeasyPrint or docxtpl."""
+    import subprocess
+    import sys
+
+    examples = data_dir("profiles") / "examples"
+    tender = data_dir("profiles") / "tenders" / "highway-monitoring.yaml"
+    argv = [str(tender) if a == "TENDER" else (str(examples / a) if "/" in a else a) for a in args]
+    probe = (
+        "import sys, contextlib, io, cli\n"
+        f"sys.argv = ['aftersales', '-q', *{argv!r}]\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    try: cli.main()\n"
+        "    except SystemExit as e: code = e.code\n"
+        "heavy = [m for m in ('weasyprint', 'docxtpl', 'docx', 'fontTools') if m in sys.modules]\n"
+        "print(code, heavy)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "0 []"
