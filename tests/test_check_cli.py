@@ -1,0 +1,108 @@
+"""`aftersales check` and `render --tender` through the CLI: exit codes, formats, files."""
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from documents import docx_lines, pdf_lines, squash
+from lxml import etree
+
+from cli import main
+from generator.resources import data_dir
+
+PROFILES = data_dir("profiles")
+EX = PROFILES / "examples"
+TENDERS = PROFILES / "tenders"
+EX2 = str(EX / "ex2-highway-monitoring" / "project.yaml")
+HIGHWAY = str(TENDERS / "highway-monitoring.yaml")
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_met_tender_exits_0() -> None:
+    code, out, err = run("check", EX2, "--tender", HIGHWAY)
+    assert code == 0, err
+    assert "检查通过" in out
+
+
+def test_strict_fails_on_a_missing_non_substantive_item() -> None:
+    code, _, err = run("check", EX2, "--tender", HIGHWAY, "--strict")
+    assert code == 1
+    assert "第五章 6.5" in err  # the ▲ inspection item ex2 does not answer
+
+
+def test_substantive_negative_exits_1_and_names_the_clauses() -> None:
+    project = str(EX / "ex1-weighing" / "project.yaml")
+    code, out, err = run("check", project, "--tender", str(TENDERS / "medical-ultrasound.yaml"))
+    assert code == 1
+    assert "负偏离" in out and "检查未通过" in out
+    assert "第三章 四、1" in err
+
+
+def test_overlay_and_set_change_the_verdict() -> None:
+    overlay = str(EX / "ex2-highway-monitoring" / "overlay-faster.yaml")
+    code, out, _ = run("check", EX2, "--tender", HIGHWAY, "--overlay", overlay, "--format", "json")
+    assert code == 0
+    points = json.loads(out)["summary"]["points"]
+    code, out, _ = run("check", EX2, "--tender", HIGHWAY, "--format", "json")
+    assert json.loads(out)["summary"]["points"] < points
+    code, _, err = run("check", EX2, "--tender", HIGHWAY, "--set", "warranty.period=6 months")
+    assert code == 1 and "第五章 6.1" in err
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "junit", "sarif", "github", "markdown"])
+def test_every_format_to_stdout_and_to_a_file(fmt: str, tmp_path: Path) -> None:
+    code, out, _ = run("check", EX2, "--tender", HIGHWAY, "--format", fmt)
+    assert code == 0 and out
+    target = tmp_path / f"report.{fmt}"
+    code, again, _ = run("check", EX2, "--tender", HIGHWAY, "--format", fmt, "-o", str(target))
+    assert code == 0 and again == ""
+    assert target.read_text(encoding="utf-8") == out
+    if fmt in ("json", "sarif"):
+        json.loads(out)
+    if fmt == "junit":
+        assert etree.fromstring(out.encode()).tag == "testsuites"
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--tender", "nowhere.yaml"], "nowhere.yaml: cannot read file"),
+        (["--tender", EX2], 'kind: expected a tender file, got "kind: project"'),
+    ],
+)
+def test_bad_tender_input_exits_2(args: list[str], expected: str) -> None:
+    code, _, err = run("check", EX2, *args)
+    assert code == 2
+    assert expected in err and "Traceback" not in err
+
+
+def test_a_tender_error_points_at_its_line(tmp_path: Path) -> None:
+    text = Path(HIGHWAY).read_text(encoding="utf-8")
+    bad = tmp_path / "tender.yaml"
+    bad.write_text(text.replace("commitment: warranty.period", "commitment: warranty.perod", 1))
+    code, _, err = run("check", EX2, "--tender", str(bad))
+    assert code == 2
+    line = next(n for n, t in enumerate(text.splitlines(), 1) if "warranty.period" in t)
+    assert f"tender.yaml:{line}:" in err and 'did you mean "warranty.period"' in err
+
+
+def test_render_with_tender_writes_the_deviation_table_that_matches_the_findings(
+    tmp_path: Path,
+) -> None:
+    code, _, err = run("render", EX2, "--tender", HIGHWAY, "-o", str(tmp_path))
+    assert code == 0, err
+    (docx_table,) = tmp_path.glob("*售后服务偏离表.docx")
+    (pdf_table,) = tmp_path.glob("*售后服务偏离表.pdf")
+    findings = json.loads(run("check", EX2, "--tender", HIGHWAY, "--format", "json")[1])
+    lines = docx_lines(docx_table)
+    pdf = squash("".join(pdf_lines(pdf_table)))
+    for finding in findings["findings"]:
+        assert finding["clause"] in lines
+        assert squash(finding["clause"]) in pdf
+    assert "除本表所列偏离外，完全响应招标文件要求。" in squash("".join(lines))
+    assert "除本表所列偏离外，完全响应招标文件要求。" in pdf
