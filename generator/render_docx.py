@@ -14,6 +14,7 @@ in PARAGRAPH_STYLES and TABLE_STYLE.
 
 import datetime as dt
 import io
+import unicodedata
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -25,7 +26,7 @@ from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Emu, Mm, Twips
+from docx.shared import Emu, Mm, Pt, Twips
 from docxtpl import DocxTemplate, InlineImage
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -37,6 +38,12 @@ from generator.output import fixed_instant
 from generator.resources import templates_dir
 
 FIGURE_DPI = 200
+HEADER_FILL = "F0F0F0"
+"""The header row's shading, the grey of the PDF's table heads."""
+MAX_CELL_CHARS = 24
+"""A column wider than this many characters of text wraps rather than crowd the others."""
+TABLE_GAP = Pt(12)
+"""Room between a table and the next line; the PDF has 3 mm plus the heading's own margin."""
 SEAL_WIDTH_MM = 40.0
 """A round company seal is 40–42 mm across; the template's seal area is 45 mm high."""
 
@@ -78,6 +85,7 @@ def render_docx(letter: Letter, *, template: Path | None = None) -> bytes:
     _blocks(body, letter.opening, width, height)
     _blocks(body, letter.sections, width, height)
     _blocks(body, letter.closing, width, height)
+    _space_after_tables(body)
     if letter.closing:
         # "特此承诺。" moves with the signature block rather than leave it alone on a page.
         body.paragraphs[-1].paragraph_format.keep_with_next = True
@@ -173,7 +181,7 @@ def _table(doc: Any, table: Table, width: int) -> None:
 
     grid = doc.add_table(rows=1 + len(table.rows), cols=len(table.header))
     grid.style = doc.styles[TABLE_STYLE]
-    widths = _column_widths(table.widths or (1,) * len(table.header), int(Emu(width).twips))
+    widths = _column_widths(table.widths or _content_widths(table), int(Emu(width).twips))
     grid.autofit = False  # fixed layout: Word keeps the widths below instead of re-fitting
     tbl_w = grid._tbl.tblPr.find(qn("w:tblW"))
     tbl_w.set(qn("w:w"), str(sum(widths)))
@@ -193,6 +201,55 @@ def _table(doc: Any, table: Table, width: int) -> None:
             paragraph = cell.paragraphs[0]
             paragraph.style = doc.styles["Table Heading" if index == 0 else "Table Text"]
             paragraph.text = text
+            if index == 0:
+                _shade(cell, HEADER_FILL)
+
+
+def _shade(cell: Any, fill: str) -> None:
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    # CT_TcPr's schema order: w:shd comes before the w:vAlign already set on the cell.
+    successors = ("w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign")
+    cell._tc.get_or_add_tcPr().insert_element_before(shd, *successors, "w:hideMark")
+
+
+def _text_width(text: str) -> float:
+    """Width in 五号 characters: CJK and full-width forms one, Latin and digits about half."""
+    return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.55 for c in text)
+
+
+def _content_widths(table: Table) -> tuple[int, ...]:
+    """Relative widths from the text, as a browser's automatic table layout would give them.
+
+    Without this every column gets an equal share: a 区域 column of long names wraps onto
+    three lines beside two half-empty time columns.
+    """
+    header = [_text_width(h) for h in table.header]
+    longest = [max([_text_width(r[i]) for r in table.rows] or [0.0]) for i in range(len(header))]
+    # A heading never wraps; a long cell shares the rest of the line with the other long cells.
+    return tuple(
+        max(round(4 * (h + 1)), round(4 * min(n + 1, MAX_CELL_CHARS)))
+        for h, n in zip(header, longest, strict=True)
+    )
+
+
+def _space_after_tables(doc: Any) -> None:
+    """Give the paragraph after each table at least TABLE_GAP before it.
+
+    Word has no space below a table, so without this the next line sits on the bottom border
+    (the PDF keeps 3 mm there).
+    """
+    paragraphs = {p._p: p for p in doc.paragraphs}
+    for tbl in doc.element.body.iterchildren(qn("w:tbl")):
+        following = paragraphs.get(tbl.getnext())
+        if following is None:
+            continue
+        own = following.paragraph_format.space_before
+        styled = following.style.paragraph_format.space_before if following.style else None
+        if max(own or 0, styled or 0) < TABLE_GAP:
+            following.paragraph_format.space_before = TABLE_GAP
 
 
 def _column_widths(relative: tuple[int, ...], total: int) -> list[int]:
