@@ -321,6 +321,11 @@ def _settings(document: docx.document.Document) -> None:
     control = settings.find(qn("w:characterSpacingControl"))
     if control is not None:
         control.set(qn("w:val"), "compressPunctuation")
+    # Word 2013+ layout: no "[兼容模式]" in Word's title bar, and table borders line up with the
+    # text margins instead of standing out by the cell padding (Word 2010's rule).
+    for setting in settings.iter(qn("w:compatSetting")):
+        if setting.get(qn("w:name")) == "compatibilityMode":
+            setting.set(qn("w:val"), "15")
 
 
 def _font_table(document: docx.document.Document) -> None:
