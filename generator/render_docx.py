@@ -176,8 +176,9 @@ def _blocks(doc: Any, blocks: Iterable[Block], width: int, height: int) -> None:
 
 
 def _table(doc: Any, table: Table, width: int) -> None:
-    caption = doc.add_paragraph(table.caption, style="Caption")
-    caption.paragraph_format.keep_with_next = True
+    if table.caption:  # the deviation table's title is its caption already
+        caption = doc.add_paragraph(table.caption, style="Caption")
+        caption.paragraph_format.keep_with_next = True
 
     grid = doc.add_table(rows=1 + len(table.rows), cols=len(table.header))
     grid.style = doc.styles[TABLE_STYLE]

@@ -501,8 +501,8 @@ def markdown_report(result: CheckResult, *, strict: bool = False) -> str:
     out.append("| " + " | ".join(_md(h) for h in header) + " |")
     out.append("|" + "|".join("---" for _ in header) + "|")
     out.extend("| " + " | ".join(_md(c) for c in row) + " |" for row in rows)
-    if t.deviation_table.statement:
-        out += ["", t.deviation_table.statement]
+    if statement := closing_statement(t):
+        out += ["", statement]
     suggestions = [f for f in result.findings if f.suggestion]
     if suggestions:
         out += ["", "### 改进建议", ""]
@@ -519,6 +519,17 @@ def markdown_report(result: CheckResult, *, strict: bool = False) -> str:
         out += ["", "### 未通过原因", ""]
         out.extend(f"- {_md(line)}" for line in failures)
     return "\n".join(out) + "\n"
+
+
+def closing_statement(tender: TenderFile) -> str | None:
+    """The row under the deviation table: the tender's own, or the usual one for its method."""
+    from generator.compose import vocabulary
+
+    spec = tender.deviation_table
+    if spec.omit_statement:
+        return None
+    solicitation = vocabulary(tender.method).solicitation
+    return spec.statement or f"除本表所列偏离外，完全响应{solicitation}要求。"
 
 
 def deviation_letter(
@@ -555,7 +566,7 @@ def deviation_letter(
         Column.POINTS: 14,
     }
     table = Table(
-        caption=tender.deviation_table.title,
+        caption="",  # the document title names the table
         header=header,
         rows=tuple(rows),
         widths=tuple(widths[c.key] for c in tender.deviation_table.columns),
@@ -563,12 +574,15 @@ def deviation_letter(
     opening = [Paragraph(f"项目名称：{tender.name}")]
     if tender.number:
         opening.append(Paragraph(f"{words.number_label}：{tender.number}"))
-    closing = (
-        (Paragraph(tender.deviation_table.statement),) if tender.deviation_table.statement else ()
-    )
+    statement = closing_statement(tender)
+    closing = (Paragraph(statement),) if statement else ()
     return Letter(
         title=tender.deviation_table.title,
-        addressee=f"致：{tender.tenderer or project.tenderer or words.buyer}（{words.buyer}）",
+        addressee=(
+            f"致：{name}（{words.buyer}）"
+            if (name := tender.tenderer or project.tenderer)
+            else f"致：{words.buyer}"
+        ),
         opening=tuple(opening),
         sections=(Section(number="", title="", level=1, blocks=(table,)),),
         closing=closing,

@@ -313,8 +313,10 @@ class DeviationTableSpec(Model):
     """all: every requirement; deviations: only items that are not 无偏离."""
     verdict_words: VerdictWords = VerdictWords()
     """偏离情况的措辞."""
-    statement: Text | None = "除本表所列偏离外，完全响应招标文件要求。"
-    """结尾声明; empty = none."""
+    statement: Text | None = None
+    """结尾声明; empty = 除本表所列偏离外，完全响应招标文件要求。 (磋商文件 etc. by the method)."""
+    omit_statement: bool = False
+    """不加结尾声明 when the tender's format has none."""
 
 
 class TenderFile(Model):

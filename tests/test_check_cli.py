@@ -106,3 +106,14 @@ def test_render_with_tender_writes_the_deviation_table_that_matches_the_findings
         assert squash(finding["clause"]) in pdf
     assert "除本表所列偏离外，完全响应招标文件要求。" in squash("".join(lines))
     assert "除本表所列偏离外，完全响应招标文件要求。" in pdf
+
+
+def test_closing_statement_follows_the_procurement_method() -> None:
+    project = str(EX / "ex4-lightbox-signage" / "project.yaml")
+    _, out, _ = run(
+        "check", project, "--tender", str(TENDERS / "elevator.yaml"), "--format", "markdown"
+    )
+    assert "除本表所列偏离外，完全响应磋商文件要求。" in out
+    assert "招标文件要求" not in out
+    _, out, _ = run("check", EX2, "--tender", HIGHWAY, "--format", "markdown")
+    assert "除本表所列偏离外，完全响应招标文件要求。" in out
