@@ -189,8 +189,11 @@ def wrap(text: str, size: float, max_width: float, max_lines: int = 3) -> tuple[
         grown = text_width(current + tok, size)
         # Break when the line is full, or at a comma once it is well filled.
         full = grown > target + size * 0.5
-        pause = current[-1:] in _PAUSES and text_width(current, size) >= 0.6 * target
-        if current and remaining_lines > 1 and (full or pause):
+        filled = text_width(current, size)
+        pause = current[-1:] in _PAUSES and filled >= 0.6 * target
+        # A bracketed remark reads best on a line of its own: break before "（".
+        aside = tok[:1] in "（(" and filled >= 0.5 * target
+        if current and remaining_lines > 1 and (full or pause or aside):
             lines.append(current.strip())
             current = tok.lstrip()
         else:
