@@ -43,7 +43,8 @@ class Resolved:
         while path:
             if path in self.provenance:
                 return self.provenance[path]
-            path = re.sub(r"(\.[^.\[]+|\[\d+\])$", "", path)
+            parent = re.sub(r"(\.[^.\[]+|\[\d+\])$", "", path)
+            path = "" if parent == path else parent
         return Location(str(self.files[0]), 1, 1)
 
 
@@ -56,12 +57,15 @@ class _Layer:
     keys: dict[Path_, Location]
 
     def put(self, path: Path_, value: Any, where: dict[Path_, Location]) -> None:
-        """Set `path` to `value` (deep-merging mappings) and take over its provenance."""
+        """Set `path` to `value` (deep-merging mappings) and take over its provenance.
+
+        Every step but a list index must lead through mappings; the caller checks that.
+        """
         parent: Any = self.data
         for step in path[:-1]:
-            parent = parent.setdefault(step, {}) if isinstance(parent, dict) else parent[step]
+            parent = parent.setdefault(step, {}) if isinstance(step, str) else parent[step]
         last = path[-1]
-        current = parent.get(last) if isinstance(parent, dict) else None
+        current = parent.get(last) if isinstance(parent, dict) else parent[last]
         if isinstance(current, dict) and isinstance(value, dict):
             for key, sub in value.items():
                 self.put((*path, key), sub, where)
@@ -137,9 +141,13 @@ def load_profile(
     if not isinstance(company_ref, str) or not company_ref.strip():
         loc = p_doc.where.get(("company",), Location(p_doc.file, 1, 1))
         raise InputError([Problem(loc, "company", "name the company profile this project uses")])
-    company_path = (project.parent / company_ref.strip()).resolve()
-    if not company_path.is_file():
-        loc = p_doc.where[("company",)]
+    loc = p_doc.where[("company",)]
+    try:
+        company_path = (project.parent / company_ref.strip()).resolve()
+        found = company_path.is_file()
+    except (OSError, RuntimeError, ValueError) as err:  # a link loop, a NUL, a name too long
+        raise InputError([Problem(loc, "company", f'cannot use "{company_ref}": {err}')]) from None
+    if not found:
         raise InputError([Problem(loc, "company", f'company profile "{company_ref}" not found')])
     c_doc = _load_kind(company_path, "company", display=_display(company_path))
     o_docs = [_load_kind(o, "overlay") for o in overlays]
@@ -165,16 +173,24 @@ def load_profile(
     for key, value in p_doc.data.items():
         layer.put((key,), value if value is not None else {}, p_doc.where)
     customer = p_doc.data.get("customer")
-    approvals = list(p_doc.data.get("approvals") or [])
+    # Approvals add up across the project and its overlays, each keeping its own lines.
+    approvals: list[Any] = []
+    approvals_where: dict[Path_, Location] = {}
+    for doc in [p_doc, *o_docs]:
+        for n, item in enumerate(doc.data.get("approvals") or []):
+            at = len(approvals)
+            approvals.append(item)
+            for p, where in doc.where.items():
+                if p[:2] == ("approvals", n):
+                    approvals_where[("approvals", at, *p[2:])] = where
+    layer.put(("approvals",), approvals, approvals_where)
     for o_doc in o_docs:
         layer.put(("commitments",), o_doc.data.get("commitments") or {}, o_doc.where)
         customer = o_doc.data.get("customer") or customer
-        approvals.extend(o_doc.data.get("approvals") or [])
     for n, assignment in enumerate(sets, start=1):
         problems.extend(_apply_set(layer, assignment, n))
     if problems:
         raise InputError(problems)
-    layer.data["approvals"] = approvals
     layer.keys = {**p_doc.key_where}
 
     project_model = validate(ProjectFile, layer.data, layer.where, layer.keys, p_doc.file)
@@ -206,7 +222,9 @@ def _load_kind(path: Path, kind: Kind, display: str | None = None) -> Document:
     found = _kind_of(doc)
     if found != kind:
         loc = doc.where.get(("kind",), Location(doc.file, 1, 1))
-        raise InputError([Problem(loc, "kind", f'expected a {kind} file, got "kind: {found}"')])
+        raise InputError(
+            [Problem(loc, "kind", f'expected "kind: {kind}", this file has "kind: {found}"')]
+        )
     return doc
 
 
@@ -227,6 +245,10 @@ def _apply_set(layer: _Layer, assignment: str, n: int) -> list[Problem]:
     ]
     if path[0] not in ProjectFile.model_fields:
         path.insert(0, "commitments")
+    if path[0] in ("kind", "company"):
+        return [Problem(loc, str(path[0]), f"{path[0]} cannot be changed with --set")]
+    if "\n" in match["v"] or "\r" in match["v"]:
+        return [Problem(loc, match["path"], "a --set value must be on one line")]
     try:
         value_doc = parse_document(("v: " + match["v"]).encode(), "--set")
     except InputError as err:
@@ -243,15 +265,12 @@ def _apply_set(layer: _Layer, assignment: str, n: int) -> list[Problem]:
                 return [Problem(loc, dotted(tuple(path)), "cannot set a key inside a value")]
             parent = parent.setdefault(step, {})
     last = path[-1]
-    if isinstance(last, int):
-        if not isinstance(parent, list) or last >= len(parent):
-            return [Problem(loc, dotted(tuple(path)), f"there is no item [{last}] to set")]
-        parent[last] = value
-        layer.where[tuple(path)] = loc
-        return []
-    if not isinstance(parent, dict):
+    if isinstance(last, int) and (not isinstance(parent, list) or last >= len(parent)):
+        return [Problem(loc, dotted(tuple(path)), f"there is no item [{last}] to set")]
+    if isinstance(last, str) and not isinstance(parent, dict):
         return [Problem(loc, dotted(tuple(path)), "cannot set a key inside a value")]
-    layer.put(tuple(path), value, {tuple(path): loc})
+    # Every part of the value, however deep, came from this option.
+    layer.put(tuple(path), value, {(*path, *p[1:]): loc for p in value_doc.where if p})
     return []
 
 

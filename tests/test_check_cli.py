@@ -72,7 +72,7 @@ def test_every_format_to_stdout_and_to_a_file(fmt: str, tmp_path: Path) -> None:
     ("args", "expected"),
     [
         (["--tender", "nowhere.yaml"], "nowhere.yaml: cannot read file"),
-        (["--tender", EX2], 'kind: expected a tender file, got "kind: project"'),
+        (["--tender", EX2], 'kind: expected "kind: tender", this file has "kind: project"'),
     ],
 )
 def test_bad_tender_input_exits_2(args: list[str], expected: str) -> None:

@@ -153,7 +153,10 @@ def test_explain_shows_each_value_with_its_source(folder: Path) -> None:
 def test_explain_refuses_other_kinds(folder: Path) -> None:
     code, _, err = run("explain", "company.yaml")
     assert code == 2
-    assert err.strip() == 'company.yaml:1:7: kind: expected a project file, got "kind: company"'
+    assert (
+        err.strip()
+        == 'company.yaml:1:7: kind: expected "kind: project", this file has "kind: company"'
+    )
 
 
 @pytest.mark.parametrize("kind", ["company", "project", "overlay", "tender"])

@@ -150,7 +150,9 @@ def test_project_must_name_an_existing_company(files: Path) -> None:
 def test_wrong_kind_of_file_is_named(files: Path) -> None:
     with pytest.raises(InputError) as err:
         load_profile(files / "overlay.yaml")
-    assert str(err.value).endswith(':1:7: kind: expected a project file, got "kind: overlay"')
+    assert str(err.value).endswith(
+        ':1:7: kind: expected "kind: project", this file has "kind: overlay"'
+    )
 
 
 def test_seal_image_is_resolved_beside_the_company_file(files: Path) -> None:
@@ -158,3 +160,51 @@ def test_seal_image_is_resolved_beside_the_company_file(files: Path) -> None:
     resolved = load_profile(files / "project.yaml")
     assert resolved.profile.company.seal_image == str(files / "seal.png")
     assert files.resolve() in resolved.asset_dirs
+
+
+def test_set_on_a_list_item_merges_it_and_keeps_every_line_true(files: Path) -> None:
+    resolved = load_profile(files / "project.yaml", sets=["response.tiers[0]={arrive: 2h}"])
+    tier = resolved.profile.commitments.response.tiers[0]  # type: ignore[union-attr]
+    assert (tier.arrive, tier.repair) == (Duration.parse("2h"), Duration.parse("24h"))
+    assert resolved.where("commitments.response.tiers[0].arrive") == Location("--set", 1, 1)
+    assert resolved.where("commitments.response.tiers[0].repair").line == 14
+
+
+def test_overlay_approvals_add_up_and_keep_their_lines(files: Path) -> None:
+    approval = (
+        "  - {commitment: response.arrive, approved_by: 王五, date: 2026-11-01, reference: A-1}\n"
+    )
+    (files / "project.yaml").write_text(PROJECT + "approvals:\n" + approval, encoding="utf-8")
+    (files / "overlay.yaml").write_text(
+        OVERLAY + "approvals:\n" + approval.replace("A-1", "A-2"), encoding="utf-8"
+    )
+    resolved = load_profile(files / "project.yaml", [files / "overlay.yaml"])
+    assert [a.reference for a in resolved.profile.project.approvals] == ["A-1", "A-2"]
+    second = resolved.where("approvals[1].approved_by")
+    assert second.file.endswith("overlay.yaml") and second.line == 10
+    # A path that was never located falls back to the project file instead of looping.
+    assert resolved.where("nothing[3].here").file.endswith("project.yaml")
+
+
+@pytest.mark.parametrize(
+    ("assignment", "message"),
+    [
+        ("company=other.yaml", "company: company cannot be changed with --set"),
+        ("kind=overlay", "kind: kind cannot be changed with --set"),
+        ("warranty.period=2y\nx: 3", "warranty.period: a --set value must be on one line"),
+    ],
+)
+def test_set_refuses_what_it_cannot_do(files: Path, assignment: str, message: str) -> None:
+    with pytest.raises(InputError) as err:
+        load_profile(files / "project.yaml", sets=[assignment])
+    assert str(err.value) == f"--set:1:1: {message}"
+
+
+@pytest.mark.parametrize("reference", ["loop.yaml", "a\\0b.yaml", "x" * 5000 + ".yaml"])
+def test_unusable_company_reference_is_located(files: Path, reference: str) -> None:
+    (files / "loop.yaml").symlink_to(files / "loop.yaml")
+    text = PROJECT.replace("company: company.yaml", f'company: "{reference}"')
+    (files / "project.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_profile(files / "project.yaml")
+    assert ":2:10: company: " in str(err.value)
