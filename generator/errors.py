@@ -42,6 +42,14 @@ class InputError(GeneratorError):
         self.problems = sorted(set(problems))
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self) -> tuple[type["InputError"], tuple[list[Problem]]]:
+        # Rebuilt from its problems when it crosses from a worker process.
+        return (InputError, (self.problems,))
+
+
+class OutputError(GeneratorError):
+    """A file or folder could not be written (a path that is a file, no permission, full disk)."""
+
 
 class RenderError(GeneratorError):
     """A document could not be produced as promised (missing glyph, bad image, renderer warning)."""

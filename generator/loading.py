@@ -324,7 +324,8 @@ def _problem(
     if kind == "value_error":
         message = message.removeprefix("Value error, ")
     elif isinstance(value, str):
-        message = f'"{value}": {message[0].lower()}{message[1:]}'
+        shown = value if len(value) <= 40 else value[:40] + "…"
+        message = f'"{shown}": {message[0].lower()}{message[1:]}'
         options = re.findall(r"'([^']*)'", str(error.get("ctx", {}).get("expected", "")))
         near = difflib.get_close_matches(value, options, n=1, cutoff=0.6)
         if near:

@@ -819,8 +819,8 @@ class Commitments(Model):
     """用户配合事项."""
     service_process: ServiceProcess | None = None
     """售后服务流程 (flowchart)."""
-    extra_clauses: list[ExtraClause] = []
-    """自定义条款."""
+    extra_clauses: Annotated[list[ExtraClause], Field(max_length=30)] = []
+    """自定义条款 (at most 30: a letter's sections are numbered 一 to 九十九)."""
 
 
 # ---------------------------------------------------------------- the three files
@@ -903,8 +903,8 @@ class ProjectFile(Model):
     """项目地点, used to pick region tiers."""
     products: list[Name] = []
     """所投产品/系统."""
-    date: dt.date | None = None
-    """落款日期; empty leaves 年 月 日 blanks to fill by hand."""
+    date: Annotated[dt.date, Field(ge=dt.date(1980, 1, 1), le=dt.date(2099, 12, 31))] | None = None
+    """落款日期 (1980–2099); empty leaves 年 月 日 blanks to fill by hand."""
     signatory: Signatory = Signatory()
     """签署人."""
     customer: Name | None = None

@@ -9,7 +9,7 @@ import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
-from generator.errors import RenderError
+from generator.errors import OutputError, RenderError
 
 MAX_NAME_BYTES = 255
 CHINA_TIME = dt.timezone(dt.timedelta(hours=8))
@@ -58,8 +58,11 @@ def distinct_stems(stems: Sequence[str], keys: Sequence[str]) -> list[str]:
 def write_atomic(path: Path, data: bytes) -> None:
     """Write `data` to `path` through a temporary file in the same folder and a rename, so an
     interrupted run leaves the previous file intact and never a half-written one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".part")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".part")
+    except OSError as err:
+        raise OutputError(f"{path}: cannot write here: {err.strerror or err}") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -67,6 +70,9 @@ def write_atomic(path: Path, data: bytes) -> None:
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
+    except OSError as err:
+        Path(tmp).unlink(missing_ok=True)
+        raise OutputError(f"{path}: cannot write: {err.strerror or err}") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -87,6 +93,9 @@ def fixed_instant(date: dt.date | None) -> dt.datetime:
         return dt.datetime(date.year, date.month, date.day, tzinfo=CHINA_TIME)
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     try:
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else FALLBACK_INSTANT
+        moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else FALLBACK_INSTANT
     except (ValueError, OverflowError, OSError) as exc:
         raise RenderError(f"SOURCE_DATE_EPOCH={epoch!r} is not a Unix timestamp") from exc
+    if not 1980 <= moment.year <= 2099:  # what a zip file (DOCX) can record
+        raise RenderError(f"SOURCE_DATE_EPOCH={epoch!r} is outside 1980–2099")
+    return moment

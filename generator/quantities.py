@@ -208,6 +208,15 @@ def _format_number(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
+MAX_VALUE = 1_000_000
+
+
+def _quote(text: str, limit: int = 40) -> str:
+    """The input as messages quote it, cut short so a runaway value cannot flood the screen."""
+    text = text.strip()
+    return f'"{text[:limit]}…"' if len(text) > limit else f'"{text}"'
+
+
 def _check_value(value: Decimal | int, what: str) -> Decimal:
     try:
         # str() first so a float 0.1 becomes 0.1, not its binary expansion.
@@ -218,6 +227,10 @@ def _check_value(value: Decimal | int, what: str) -> Decimal:
         raise QuantityError(f"{what} must be a finite number, not {number}")
     if number < 0:
         raise QuantityError(f"{what} must be 0 or more, not {number}")
+    if number > MAX_VALUE:
+        # No promise runs a million units; the cap also keeps huge inputs from exhausting
+        # Python's int conversion limits when the value is printed.
+        raise QuantityError(f"{what} of more than {MAX_VALUE} is not a real promise")
     return _tidy(number)
 
 
@@ -250,7 +263,7 @@ class Duration:
         and years come out whole. 立即 / immediately / 0min read as 0 min.
         """
         s = _normalise(text)
-        quoted = f'"{text.strip()}"'
+        quoted = _quote(text)
         if not s:
             raise QuantityError(f"a duration cannot be empty ({_EXAMPLE})")
         if s.lower() in _IMMEDIATE:
@@ -396,10 +409,12 @@ class Duration:
 
 
 def _unknown_unit(quoted: str, word: str, number: str, known: list[str]) -> str:
-    close = difflib.get_close_matches(word, known, n=1, cutoff=0.6)
-    if close:
+    close = difflib.get_close_matches(word[:40], known, n=1, cutoff=0.6)
+    if close and len(number) <= 12:
         return f'{quoted} is not a duration (did you mean "{number}{close[0]}"?)'
-    return f'{quoted} is not a duration (unknown unit "{word}"; {_EXAMPLE})'
+    if close:
+        return f'{quoted} is not a duration (did you mean the unit "{close[0]}"?)'
+    return f'{quoted} is not a duration (unknown unit "{word[:20]}"; {_EXAMPLE})'
 
 
 _ONE_YEAR = Duration(Decimal(1), Unit.YEAR)
@@ -454,6 +469,8 @@ class Frequency:
     def __post_init__(self) -> None:
         if isinstance(self.times, bool) or not isinstance(self.times, int) or self.times < 1:
             raise QuantityError(f"a frequency must happen at least once, not {self.times!r} times")
+        if self.times > MAX_VALUE:
+            raise QuantityError(f"a frequency of more than {MAX_VALUE} times is not a real promise")
         if self.per.value == 0:
             raise QuantityError("a frequency needs a period longer than 0")
 
@@ -461,7 +478,7 @@ class Frequency:
     def parse(cls, text: str) -> "Frequency":
         """Read `twice a year`, `every 6 months`, `quarterly`, `2 per year`, `每半年一次`."""
         s = _normalise(text).lower()
-        quoted = f'"{text.strip()}"'
+        quoted = _quote(text)
         try:
             if _CJK.search(s):
                 return cls._parse_zh(re.sub(r"\s+", "", s), quoted)
@@ -483,6 +500,8 @@ class Frequency:
         if match is None:
             raise QuantityError(f"{quoted} is not a frequency ({_FREQ_EXAMPLE})")
         times_text = match.groupdict().get("times") or "1"
+        if len(times_text) > len(str(MAX_VALUE)):
+            raise QuantityError(f"{quoted} counts more than {MAX_VALUE} times")
         times = _EN_TIMES.get(times_text) or int(times_text)
         per_text = match.group("per")
         if per_text in _EN_PERIODS:
@@ -505,6 +524,8 @@ class Frequency:
             per_text = "1" + per_text  # 每小时 / 每个工作日: one of that unit
         per = _ZH_PERIODS.get(per_text) or Duration.parse(per_text)
         times = chinese_number(match.group("times"))
+        if times > MAX_VALUE:
+            raise QuantityError(f"{quoted} counts more than {MAX_VALUE} times")
         if times != times.to_integral_value():
             raise QuantityError(f"{quoted} must count whole times")
         return cls._make(int(times), per, quoted)
@@ -644,7 +665,7 @@ class DailyWindow:
         晚/下午 add 12 hours to 1-11 o'clock, and 晚12:00 is midnight at the end of the day.
         """
         s = _normalise(text).lower()
-        quoted = f'"{text.strip()}"'
+        quoted = _quote(text)
         days: Literal["all", "working"] | None = None
         for prefixes, kind in ((_WORKING_PREFIXES, "working"), (_ALL_PREFIXES, "all")):
             prefix = next((p for p in prefixes if s.startswith(p)), None)

@@ -5,14 +5,21 @@ import multiprocessing
 import os
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.errors import InputError, Location, Problem
+from generator.errors import InputError, Location, OutputError, Problem
 from generator.loading import Resolved, load_profile, load_tender
-from generator.output import distinct_stems, fit_name, inside, safe_stem, write_atomic
+from generator.output import (
+    MAX_NAME_BYTES,
+    distinct_stems,
+    fit_name,
+    inside,
+    safe_stem,
+    write_atomic,
+)
 
 if TYPE_CHECKING:
     from generator.document import Letter
@@ -49,6 +56,7 @@ class Result:
     job: Job
     files: tuple[Written, ...]
     seconds: float
+    """time this job took in its worker."""
 
 
 Tender = tuple["TenderFile", dict[str, Location]]
@@ -69,7 +77,7 @@ def plan(jobs: Sequence[Job]) -> tuple[list[tuple[Job, Resolved, str]], dict[Pat
     problems: list[Problem] = []
     loaded: list[tuple[Job, Resolved]] = []
     tenders: dict[Path, Tender] = {}
-    for job in jobs:
+    for job in dict.fromkeys(jobs):  # the same job twice is one letter
         try:
             loaded.append((job, load_profile(job.project, job.overlays, job.sets)))
             if job.tender and job.tender not in tenders:
@@ -80,8 +88,17 @@ def plan(jobs: Sequence[Job]) -> tuple[list[tuple[Job, Resolved, str]], dict[Pat
         problems.extend(glyph_problems(resolved))
     if problems:
         raise InputError(problems)
+    # Room for the longest ending ("-售后服务偏离表.docx") and a disambiguating hash, so a
+    # long project name is cut, never the kind of document or the extension.
+    room = MAX_NAME_BYTES - len(f"-{TABLE_SUFFIX}.docx".encode()) - 9
     stems = [
-        safe_stem(r.profile.project.project_name, r.profile.customer or r.profile.project.customer)
+        fit_name(
+            safe_stem(
+                r.profile.project.project_name, r.profile.customer or r.profile.project.customer
+            ),
+            "",
+            room,
+        )
         for _, r in loaded
     ]
     stems = distinct_stems(stems, [job.key for job, _ in loaded])
@@ -119,6 +136,11 @@ def _strings(value: object, path: str) -> list[tuple[str, str]]:
     return []
 
 
+def _timed(task: _Task) -> tuple[tuple[Written, ...], float]:
+    start = time.perf_counter()
+    return _render_task(task), time.perf_counter() - start
+
+
 def _render_task(task: _Task) -> tuple[Written, ...]:
     """Compose one letter (and its deviation table) and write each format (runs in a worker)."""
     from generator.compose import compose
@@ -145,8 +167,7 @@ def _render_task(task: _Task) -> tuple[Written, ...]:
 def _write(letter: "Letter", stem: str, task: _Task) -> list[Written]:
     written: list[Written] = []
     for fmt in task.formats:
-        name = fit_name(stem, f".{fmt}")
-        path = inside(task.out_dir, name)
+        path = inside(task.out_dir, f"{stem}.{fmt}")
         pages: int | None = None
         if fmt == "docx":
             from generator.render_docx import render_docx
@@ -172,21 +193,23 @@ def render_many(
     workers: int = 1,
     on_result: Callable[[Result], None] | None = None,
 ) -> list[Result]:
-    """Render every job into `out_dir`; `on_result` is called as each job finishes."""
+    """Render every job into `out_dir`, results in job order; `on_result` is called as each
+    job finishes (in whatever order the workers finish)."""
     planned, tenders = plan(jobs)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise OutputError(f"{out_dir}: cannot create the output folder: {err.strerror}") from None
     tasks = [
         _Task(r, stem, tuple(formats), out_dir, tenders.get(job.tender) if job.tender else None)
         for job, r, stem in planned
     ]
-    results: list[Result] = []
     if workers <= 1 or len(tasks) == 1:
+        results = []
         for (job, _, _), task in zip(planned, tasks, strict=True):
-            start = time.perf_counter()
-            result = Result(job, _render_task(task), time.perf_counter() - start)
-            results.append(result)
+            results.append(Result(job, *_timed(task)))
             if on_result:
-                on_result(result)
+                on_result(results[-1])
         return results
     # fork keeps the parent's imports: each worker starts warm instead of importing WeasyPrint.
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
@@ -194,15 +217,11 @@ def render_many(
         max_workers=min(workers, len(tasks), os.cpu_count() or 1),
         mp_context=multiprocessing.get_context(method),
     ) as pool:
-        started = time.perf_counter()
-        futures: list[tuple[Job, Future[tuple[Written, ...]]]] = [
-            (job, pool.submit(_render_task, task))
-            for (job, _, _), task in zip(planned, tasks, strict=True)
-        ]
-        for job, future in futures:
-            files = future.result()
-            result = Result(job, files, time.perf_counter() - started)
-            results.append(result)
+        futures = {pool.submit(_timed, task): n for n, task in enumerate(tasks)}
+        done: dict[int, Result] = {}
+        for future in as_completed(futures):
+            n = futures[future]
+            done[n] = Result(planned[n][0], *future.result())
             if on_result:
-                on_result(result)
-    return results
+                on_result(done[n])
+    return [done[n] for n in range(len(tasks))]

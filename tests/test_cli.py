@@ -251,3 +251,29 @@ def test_validate_and_check_never_load_the_renderers(args: list[str]) -> None:
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "0 []"
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        (
+            "date: 2200-01-01\n",
+            'p.yaml:7:7: date: "2200-01-01": input should be less than or equal to 2099-12-31',
+        ),
+        (
+            "    period: " + "9" * 5000 + "y\n",
+            "commitments.warranty.period: a duration of more than 1000000 is not a real promise",
+        ),
+        (
+            "  extra_clauses:\n" + "    - {title: 条款, text: [正文]}\n" * 31,
+            "commitments.extra_clauses: list should have at most 30 items after validation",
+        ),
+    ],
+    ids=["date out of range", "huge number", "too many clauses"],
+)
+def test_extreme_values_are_located_errors(folder: Path, extra: str, expected: str) -> None:
+    (folder / "p.yaml").write_text(PROJECT + extra)
+    code, _, err = run("validate", "p.yaml")
+    assert code == 2, err
+    assert expected in err, err
+    assert len(err) < 2000

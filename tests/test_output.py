@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from generator.output import distinct_stems, fit_name, inside, safe_stem, write_atomic
+from generator.output import distinct_stems, inside, safe_stem, write_atomic
 from seed_promises import EXAMPLES_DIR
 
 
@@ -28,11 +28,25 @@ def test_safe_stem(parts: tuple[str, ...], stem: str) -> None:
     assert safe_stem(*parts) == stem
 
 
-def test_long_names_fit_255_bytes_and_keep_the_extension() -> None:
-    name = fit_name("监" * 200, "-售后服务承诺书.docx")
-    assert len(name.encode()) <= 255
-    assert name.endswith("-售后服务承诺书.docx")
-    assert name.encode().decode() == name  # cut at a character boundary
+def test_long_project_names_are_cut_never_the_kind_of_document(tmp_path: Path) -> None:
+    project = str(EXAMPLES_DIR / "ex2-highway-monitoring" / "project.yaml")
+    tender = str(EXAMPLES_DIR.parent / "tenders" / "highway-monitoring.yaml")
+    result = CliRunner().invoke(
+        main,
+        ["render", project, "--tender", tender, "--set", "project_name=" + "监" * 120,
+         "--format", "docx,html", "-o", str(tmp_path)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert len(names) == 4
+    assert all(len(n.encode()) <= 255 for n in names)
+    endings = sorted(n[n.index("-") :] for n in names)
+    assert endings == [
+        "-售后服务偏离表.docx",
+        "-售后服务偏离表.html",
+        "-售后服务承诺书.docx",
+        "-售后服务承诺书.html",
+    ]
 
 
 def test_equal_stems_of_different_inputs_become_distinct() -> None:
@@ -85,3 +99,32 @@ def test_distinct_inputs_with_the_same_name_never_overwrite(tmp_path: Path) -> N
     texts = [p.read_text(encoding="utf-8") for p in pages]
     assert sum("星辰电脑公司" in t for t in texts) == 1
     assert sum("晨星电脑公司" in t for t in texts) == 1
+
+
+def test_unwritable_output_is_an_input_error_not_a_crash(tmp_path: Path) -> None:
+    project = str(EXAMPLES_DIR / "ex5-computer-shop" / "project.yaml")
+    (tmp_path / "file").write_text("x")
+    result = CliRunner().invoke(
+        main, ["render", project, "--format", "html", "-o", str(tmp_path / "file" / "sub")]
+    )
+    assert result.exit_code == 2
+    assert "cannot create the output folder" in result.stderr
+    tender = str(EXAMPLES_DIR.parent / "tenders" / "office-supply.yaml")
+    project = str(EXAMPLES_DIR / "ex3-trading-supply" / "project.yaml")
+    result = CliRunner().invoke(
+        main, ["check", project, "--tender", tender, "-o", str(tmp_path / "file" / "r.txt")]
+    )
+    assert result.exit_code == 2
+    assert "cannot write here" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_input_error_crosses_process_boundaries_intact() -> None:
+    import pickle
+
+    from generator.errors import InputError, Location, Problem
+
+    error = InputError(
+        [Problem(Location("a.yaml", 3, 5), "x.y", "bad"), Problem(Location("b"), "", "z")]
+    )
+    copy = pickle.loads(pickle.dumps(error))
+    assert str(copy) == str(error) == "a.yaml:3:5: x.y: bad\nb: z"
