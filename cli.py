@@ -143,7 +143,7 @@ def explain(project: Path, overlays: Sequence[Path], sets: Sequence[str]) -> Non
         (r.term, r.value, r.path.removeprefix("commitments."), str(r.source))
         for r in explain_rows(resolved)
     ]
-    _say(format_table(["承诺", "内容", "path", "source"], rows))
+    _say(format_table(["承诺", "内容", "path", "source"], rows, max_widths=(20, 44, 44, 300)))
 
 
 def _formats(value: str) -> tuple[str, ...]:

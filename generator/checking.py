@@ -27,6 +27,7 @@ from generator.quantities import (
     Frequency,
     NotComparable,
     WorkingDayRule,
+    format_number,
 )
 from generator.tender import (
     Comparator,
@@ -228,16 +229,6 @@ _COMPARATOR_EN = {
     Comparator.EQUALS: "equal to",
     Comparator.REQUIRED: "required:",
 }
-_CHOICE_ZH = {
-    "acceptance": "自验收合格之日起",
-    "commissioning": "自安装调试成功之日起",
-    "delivery": "自到货之日起",
-    "purchase": "自购买之日起",
-    "free": "免费",
-    "cost": "成本价",
-    "preferential": "优惠价",
-    "best": "最优惠价",
-}
 
 
 def describe(value: Quantity | None) -> str:
@@ -249,10 +240,21 @@ def describe(value: Quantity | None) -> str:
     if isinstance(value, bool):
         return "提供" if value else "不提供"
     if isinstance(value, StrEnum):
-        return _CHOICE_ZH.get(value.value, value.value)
+        return enum_zh(value)
     if isinstance(value, Decimal):
-        return f"{_number(value)}%"
+        return f"{format_number(value)}%"
     return f"{value}次"
+
+
+def enum_zh(value: StrEnum) -> str:
+    """The Chinese for an enum value, from the clause templates' word maps."""
+    from generator.compose import words
+
+    maps = words()
+    for name in ("START", "PRICE", "SEVERITY", "TIME", "SERVICE"):
+        if value.value in maps.get(name, {}):
+            return maps[name][value.value]
+    return value.value
 
 
 def describe_en(value: Quantity | None) -> str:
@@ -266,12 +268,8 @@ def describe_en(value: Quantity | None) -> str:
     if isinstance(value, StrEnum):
         return value.value
     if isinstance(value, Decimal):
-        return f"{_number(value)}%"
+        return f"{format_number(value)}%"
     return f"{value} times"
-
-
-def _number(value: Decimal) -> str:
-    return str(int(value)) if value == value.to_integral_value() else format(value.normalize(), "f")
 
 
 # ---------------------------------------------------------------- comparing
@@ -368,20 +366,11 @@ def _matches(value: StrEnum | None, wanted: Severity | TimeScope | None) -> bool
     return wanted is None or value is None or value == wanted
 
 
-_SEVERITY_ZH = {"general": "一般故障", "major": "较大故障", "critical": "重大故障"}
-_TIME_ZH = {
-    "working_hours": "工作时间",
-    "off_hours": "非工作时间",
-    "peak_season": "高峰期",
-    "off_season": "淡季",
-}
-
-
 def _tier_context(tier: ResponseTier) -> str:
     parts = [
         tier.region or "",
-        _SEVERITY_ZH[tier.severity.value] if tier.severity else "",
-        _TIME_ZH[tier.time.value] if tier.time else "",
+        enum_zh(tier.severity) if tier.severity else "",
+        enum_zh(tier.time) if tier.time else "",
     ]
     return "，".join(p for p in parts if p)
 
@@ -706,8 +695,8 @@ def _gain(info: PathInfo, target: Quantity, gained: Decimal) -> tuple[str, str]:
     if info.kind == "window":
         word, word_en = "覆盖", "covering"
     return (
-        f"{info.label}承诺{word}{describe(target)}可再得{_number(gained)}分",
-        f"offer {word_en} {describe_en(target)} for {_number(gained)} more points",
+        f"{info.label}承诺{word}{describe(target)}可再得{format_number(gained)}分",
+        f"offer {word_en} {describe_en(target)} for {format_number(gained)} more points",
     )
 
 

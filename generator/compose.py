@@ -37,7 +37,7 @@ from pydantic import BaseModel
 from generator.document import Block, Figure, Letter, Paragraph, Section, Signature, Table
 from generator.errors import RenderError
 from generator.models import ProcurementMethod, Profile, ServiceProcess
-from generator.quantities import DailyWindow, Duration, Frequency
+from generator.quantities import DailyWindow, Duration, Frequency, format_number
 from generator.resources import templates_dir
 
 __all__ = ["Vocabulary", "clauses_dir", "compose", "letter_text", "vocabulary"]
@@ -103,6 +103,20 @@ def clauses_dir(templates: Path | None = None, language: str = "zh-Hans") -> Pat
     return templates
 
 
+@functools.cache
+def words(templates: Path | None = None) -> dict[str, dict[str, str]]:
+    """The word maps of `_words.j2` (START, PRICE, SEVERITY, TIME …): the Chinese for each
+    enum value, shared with the check and `explain` so every output words a value alike."""
+    folder = clauses_dir(templates).resolve()
+    with _Run(folder):
+        module = _environment(folder).get_template("_words.j2").module
+    return {
+        name: dict(value)
+        for name, value in vars(module).items()
+        if name.isupper() and isinstance(value, dict)
+    }
+
+
 class _Raw(str):
     """A block marker: printed as is, never fenced."""
 
@@ -118,10 +132,6 @@ def _clean(text: str) -> str:
     return re.sub(r"\s*\n\s*", " ", text)
 
 
-def _number(value: Decimal) -> str:
-    return str(int(value)) if value == value.to_integral_value() else format(value.normalize(), "f")
-
-
 def _text(value: Any) -> str:
     """The one way a value becomes letter text; refuses anything that would read as a bug."""
     if isinstance(value, Undefined):
@@ -135,7 +145,7 @@ def _text(value: Any) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, Decimal):
-        return _number(value)
+        return format_number(value)
     if isinstance(value, list | tuple | dict | set | BaseModel | dt.date):
         kind = type(value).__name__
         raise _PrintError(f"a template printed a {kind}; print its parts (join, fields)")

@@ -1,6 +1,7 @@
 """The resolved commitments as rows a sales person can read: what, value, where it came from."""
 
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any
 
 from pydantic import BaseModel
@@ -26,9 +27,10 @@ def _term(model: type[BaseModel], name: str) -> str:
 def _walk(obj: Any, path: str, term: str, resolved: Resolved, out: list[Row]) -> None:
     if isinstance(obj, BaseModel):
         cls = type(obj)
-        for name, field in cls.model_fields.items():
+        for name in cls.model_fields:
             value = getattr(obj, name)
-            if name not in obj.model_fields_set or value in (None, [], False, field.default):
+            unset = value is None or value is False or (isinstance(value, list) and not value)
+            if name not in obj.model_fields_set or unset:
                 continue
             _walk(value, f"{path}.{name}" if path else name, _term(cls, name), resolved, out)
         return
@@ -44,10 +46,13 @@ def _walk(obj: Any, path: str, term: str, resolved: Resolved, out: list[Row]) ->
 
 
 def _text(value: Any) -> str:
+    from generator.checking import describe
+
     if value is True:
         return "是"
-    zh = getattr(value, "zh", None)
-    return str(zh()) if callable(zh) else str(getattr(value, "value", value))
+    if isinstance(value, str) and not isinstance(value, Enum):
+        return value
+    return describe(value)
 
 
 def explain_rows(resolved: Resolved) -> list[Row]:

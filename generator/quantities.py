@@ -201,7 +201,7 @@ def chinese_number(text: str) -> Decimal:
     raise QuantityError(f'"{text.strip()}" is not a number')
 
 
-def _format_number(value: Decimal) -> str:
+def format_number(value: Decimal) -> str:
     """Arabic digits, no exponent, no trailing zeros: 18, 1.5, 0.25."""
     if value == value.to_integral_value():
         return str(int(value))
@@ -391,18 +391,18 @@ class Duration:
             Unit.MONTH: "个月",
             Unit.YEAR: "年",
         }[self.unit]
-        return _format_number(self.value) + suffix
+        return format_number(self.value) + suffix
 
     def en(self) -> str:
         """English for letters: 8 hours, 1 hour, 30 minutes, 3 working days, immediately."""
         if self.is_immediate:
             return "immediately"
         word = {Unit.MINUTE: "minute", Unit.HOUR: "hour"}.get(self.unit, str(self.unit))
-        return f"{_format_number(self.value)} {word}{'' if self.value == 1 else 's'}"
+        return f"{format_number(self.value)} {word}{'' if self.value == 1 else 's'}"
 
     def __str__(self) -> str:
         """Canonical form that `parse` reads back: 8 h, 30 min, 3 working days, 18 months."""
-        number = _format_number(self.value)
+        number = format_number(self.value)
         if self.unit in (Unit.MINUTE, Unit.HOUR):
             return f"{number} {self.unit}"
         return f"{number} {self.unit}{'' if self.value == 1 else 's'}"
