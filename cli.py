@@ -15,7 +15,7 @@ from typing import Any, ParamSpec, TypeVar
 import click
 
 from generator import __version__
-from generator.errors import GeneratorError
+from generator.errors import GeneratorError, InputError, Problem
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -307,17 +307,24 @@ def check(
 @_guarded
 def flowchart(project: Path, out_file: Path, overlays: Sequence[Path], sets: Sequence[str]) -> None:
     """Draw the service flowchart (售后服务流程图) of PROJECT on its own."""
+    from generator.compose import compose
     from generator.flowchart import draw_png, draw_svg
     from generator.loading import load_profile
     from generator.output import write_atomic
 
-    process = load_profile(project, overlays, sets).profile.commitments.service_process
-    if process is None:
-        raise click.UsageError(f"{project}: the profile has no service_process to draw")
     if out_file.suffix.lower() not in (".svg", ".png"):
         raise click.BadParameter("the file name must end in .svg or .png", param_hint="-o")
-    svg = out_file.suffix.lower() == ".svg"
-    write_atomic(out_file, draw_svg(process).encode() if svg else draw_png(process))
+    resolved = load_profile(project, overlays, sets)
+    figures = compose(resolved.profile).figures()
+    if not figures:
+        where = resolved.where("commitments")
+        raise InputError([Problem(where, "commitments.service_process", "no process to draw")])
+    chart = figures[0]
+    if out_file.suffix.lower() == ".svg":
+        data = draw_svg(chart.process, note=chart.note, title=chart.caption).encode()
+    else:
+        data = draw_png(chart.process, note=chart.note)
+    write_atomic(out_file, data)
 
 
 if __name__ == "__main__":

@@ -211,10 +211,11 @@ class _Blocks:
             )
         )
 
-    def figure(self, caption: str, process: ServiceProcess) -> _Raw:
+    def figure(self, caption: str, process: ServiceProcess, note: str | None = None) -> _Raw:
         if not isinstance(process, ServiceProcess):
             raise _PrintError("figure() needs the service process")
-        return self.add(Figure(caption=_unfence(_text(caption)), process=process))
+        text = _unfence(_text(note)).strip() if note else None
+        return self.add(Figure(caption=_unfence(_text(caption)), process=process, note=text))
 
 
 def _filled(value: Any) -> bool:

@@ -38,6 +38,8 @@ class Figure:
 
     caption: str
     process: ServiceProcess
+    note: str | None = None
+    """a line under the chart, e.g. 全流程24小时内完成."""
 
 
 @dataclass(frozen=True)
@@ -92,3 +94,17 @@ class Letter:
     language: str = "zh-Hans"
     asset_dirs: tuple[Path, ...] = field(default=())
     """folders the renderers may read images from (the profile folders)."""
+
+    def figures(self) -> list[Figure]:
+        """Every figure, in reading order."""
+        found: list[Figure] = []
+
+        def walk(blocks: tuple[Block, ...]) -> None:
+            for block in blocks:
+                if isinstance(block, Figure):
+                    found.append(block)
+                elif isinstance(block, Section):
+                    walk(block.blocks)
+
+        walk(self.sections)
+        return found

@@ -463,8 +463,9 @@ def _edge_label(text: str, start: Point, port: str, nth: int) -> TextRun:
     return TextRun(text, x + dx, y - 0.9 - step, EDGE_LABEL_SIZE, anchor, "edge")
 
 
-def layout(process: ServiceProcess) -> Layout:
-    """Place the steps (rank = rows, columns around the main path) and route the arrows."""
+def layout(process: ServiceProcess, note: str | None = None) -> Layout:
+    """Place the steps (rank = rows, columns around the main path) and route the arrows;
+    `note` (e.g. 全流程24小时内完成, worded by the clause templates) goes under the chart."""
     rank = _ranks(process)
     column = _columns(process, rank)
     boxes = _measure(process)
@@ -502,9 +503,7 @@ def layout(process: ServiceProcess) -> Layout:
             label = _edge_label(text, points[0], port, ports[:i].count(port)) if text else None
             edges.append(Edge(s.id, v.step_id, points, label))
 
-    footer_text = (
-        f"全流程{process.total_limit.zh()}内完成" if process.total_limit is not None else None
-    )
+    footer_text = note
     # Trim the unused outer gaps so the chart is centred on the page.
     left, right = _extent(nodes.values(), edges)
     if footer_text:
@@ -574,9 +573,9 @@ def _simplify(points: tuple[Point, ...]) -> tuple[Point, ...]:
     return tuple(out)
 
 
-def size_mm(process: ServiceProcess) -> tuple[float, float]:
+def size_mm(process: ServiceProcess, note: str | None = None) -> tuple[float, float]:
     """Display size of the chart in mm, scaled down to fit the A4 text block."""
-    lay = layout(process)
+    lay = layout(process, note)
     return (round(lay.width * lay.scale, 2), round(lay.height * lay.scale, 2))
 
 
@@ -617,9 +616,15 @@ def _pts(points: tuple[Point, ...]) -> str:
     return " ".join(f"{_n(x)},{_n(y)}" for x, y in points)
 
 
-def draw_svg(process: ServiceProcess, *, font_family: str = FONT_FAMILY) -> str:
+def draw_svg(
+    process: ServiceProcess,
+    *,
+    note: str | None = None,
+    title: str | None = None,
+    font_family: str = FONT_FAMILY,
+) -> str:
     """A standalone SVG (size in mm) with real text, for WeasyPrint."""
-    lay = layout(process)
+    lay = layout(process, note)
     svg = ET.Element(
         "svg",
         {
@@ -631,7 +636,8 @@ def draw_svg(process: ServiceProcess, *, font_family: str = FONT_FAMILY) -> str:
             "font-family": font_family,
         },
     )
-    ET.SubElement(svg, "title").text = "售后服务流程图"
+    if title:
+        ET.SubElement(svg, "title").text = title
     common = {"stroke": "#000", "stroke-width": _n(STROKE)}
     for node in lay.nodes:
         g = ET.SubElement(svg, "g", {"class": "step", "data-step": node.step_id})
@@ -720,10 +726,16 @@ def _font_file(family: str) -> tuple[str, int]:
     )
 
 
-def draw_png(process: ServiceProcess, *, dpi: int = 200, font_family: str = FONT_FAMILY) -> bytes:
+def draw_png(
+    process: ServiceProcess,
+    *,
+    note: str | None = None,
+    dpi: int = 200,
+    font_family: str = FONT_FAMILY,
+) -> bytes:
     """The same chart as a PNG at `dpi` (for the DOCX), deterministic for the same input."""
     path, index = _font_file(font_family)
-    lay = layout(process)
+    lay = layout(process, note)
     px_per_mm = dpi / 25.4 * lay.scale
     size = (round(lay.width * px_per_mm), round(lay.height * px_per_mm))
     k = px_per_mm * _SUPERSAMPLE

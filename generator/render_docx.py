@@ -261,8 +261,8 @@ def _column_widths(relative: tuple[int, ...], total: int) -> list[int]:
 
 
 def _figure(doc: Any, figure: Figure, width: int, height: int) -> None:
-    png = flowchart.draw_png(figure.process, dpi=FIGURE_DPI)
-    w_mm, h_mm = flowchart.size_mm(figure.process)
+    png = flowchart.draw_png(figure.process, note=figure.note, dpi=FIGURE_DPI)
+    w_mm, h_mm = flowchart.size_mm(figure.process, figure.note)
     # Shrink to the text area (leaving room for the caption), never enlarge: scaling down only
     # raises the effective resolution above FIGURE_DPI.
     max_h = height - int(Mm(30))

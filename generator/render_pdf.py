@@ -105,7 +105,9 @@ def _default_draw_figure(figure: Figure) -> str:
     from generator.flowchart import draw_svg
 
     # The body face: the chart then adds no third face (Sans Regular) to the PDF.
-    return draw_svg(figure.process, font_family=fonts.BODY[0])
+    return draw_svg(
+        figure.process, note=figure.note, title=figure.caption, font_family=fonts.BODY[0]
+    )
 
 
 class _Collect(logging.Handler):

@@ -277,3 +277,18 @@ def test_extreme_values_are_located_errors(folder: Path, extra: str, expected: s
     assert code == 2, err
     assert expected in err, err
     assert len(err) < 2000
+
+
+def test_flowchart_command_draws_svg_and_png(tmp_path: Path) -> None:
+    examples = data_dir("profiles") / "examples"
+    project = str(examples / "ex2-highway-monitoring" / "project.yaml")
+    code, _, err = run("flowchart", project, "-o", str(tmp_path / "chart.svg"))
+    assert code == 0, err
+    svg = (tmp_path / "chart.svg").read_text(encoding="utf-8")
+    assert "售后服务登记" in svg and "全流程24小时内完成" in svg
+    code, _, err = run("flowchart", project, "-o", str(tmp_path / "chart.png"))
+    assert code == 0 and (tmp_path / "chart.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    code, _, err = run("flowchart", project, "-o", str(tmp_path / "chart.gif"))
+    assert code == 2 and ".svg or .png" in err
+    code, _, err = run("flowchart", str(examples / "ex1-weighing" / "project.yaml"), "-o", "x.svg")
+    assert code == 2 and err.strip().endswith("commitments.service_process: no process to draw")

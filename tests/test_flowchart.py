@@ -135,10 +135,10 @@ def test_markup_characters_round_trip() -> None:
     assert sorted(edge_labels) == sorted(["一般", "较大", "<重大>", "是", "否"])
 
 
-def test_total_limit_footer() -> None:
-    svg = etree.fromstring(draw_svg(EXAMPLE_2).encode())
+def test_note_under_the_chart() -> None:
+    svg = etree.fromstring(draw_svg(EXAMPLE_2, note="全流程24小时内完成").encode())
     assert "全流程24小时内完成" in texts_of(svg)
-    without = etree.fromstring(draw_svg(TANGLED).encode())
+    without = etree.fromstring(draw_svg(EXAMPLE_2).encode())
     assert not any("全流程" in t for t in texts_of(without))
 
 
@@ -310,7 +310,7 @@ def test_missing_font_is_an_error() -> None:
 
 @pytest.fixture(scope="module")
 def pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    svg = draw_svg(EXAMPLE_2)
+    svg = draw_svg(EXAMPLE_2, note="全流程24小时内完成")
     uri = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
     html = f"""<html><head><meta charset="utf-8"><style>
       @page {{ size: A4; margin: 20mm 25mm }}

@@ -65,24 +65,10 @@ def _is_footer(line: str) -> bool:
     return re.fullmatch(r"第\s*\d+\s*页\s*共\s*\d+\s*页", line.strip()) is not None
 
 
-def _figures(letter: Letter) -> list[Any]:
-    found: list[Any] = []
-
-    def walk(blocks: tuple[Any, ...]) -> None:
-        for b in blocks:
-            if hasattr(b, "process"):
-                found.append(b.process)
-            elif hasattr(b, "blocks"):
-                walk(b.blocks)
-
-    walk(letter.sections)
-    return found
-
-
 def _pdf_text(item: Rendered) -> list[str]:
     drop = {squash(item.letter.header_text)}
-    for process in _figures(item.letter):
-        drop |= {squash(run.text) for run in layout(process).texts}
+    for figure in item.letter.figures():
+        drop |= {squash(run.text) for run in layout(figure.process, figure.note).texts}
     return [
         line for line in pdf_lines(item.pdf) if squash(line) not in drop and not _is_footer(line)
     ]

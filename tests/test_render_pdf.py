@@ -99,7 +99,7 @@ def _letter(**changes: object) -> Letter:
                 1,
                 (
                     Paragraph("接到通知后8小时内到达现场，24小时内修复。"),
-                    Figure("图1 售后服务流程图", _process()),
+                    Figure("图1 售后服务流程图", _process(), "全流程24小时内完成"),
                 ),
             ),
             Section("三、", "备品备件", 1, (spares,)),
