@@ -56,4 +56,4 @@ bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
 
 clean:
-	rm -rf $(VENV) build dist output/*.docx output/*.pdf output/*.html output/*.json
+	rm -rf $(VENV) build dist output/*.docx output/*.pdf output/*.html

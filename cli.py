@@ -102,9 +102,12 @@ def validate(ctx: Context, files: Sequence[Path]) -> None:
 
 
 @main.command()
-@click.argument("kind", type=click.Choice(["profile", "project", "company", "overlay", "tender"]))
+@click.argument("kind", type=click.Choice(["company", "project", "overlay", "tender", "profile"]))
 def schema(kind: str) -> None:
-    """Print the JSON Schema (draft-07) of a KIND of file, for editors and CI."""
+    """Print the JSON Schema (draft-07) of a KIND of file, for editors and CI.
+
+    `profile` is another name for `project`.
+    """
     from generator.schema import schema_text
 
     click.echo(schema_text(kind), nl=False)
@@ -207,7 +210,7 @@ def render(
     """
     import time
 
-    from generator.rendering import Job, render_many
+    from generator.rendering import Job, Result, render_many
     from generator.terminal import format_table
 
     chosen = _formats(formats)
@@ -217,7 +220,12 @@ def render(
     with click.progressbar(
         length=len(todo), label="rendering", file=sys.stderr if show else io.StringIO()
     ) as bar:
-        results = render_many(todo, out_dir, chosen, jobs, on_result=lambda _: bar.update(1))
+
+        def done(result: "Result") -> None:
+            bar.update(1)
+            ctx.debug(f"{result.job.project}: {result.seconds:.2f} s")
+
+        results = render_many(todo, out_dir, chosen, jobs, on_result=done)
     elapsed = time.perf_counter() - start
     rows = [
         (str(w.path), str(w.pages or ""), f"{w.size / 1024:.0f} KB")
@@ -250,7 +258,11 @@ def render(
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the report to this file instead of stdout.",
 )
-@click.option("--strict", is_flag=True, help="Fail on any negative deviation, not only on ★ items.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Also fail on any negative or unanswered item, and on a ★ item that cannot be compared.",
+)
 @pass_ctx
 @_guarded
 def check(
@@ -270,17 +282,15 @@ def check(
     Formats: text (a table), json (canonical findings, see docs/findings.md), junit,
     sarif (2.1.0), github (workflow annotations), markdown (the deviation table).
     Exit codes: 0 every requirement met; 1 the check failed (a ★ item negative or not
-    answered, a capacity limit exceeded without approval, or with --strict any negative
-    deviation); 2 bad input.
+    answered, a capacity limit exceeded without approval; with --strict also any negative
+    or unanswered item and any ★ item that cannot be compared); 2 bad input.
     """
-    from generator.checking import check as check_profile
-    from generator.loading import load_profile, load_tender
+    from generator.checking import check_files
     from generator.output import write_atomic
     from generator.reports import render_report
 
-    resolved = load_profile(project, overlays, sets)
-    tender_file, where = load_tender(tender)
-    result = check_profile(resolved, tender_file, tender_where=where)
+    result = check_files(project, tender, overlays, sets)
+    ctx.debug(f"site: {result.site or 'not given (the least favourable tier counts)'}")
     report = render_report(result, fmt, strict=strict)
     if out_file:
         write_atomic(out_file, report.encode())

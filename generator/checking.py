@@ -9,9 +9,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 from enum import StrEnum
+from pathlib import Path
 from typing import Any, Protocol
 
-from generator.errors import Location
+from generator.errors import InputError, Location, Problem
 from generator.models import (
     Approval,
     Capacity,
@@ -124,14 +125,6 @@ class Finding:
         return f"{info.label}{word}{describe(req.threshold)}"
 
     @property
-    def required_en(self) -> str:
-        req = self.requirement
-        if req.value is None:
-            return f"{req.commitment} required"
-        word = _COMPARATOR_EN[req.comparator]
-        return f"{req.commitment} {word} {describe_en(req.threshold)}"
-
-    @property
     def response_zh(self) -> str:
         """投标响应: what the profile promises, e.g. 到场时间：8小时."""
         if self.offer is None:
@@ -222,12 +215,6 @@ _COMPARATOR_ZH = {
     Comparator.AT_MOST: "不超过",
     Comparator.EQUALS: "为",
     Comparator.REQUIRED: "须为",
-}
-_COMPARATOR_EN = {
-    Comparator.AT_LEAST: "at least",
-    Comparator.AT_MOST: "at most",
-    Comparator.EQUALS: "equal to",
-    Comparator.REQUIRED: "required:",
 }
 
 
@@ -479,7 +466,7 @@ def check(
     resolved: Resolved, tender: TenderFile, *, tender_where: Mapping[str, Location] | None = None
 ) -> CheckResult:
     """Compare every requirement of `tender` with the profile, and every promise with the
-    company's capacity. Raises InputError for a capacity entry the check cannot read."""
+    company's capacity."""
     where = tender_where or {}
     source = _Source(resolved, tender)
     findings = tuple(
@@ -809,3 +796,24 @@ def _capacity_finding(
 def _approval(profile: Profile, path: str) -> Approval | None:
     found = [a for a in profile.project.approvals if a.commitment == path]
     return max(found, key=lambda a: a.date) if found else None
+
+
+def check_files(
+    project: Path, tender: Path, overlays: Sequence[Path] = (), sets: Sequence[str] = ()
+) -> CheckResult:
+    """Load a project (with overlays and `--set` values) and a tender, reporting the problems
+    of both at once, then check one against the other."""
+    from generator.loading import load_profile, load_tender
+
+    problems: list[Problem] = []
+    try:
+        resolved = load_profile(project, overlays, sets)
+    except InputError as err:
+        problems += err.problems
+    try:
+        tender_file, where = load_tender(tender)
+    except InputError as err:
+        problems += err.problems
+    if problems:
+        raise InputError(problems)
+    return check(resolved, tender_file, tender_where=where)

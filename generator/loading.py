@@ -79,7 +79,8 @@ class _Layer:
                 self.where[p] = loc
 
 
-def _doc_model(kind: str) -> type[BaseModel]:
+def model_for(kind: str) -> type[BaseModel]:
+    """The model of a kind of file."""
     if kind == "tender":
         from generator.tender import TenderFile
 
@@ -110,7 +111,7 @@ def load_file(path: Path) -> tuple[Kind, BaseModel, Document]:
     """Read and validate one file on its own, whatever its kind."""
     doc = load_document(path)
     kind = _kind_of(doc)
-    model = _doc_model(kind)
+    model = model_for(kind)
     return kind, validate(model, doc.data, doc.where, doc.key_where, doc.file), doc
 
 

@@ -5,7 +5,6 @@ JUnit XML), sarif (SARIF 2.1.0), github (workflow commands), markdown (the devia
 job summary), and `deviation_letter`, the 偏离表 as a document model for the letter renderers.
 """
 
-import datetime as dt
 import json
 from collections.abc import Callable, Sequence
 from decimal import Decimal
@@ -19,6 +18,7 @@ from generator.checking import CapacityFinding, CapacityStatus, CheckResult, Fin
 from generator.document import Letter, Paragraph, Section, Signature, Table
 from generator.errors import Location
 from generator.models import Profile
+from generator.output import fixed_instant
 from generator.tender import Column, TenderFile, Verdict
 from generator.terminal import format_table
 
@@ -284,7 +284,8 @@ def junit_report(result: CheckResult, *, strict: bool = False) -> str:
 
 
 def _suite(parent: ET.Element, name: str) -> ET.Element:
-    stamp = dt.datetime(2000, 1, 1).isoformat()  # reproducible output; the check has no clock
+    # The same input gives the same report: the time comes from SOURCE_DATE_EPOCH, not a clock.
+    stamp = fixed_instant(None).replace(tzinfo=None).isoformat()
     return ET.SubElement(parent, "testsuite", name=name, timestamp=stamp, hostname="localhost")
 
 

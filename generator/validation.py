@@ -12,8 +12,8 @@ def validate_files(files: Sequence[Path]) -> list[tuple[str, str, str]]:
     rows: list[tuple[str, str, str]] = []
     problems: list[Problem] = []
     for path in files:
-        if not path.is_file():
-            problems.append(Problem(Location(str(path)), "", "no such file"))
+        if path.is_dir():
+            problems.append(Problem(Location(str(path)), "", "is a folder; name the YAML files"))
             continue
         try:
             kind, model = load_any(path)
@@ -27,7 +27,7 @@ def validate_files(files: Sequence[Path]) -> list[tuple[str, str, str]]:
 
 
 def _name(model: object) -> str:
-    for attr in ("project", "name", "customer", "tender_name"):
+    for attr in ("project", "name", "customer"):
         value = getattr(model, attr, None)
         value = getattr(value, "project_name", value)
         if isinstance(value, str):
