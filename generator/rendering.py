@@ -86,6 +86,7 @@ def plan(jobs: Sequence[Job]) -> tuple[list[tuple[Job, Resolved, str]], dict[Pat
             problems.extend(err.problems)
     for _, resolved in loaded:
         problems.extend(glyph_problems(resolved))
+        problems.extend(image_problems(resolved))
     if problems:
         raise InputError(problems)
     # Room for the longest ending ("-售后服务偏离表.docx") and a disambiguating hash, so a
@@ -124,6 +125,24 @@ def glyph_problems(resolved: Resolved) -> list[Problem]:
         for path, text in texts
         for char in uncovered(text)
     ]
+
+
+def image_problems(resolved: Resolved) -> list[Problem]:
+    """A seal or logo that is missing, outside the profile folders, not a PNG/JPEG or too
+    large, at the line that names it."""
+    from generator.assets import AssetRefused, check_image
+
+    problems = []
+    company = resolved.profile.company
+    for field, value in (("seal_image", company.seal_image), ("logo_image", company.logo_image)):
+        if value is None:
+            continue
+        try:
+            check_image(Path(value), resolved.asset_dirs)
+        except AssetRefused as err:
+            path = f"company.{field}"
+            problems.append(Problem(resolved.where(path), path, str(err)))
+    return problems
 
 
 def _strings(value: object, path: str) -> list[tuple[str, str]]:

@@ -307,3 +307,20 @@ def test_bad_profiles_among_good_ones_stop_the_run_before_any_file(tmp_path: Pat
     assert 'company: company profile "nowhere.yaml" not found' in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_a_bad_seal_image_is_reported_at_its_line(tmp_path: Path) -> None:
+    (tmp_path / "company.yaml").write_text(
+        "kind: company\nname: 测试有限公司\nseal_image: seal.png\n", encoding="utf-8"
+    )
+    (tmp_path / "project.yaml").write_text(
+        "kind: project\ncompany: company.yaml\nproject_name: 项目\n", encoding="utf-8"
+    )
+    (tmp_path / "seal.png").write_text("not an image")
+    result = CliRunner().invoke(
+        main, ["render", str(tmp_path / "project.yaml"), "-o", str(tmp_path / "out")]
+    )
+    assert result.exit_code == 2
+    assert "company.yaml:3:13: company.seal_image: " in result.stderr
+    assert "not a readable PNG or JPEG image" in result.stderr
+    assert not (tmp_path / "out").exists()
