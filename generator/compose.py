@@ -72,25 +72,9 @@ class Vocabulary:
     """False for a retail letter: no tender, no award, the reader is the customer."""
 
 
-_TENDER = Vocabulary("招标人", "投标人", "招标文件", "投标文件", "中标通知书", "中标", "招标编号")
-_VOCABULARIES = {
-    ProcurementMethod.TENDER: _TENDER,
-    ProcurementMethod.CONSULTATION: Vocabulary(
-        "采购人", "供应商", "磋商文件", "响应文件", "成交通知书", "成交", "项目编号"
-    ),
-    ProcurementMethod.NEGOTIATION: Vocabulary(
-        "采购人", "供应商", "谈判文件", "响应文件", "成交通知书", "成交", "项目编号"
-    ),
-    ProcurementMethod.INQUIRY: Vocabulary(
-        "采购人", "供应商", "询价通知书", "响应文件", "成交通知书", "成交", "项目编号"
-    ),
-    ProcurementMethod.RETAIL: Vocabulary("顾客", "本公司", "", "", "", "", "编号", bid=False),
-}
-
-
-def vocabulary(method: ProcurementMethod) -> Vocabulary:
-    """The terms a letter uses under `method`."""
-    return _VOCABULARIES[ProcurementMethod(method)]
+def vocabulary(method: ProcurementMethod, templates: Path | None = None) -> Vocabulary:
+    """The terms a letter uses under `method`, from VOCABULARY in `_words.j2`."""
+    return Vocabulary(**_words_module(templates)["VOCABULARY"][ProcurementMethod(method).value])
 
 
 def clauses_dir(templates: Path | None = None, language: str = "zh-Hans") -> Path:
@@ -104,16 +88,21 @@ def clauses_dir(templates: Path | None = None, language: str = "zh-Hans") -> Pat
 
 
 @functools.cache
-def words(templates: Path | None = None) -> dict[str, dict[str, str]]:
-    """The word maps of `_words.j2` (START, PRICE, SEVERITY, TIME …): the Chinese for each
-    enum value, shared with the check and `explain` so every output words a value alike."""
+def _words_module(templates: Path | None = None) -> dict[str, Any]:
+    """The upper-case names `_words.j2` sets, read once per template folder."""
     folder = clauses_dir(templates).resolve()
     with _Run(folder):
         module = _environment(folder).get_template("_words.j2").module
+    return {name: value for name, value in vars(module).items() if name.isupper()}
+
+
+def words(templates: Path | None = None) -> dict[str, dict[str, str]]:
+    """The word maps of `_words.j2` (START, PRICE, SEVERITY, TIME …): the Chinese for each
+    enum value, shared with the check and `explain` so every output words a value alike."""
     return {
-        name: dict(value)
-        for name, value in vars(module).items()
-        if name.isupper() and isinstance(value, dict)
+        name: value
+        for name, value in _words_module(templates).items()
+        if isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
     }
 
 
@@ -470,7 +459,7 @@ def compose(
     blocks = _Blocks()
     env = _environment(folder.resolve())
     project, company = profile.project, profile.company
-    words = vocabulary(project.method)
+    words = vocabulary(project.method, templates)
     context: dict[str, Any] = {
         "c": profile.commitments,
         "company": company,
