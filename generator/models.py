@@ -310,9 +310,9 @@ class Quality(Model):
     clear_labels: bool = False
     """标识清晰无误."""
     inspected_before_shipping: bool = False
-    """全过程、全性能检查, 确认合格后才装箱发货."""
+    """出厂全性能检查: 全过程、全性能检查, 确认合格后才装箱发货."""
     quality_records: bool = False
-    """产品的制造和检测均有质量记录和检测资料."""
+    """质量记录和检测资料: 产品的制造和检测均有质量记录和检测资料."""
 
 
 class Delivery(Model):
@@ -323,7 +323,7 @@ class Delivery(Model):
     lead_time: DurationField | None = None
     """交货期, e.g. 30 days, 15个工作日."""
     rush_orders: bool = False
-    """有特殊要求需提前完工的, 可特别组织生产、安装."""
+    """特殊要求提前完工: 有特殊要求需提前完工的, 可特别组织生产、安装."""
     free_installation: bool = False
     """免费安装."""
     free_commissioning: bool = False
@@ -437,7 +437,7 @@ class Response(Model):
     tiers: list[ResponseTier] = []
     """响应、到场、修复时限, by region, severity or time."""
     escalation: DurationField | None = None
-    """升级处理: a fault not solved on the spot is escalated and the company sends staff within."""
+    """升级处理时限: a fault not solved on the spot is escalated; staff are sent within this."""
     repair_modes: list[ServiceMode] = []
     """维修方式, e.g. 上门维修, 寄修."""
     freight_paid: bool = False
@@ -452,22 +452,22 @@ class Replacement(Model):
     """更换与备用设备."""
 
     doa_window: DurationField | None = None
-    """到货后多少时间内出现质量问题可更换, e.g. 7个工作日."""
+    """质量问题包换期: 到货后多少时间内出现质量问题可更换, e.g. 7个工作日."""
     doa_replace_within: DurationField | None = None
     """更换时限, e.g. 3个工作日."""
     replace_after_failed_repairs: Annotated[int, Field(ge=1, le=10)] | None = None
-    """维修N次仍不能正常使用的, 无偿更换新设备."""
+    """维修不能正常使用的更换次数: 维修N次仍不能正常使用的, 无偿更换新设备."""
     loaner: bool = False
     """提供代用（备用）设备."""
     loaner_after: DurationField | None = None
-    """未能在此时限内修复时提供备用设备, e.g. 48h."""
+    """备用设备提供时限: 未能在此时限内修复时提供备用设备, e.g. 48h."""
 
 
 class Uptime(Model):
     """开机率保证."""
 
     annual_min: Percent
-    """年开机率不低于, e.g. 95%."""
+    """年开机率: 不低于此值, e.g. 95%."""
     restart_warranty: bool = False
     """低于保证值时更换设备并重新计算质保期."""
 
@@ -482,7 +482,7 @@ class Staffing(Model):
     local_office: Name | None = None
     """本地服务机构所在地, e.g. 银川市."""
     local_office_travel: DurationField | None = None
-    """本地服务机构到现场的时间, e.g. 2h."""
+    """本地服务机构到场时间: 本地服务机构到现场的时间, e.g. 2h."""
     team_lead: Name | None = None
     """售后服务小组组长, e.g. 项目经理."""
     members: list[StaffRole] = []
@@ -543,7 +543,7 @@ class SpareParts(Model):
     price_basis: PriceBasis | None = None
     """备件价格基准, e.g. best 最优惠价."""
     stock_for_operation: DurationField | None = None
-    """提供保证系统运行多长时间的必要备品备件, e.g. 2 years."""
+    """备品备件保障运行期: 提供保证系统运行多长时间的必要备品备件, e.g. 2 years."""
     depot: bool = False
     """设有备品备件库."""
 
@@ -609,11 +609,11 @@ class Complaints(Model):
     channels: list[Name] = []
     """投诉渠道, e.g. 技术部调度员, 维修部经理."""
     discipline: bool = False
-    """核实是我方责任的, 对相关人员进行惩处."""
+    """责任核实与惩处: 核实是我方责任的, 对相关人员进行惩处."""
     apologise: bool = False
     """并向用户赔礼道歉."""
     explain_otherwise: bool = False
-    """不是我方责任的, 相关人员向用户解释."""
+    """非我方责任的解释: 不是我方责任的, 相关人员向用户解释."""
     satisfactory_reply: bool = False
     """保证给顾客一个满意的答复."""
     reply_within: DurationField | None = None
@@ -635,7 +635,7 @@ class Pricing(Model):
     best_price: bool = False
     """同等条件下以最优惠的价格提供."""
     free_in_warranty: bool = False
-    """保修期内免费维修和更换质量原因造成的零部件损坏."""
+    """保修期内免费维修更换: 保修期内免费维修和更换质量原因造成的零部件损坏."""
     parts_at_cost_after_warranty: bool = False
     """保修期外零部件只收成本费."""
     customer_damage_at_cost: bool = False

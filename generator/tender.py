@@ -455,23 +455,6 @@ def _unwrap(annotation: Any) -> Any:
             return annotation
 
 
-_LABELS = {
-    "replacement.replace_after_failed_repairs": "维修不能正常使用的更换次数",
-    "replacement.doa_window": "质量问题包换期",
-    "replacement.loaner_after": "备用设备提供时限",
-    "spare_parts.stock_for_operation": "备品备件保障运行期",
-    "uptime.annual_min": "年开机率",
-    "staffing.local_office_travel": "本地服务机构到场时间",
-    "response.escalation": "升级处理时限",
-    "quality.inspected_before_shipping": "出厂全性能检查",
-    "quality.quality_records": "质量记录和检测资料",
-    "complaints.discipline": "责任核实与惩处",
-    "complaints.explain_otherwise": "非我方责任的解释",
-    "pricing.free_in_warranty": "保修期内免费维修更换",
-    "delivery.rush_orders": "特殊要求提前完工",
-}
-
-
 def _kind(core: Any) -> Kind | None:
     if core is Duration:
         return "duration"
@@ -514,7 +497,7 @@ def _walk(model: type[BaseModel], prefix: str, out: dict[str, PathInfo]) -> None
         if kind is None:
             continue
         smaller = name in _SHORTER_IS_BETTER or name in _FEWER_IS_BETTER
-        label = _LABELS.get(path) or chinese_term(field.description, name)
+        label = chinese_term(field.description, name)
         out[path] = PathInfo(path, kind, core, smaller, label)
 
 
