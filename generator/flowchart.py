@@ -697,6 +697,12 @@ _SUPERSAMPLE = 3
 
 
 @functools.cache
+def _pil_font(path: str, index: int, size: int) -> ImageFont.FreeTypeFont:
+    # Opening the 20 MB font collection costs more than drawing the whole chart.
+    return ImageFont.truetype(path, size, index=index)
+
+
+@functools.cache
 def _font_file(family: str) -> tuple[str, int]:
     """The font file and face index of `family`, checked by the face's own name."""
     tried: list[tuple[str, int]] = []
@@ -747,14 +753,11 @@ def draw_png(
     def p(pt: Point) -> tuple[float, float]:
         return (pt[0] * k, pt[1] * k)
 
-    fonts: dict[float, ImageFont.FreeTypeFont] = {}
-
     def text(run: TextRun) -> None:
-        if run.size not in fonts:
-            fonts[run.size] = ImageFont.truetype(path, round(run.size * k), index=index)
+        font = _pil_font(path, index, round(run.size * k))
         anchor = {"start": "ls", "middle": "ms", "end": "rs"}[run.anchor]
         fill = 0x33 if run.role == "sub" else 0
-        draw.text(p((run.x, run.y)), run.text, font=fonts[run.size], fill=fill, anchor=anchor)
+        draw.text(p((run.x, run.y)), run.text, font=font, fill=fill, anchor=anchor)
 
     for node in lay.nodes:
         b = node.box
@@ -773,7 +776,7 @@ def draw_png(
             text(edge.label)
     if lay.footer:
         text(lay.footer)
-    out = img.resize(size, Image.Resampling.LANCZOS)
+    out = img.reduce(_SUPERSAMPLE)  # a box filter: each pixel the mean of its 3×3 block
     buf = io.BytesIO()
     out.save(buf, format="PNG", dpi=(dpi, dpi))
     return buf.getvalue()

@@ -81,6 +81,8 @@ def render_docx(letter: Letter, *, template: Path | None = None) -> bytes:
     _check_styles(tpl, path)
 
     body = tpl.new_subdoc()
+    # Style ids by name, looked up once for the letter (see `_paragraph`).
+    body.style_ids = {name: tpl.docx.styles[name].style_id for name in PARAGRAPH_STYLES}
     width, height = _text_area(tpl)
     _blocks(body, letter.opening, width, height)
     _blocks(body, letter.sections, width, height)
@@ -164,20 +166,28 @@ def _blocks(doc: Any, blocks: Iterable[Block], width: int, height: int) -> None:
         if isinstance(block, Section):
             level = min(max(block.level, 1), 4)
             if block.number or block.title:  # an untitled section only groups blocks
-                doc.add_paragraph(f"{block.number}{block.title}", style=f"Heading {level}")
+                _paragraph(doc, f"{block.number}{block.title}", f"Heading {level}")
             _blocks(doc, block.blocks, width, height)
         elif isinstance(block, Paragraph):
             style = "Note" if block.style == "note" else "Normal"
-            doc.add_paragraph(f"{block.number or ''}{block.text}", style=style)
+            _paragraph(doc, f"{block.number or ''}{block.text}", style)
         elif isinstance(block, Table):
             _table(doc, block, width)
         else:
             _figure(doc, block, width, height)
 
 
+def _paragraph(doc: Any, text: str, style: str) -> Any:
+    # python-docx resolves a style name by scanning every style on each call; the id, from
+    # the table built once per letter, is set on the paragraph's XML directly instead.
+    paragraph = doc.add_paragraph(text)
+    paragraph._p.style = doc.style_ids[style]
+    return paragraph
+
+
 def _table(doc: Any, table: Table, width: int) -> None:
     if table.caption:  # the deviation table's title is its caption already
-        caption = doc.add_paragraph(table.caption, style="Caption")
+        caption = _paragraph(doc, table.caption, "Caption")
         caption.paragraph_format.keep_with_next = True
 
     grid = doc.add_table(rows=1 + len(table.rows), cols=len(table.header))
@@ -200,7 +210,7 @@ def _table(doc: Any, table: Table, width: int) -> None:
             cell.width = Twips(twips)
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
             paragraph = cell.paragraphs[0]
-            paragraph.style = doc.styles["Table Heading" if index == 0 else "Table Text"]
+            paragraph._p.style = doc.style_ids["Table Heading" if index == 0 else "Table Text"]
             paragraph.text = text
             if index == 0:
                 _shade(cell, HEADER_FILL)

@@ -7,6 +7,7 @@ before anything could be built from them.
 """
 
 import bisect
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -120,6 +121,13 @@ def load_document(
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise InputError([Problem(Location(file), "", f"cannot read file: {reason}")]) from None
+    return _parse_cached(text, file, max_bytes, max_depth)
+
+
+@functools.lru_cache(maxsize=256)
+def _parse_cached(text: bytes, file: str, max_bytes: int, max_depth: int) -> Document:
+    # One run renders many letters from the same company file: parse each text once. The
+    # documents are shared, so everyone treats their data as read-only (loading copies).
     return parse_document(text, file, max_bytes=max_bytes, max_depth=max_depth)
 
 
