@@ -127,6 +127,8 @@ def main() -> None:
                     check=True,
                     capture_output=True,
                 )
+                converted = len(list(folder.glob("*.pdf")))
+                assert converted == n, f"LibreOffice converted {converted} of {n} documents"
 
             t_lo = median_time(docxtpl_then_libreoffice, 1)
             rows.append((f"{n} DOCX (docxtpl) + LibreOffice batch to PDF", f"{t_lo:.1f} s", ""))
