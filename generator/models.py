@@ -21,6 +21,7 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationInfo,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -128,7 +129,18 @@ def _method(value: Any) -> Any:
     return _METHOD_ALIASES.get(value.strip().lower(), value) if isinstance(value, str) else value
 
 
-Method = Annotated[ProcurementMethod, BeforeValidator(_method)]
+Method = Annotated[
+    ProcurementMethod,
+    BeforeValidator(_method),
+    # Editors should accept what the model accepts: the Chinese names and their aliases.
+    WithJsonSchema(
+        {
+            "type": "string",
+            "enum": [*(m.value for m in ProcurementMethod), *_METHOD_ALIASES],
+            "description": "采购方式: 招标, 磋商, 谈判, 询价 or 零售 (or an alias).",
+        }
+    ),
+]
 
 
 class StartEvent(StrEnum):
