@@ -191,6 +191,10 @@ def test_schema_rejects_what_the_models_reject() -> None:
     validator = jsonschema.Draft7Validator(schema)
     assert list(validator.iter_errors({"kind": "project", "company": "c", "bogus": 1}))
     assert not list(validator.iter_errors({"kind": "project", "company": "c", "project_name": "x"}))
+    # What the model accepts, the editor accepts too (aliases of the procurement method).
+    aliased = {"kind": "project", "company": "c", "project_name": "x", "method": "竞争性磋商"}
+    assert not list(validator.iter_errors(aliased))
+    assert list(validator.iter_errors({**aliased, "method": "拍卖"}))
 
 
 def test_version_and_help() -> None:
