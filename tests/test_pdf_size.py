@@ -17,10 +17,19 @@ from PIL import Image, ImageChops
 from pypdf import PdfReader
 from weasyprint import HTML
 
+from generator import fonts
 from generator.compose import compose
+from generator.document import Letter
 from generator.loading import load_profile
-from generator.pdf_fonts import Shrunk, cid_cff_subset, shrink_fonts
-from generator.render_pdf import PdfRenderer
+from generator.pdf_fonts import (
+    NotShrunk,
+    Shrunk,
+    cid_cff_subset,
+    cids_are_glyph_ids,
+    shrink_fonts,
+    subsetting_once,
+)
+from generator.render_pdf import PdfRenderer, letter_texts
 from generator.resources import data_dir
 
 EXAMPLES = sorted(p.name for p in (data_dir("profiles") / "examples").iterdir() if p.is_dir())
@@ -32,16 +41,18 @@ TWO_FACES = (
 Renders = dict[str, tuple[bytes, bytes]]
 
 
+def _letter(name: str) -> Letter:
+    resolved = load_profile(data_dir("profiles") / "examples" / name / "project.yaml")
+    return compose(resolved.profile, asset_dirs=resolved.asset_dirs)
+
+
 @pytest.fixture(scope="module")
 def renders() -> Renders:
     """Each example letter as (WeasyPrint's own PDF, the shrunk PDF)."""
     plain, shrinking = PdfRenderer(shrink_fonts=False), PdfRenderer()
-    out = {}
-    for name in EXAMPLES:
-        resolved = load_profile(data_dir("profiles") / "examples" / name / "project.yaml")
-        letter = compose(resolved.profile, asset_dirs=resolved.asset_dirs)
-        out[name] = plain.render(letter), shrinking.render(letter)
-    return out
+    return {
+        name: (plain.render(_letter(name)), shrinking.render(_letter(name))) for name in EXAMPLES
+    }
 
 
 def _run(*command: str, data: bytes) -> str:
@@ -112,9 +123,13 @@ def test_fonts_embedded_subset_bare_cff(renders: Renders, name: str) -> None:
 
 def test_shrunk_pdf_is_reproducible(renders: Renders) -> None:
     name = EXAMPLES[0]
-    resolved = load_profile(data_dir("profiles") / "examples" / name / "project.yaml")
-    letter = compose(resolved.profile, asset_dirs=resolved.asset_dirs)
-    assert PdfRenderer().render(letter) == renders[name][1]
+    assert PdfRenderer().render(_letter(name)) == renders[name][1]
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_one_pass_gives_the_bytes_of_two(renders: Renders, name: str) -> None:
+    """Subsetting once gives exactly what subsetting WeasyPrint's subset again gave."""
+    assert PdfRenderer(one_pass=False).render(_letter(name)) == renders[name][1]
 
 
 @pytest.mark.parametrize("name", EXAMPLES)
@@ -227,3 +242,125 @@ def test_font_with_another_encoding_is_left_alone() -> None:
 
     rows = _fonts(_weasyprint(finisher))
     assert [r[1:3] for r in rows] == [["CID Type 0C (OT)", "Identity-V"]] * 2
+
+
+def _examples_text_html() -> str:
+    """Every text of the five example letters, in the body face and in the heading face."""
+    texts = "".join(text for name in EXAMPLES for _, text in letter_texts(_letter(name)))
+    serif, sans = (f"'{family}'" for family, _ in fonts.FACES)
+    return (
+        f'<p style="font-family: {serif}">{texts}</p>'
+        f'<p style="font-family: {sans}; font-weight: bold">{texts}</p>'
+    )
+
+
+def test_one_pass_takes_both_faces_with_the_examples_text() -> None:
+    source = _examples_text_html()
+    report: list[Shrunk] = []
+    with subsetting_once() as session:
+        once = (
+            HTML(string=source)
+            .render()
+            .write_pdf(
+                pdf_identifier=True,
+                finisher=lambda _document, pdf: report.extend(session.shrink_fonts(pdf)),
+            )
+        )
+    assert len(session.subsets) == 2
+    assert sorted(s.font.split("+")[1] for s in report) == [
+        "Noto-Sans-CJK-SC-Bold",
+        "Noto-Serif-CJK-SC",
+    ]
+    twice = (
+        HTML(string=source)
+        .render()
+        .write_pdf(pdf_identifier=True, finisher=lambda _document, pdf: shrink_fonts(pdf))
+    )
+    assert once == twice
+
+
+def test_outside_a_session_weasyprint_subsets_as_before() -> None:
+    with subsetting_once():
+        pass
+    pdf = _weasyprint(None)
+    assert [r[1] for r in _fonts(pdf)] == ["CID Type 0C (OT)"] * 2
+    # WeasyPrint's own subsets keep every glyph id up to the highest shown.
+    assert all(hb.Face(hb.Blob(p)).glyph_count > 9000 for p in _font_programs(pdf))
+
+
+def test_a_one_pass_font_the_finisher_cannot_embed_is_an_error() -> None:
+    def finisher(_document: object, pdf: Any) -> None:
+        for obj in pdf.objects:
+            if isinstance(obj, dict) and obj.get("Subtype") == "/Type0":
+                obj["Encoding"] = "/Identity-V"
+        session.shrink_fonts(pdf)
+
+    with subsetting_once() as session, pytest.raises(NotShrunk):
+        HTML(string=TWO_FACES).render().write_pdf(finisher=finisher)
+    assert len(session.subsets) == 2
+
+
+def test_font_whose_glyph_ids_are_not_cids_is_left_to_weasyprint(tmp_path: Path) -> None:
+    """A CID-keyed CFF font with glyph 1 = CID 9513 (三): not subset in one pass, not shrunk."""
+    face = _body_face()
+    plan = hb.SubsetInput()
+    for char in "三年":
+        plan.unicode_set.add(ord(char))
+    (tmp_path / "renumbered.otf").write_bytes(hb.subset(face, plan).blob.data)
+    source = (
+        "<style>@font-face { font-family: Renumbered; src: url(renumbered.otf) }</style>"
+        '<p style="font-family: Renumbered">三年三</p>'
+    )
+    report: list[Shrunk] = []
+    with subsetting_once() as session:
+        pdf = (
+            HTML(string=source, base_url=str(tmp_path))
+            .render()
+            .write_pdf(finisher=lambda _document, pdf: report.extend(session.shrink_fonts(pdf)))
+        )
+    assert session.subsets == [] and report == []
+    assert [r[1] for r in _fonts(pdf)] == ["CID Type 0C (OT)"]
+    plain = HTML(string=source, base_url=str(tmp_path)).render().write_pdf()
+    assert "三年三" in _text(pdf) == _text(plain)
+    (page,), (expected,) = _pages(pdf), _pages(plain)
+    assert ImageChops.difference(page, expected).getbbox() is None
+
+
+def _body_face() -> Any:
+    body = next(face for face in fonts.faces() if (face.family, face.style) == fonts.BODY)
+    return hb.Face(hb.Blob.from_file_path(str(body.path)), body.index)
+
+
+def _cff(face: Any, glyphs: list[int], flags: Any = 0) -> bytes:
+    plan = hb.SubsetInput()
+    for glyph in glyphs:
+        plan.glyph_set.add(glyph)
+    plan.flags = flags
+    cff: bytes = hb.subset(face, plan).reference_table("CFF ").data
+    return cff
+
+
+def test_cids_are_glyph_ids_reads_the_charset() -> None:
+    face = _body_face()
+    whole = face.reference_table("CFF ").data  # charset format 2: one range
+    assert cids_are_glyph_ids(whole, [0, 1, 1405, 40000, 58960, 65534])
+    assert cids_are_glyph_ids(_cff(face, [0, 1, 2, 3, 4]), [0, 1, 2, 3, 4])  # format 1
+    retained = _cff(face, [0, 5, 9, 300], hb.SubsetFlags.RETAIN_GIDS)
+    assert cids_are_glyph_ids(retained, [0, 5, 9, 300])
+    # Format 0, glyphs 1, 2, 3 are CIDs 1, 3, 5.
+    assert not cids_are_glyph_ids(_cff(face, [0, 1, 3, 5]), [0, 1, 2, 3])
+    assert cids_are_glyph_ids(_cff(face, [0, 1, 3, 5]), [0, 1])
+    assert not cids_are_glyph_ids(_cff(face, [0, 9513, 16869]), [0, 1])  # glyph 1 is CID 9513
+    assert not cids_are_glyph_ids(_cff(face, [0, 9513, 16869]), [0, 9513])  # no such glyph
+
+
+@pytest.mark.parametrize("cff", [True, False], ids=["name-keyed CFF", "TrueType"])
+def test_cids_are_glyph_ids_refuses_other_fonts(cff: bool) -> None:
+    program = _latin_font(cff=cff)
+    table = hb.Face(hb.Blob(program)).reference_table("CFF ").data
+    assert not cids_are_glyph_ids(table, [0, 1])
+
+
+def test_cids_are_glyph_ids_refuses_garbage() -> None:
+    assert not cids_are_glyph_ids(b"", [0, 1])
+    assert not cids_are_glyph_ids(bytes(100), [0, 1])
