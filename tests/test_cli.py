@@ -296,3 +296,45 @@ def test_flowchart_command_draws_svg_and_png(tmp_path: Path) -> None:
     assert code == 2 and ".svg or .png" in err
     code, _, err = run("flowchart", str(examples / "ex1-weighing" / "project.yaml"), "-o", "x.svg")
     assert code == 2 and err.strip().endswith("commitments.service_process: no process to draw")
+
+
+PROCESS = """\
+  service_process:
+    total_limit: 24h
+    steps:
+      - {id: a, label: 售后服务登记, limit: 2h, next: b}
+      - {id: b, label: 能否远程解决？, branches: [{label: 是, to: c}, {label: 否, to: d}]}
+      - {id: c, label: 远程处理, limit: 4h, next: e}
+      - {id: d, label: 到场维修, limit: 21h, next: e}
+      - {id: e, label: 用户签认维修维护记录, limit: LAST}
+"""
+
+
+@pytest.mark.parametrize(
+    ("last", "expected"),
+    [
+        ("1h", None),
+        (
+            "2h",
+            "p.yaml:8:5: commitments.service_process: the steps take up to 25 h (售后服务登记 → "
+            "能否远程解决？ → 到场维修 → 用户签认维修维护记录), over the promised total of 24 h",
+        ),
+    ],
+)
+def test_a_process_longer_than_its_promised_total_is_refused(
+    folder: Path, last: str, expected: str | None
+) -> None:
+    (folder / "p.yaml").write_text(PROJECT + PROCESS.replace("LAST", last), encoding="utf-8")
+    code, _, err = run("validate", "p.yaml")
+    if expected is None:
+        assert code == 0, err
+    else:
+        assert code == 2 and err.strip() == expected
+
+
+def test_a_process_that_loops_is_refused(folder: Path) -> None:
+    looping = PROCESS.replace("limit: LAST}", "limit: 1h, next: a}")
+    (folder / "p.yaml").write_text(PROJECT + looping, encoding="utf-8")
+    code, _, err = run("validate", "p.yaml")
+    assert code == 2
+    assert "the service process loops back on itself" in err
