@@ -113,6 +113,9 @@ def load_document(
     """Read and parse one YAML file; `display` is the name used in messages (default: `path`)."""
     file = display if display is not None else str(path)
     try:
+        if path.exists() and not path.is_file():
+            # A folder, a pipe or a device: opening a pipe would wait for a writer forever.
+            _fail(Problem(Location(file), "", "not a regular file"))
         with path.open("rb") as stream:
             # Read one byte past the limit so a huge file is never loaded whole.
             text = stream.read(max_bytes + 1)

@@ -338,3 +338,11 @@ def test_a_process_that_loops_is_refused(folder: Path) -> None:
     code, _, err = run("validate", "p.yaml")
     assert code == 2
     assert "the service process loops back on itself" in err
+
+
+def test_a_pipe_is_refused_not_waited_on(folder: Path) -> None:
+    import os
+
+    os.mkfifo(folder / "pipe.yaml")
+    code, _, err = run("validate", "pipe.yaml")
+    assert code == 2 and err.strip() == "pipe.yaml: not a regular file"
