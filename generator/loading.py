@@ -178,12 +178,11 @@ def load_profile(
     approvals: list[Any] = []
     approvals_where: dict[Path_, Location] = {}
     for doc in [p_doc, *o_docs]:
-        for n, item in enumerate(doc.data.get("approvals") or []):
-            at = len(approvals)
-            approvals.append(item)
-            for p, where in doc.where.items():
-                if p[:2] == ("approvals", n):
-                    approvals_where[("approvals", at, *p[2:])] = where
+        offset = len(approvals)
+        approvals.extend(doc.data.get("approvals") or [])
+        for p, where in doc.where.items():
+            if p[:1] == ("approvals",) and len(p) > 1 and isinstance(p[1], int):
+                approvals_where[("approvals", offset + p[1], *p[2:])] = where
     layer.put(("approvals",), approvals, approvals_where)
     for o_doc in o_docs:
         layer.put(("commitments",), o_doc.data.get("commitments") or {}, o_doc.where)
@@ -250,6 +249,8 @@ def _apply_set(layer: _Layer, assignment: str, n: int) -> list[Problem]:
         return [Problem(loc, str(path[0]), f"{path[0]} cannot be changed with --set")]
     if "\n" in match["v"] or "\r" in match["v"]:
         return [Problem(loc, match["path"], "a --set value must be on one line")]
+    if not match["v"].strip(" \t\u3000"):
+        return [Problem(loc, match["path"], "a --set value cannot be empty")]
     try:
         value_doc = parse_document(("v: " + match["v"]).encode(), "--set")
     except InputError as err:

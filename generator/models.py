@@ -33,6 +33,7 @@ from generator.quantities import (
     Duration,
     DurationField,
     FrequencyField,
+    NotComparable,
     Unit,
 )
 
@@ -722,8 +723,18 @@ class ServiceProcess(Model):
                 raise ValueError(f'decision "{s.id}" needs at least two branches')
         longest = self.longest_path()
         if self.total_limit is not None and longest is not None:
-            total = sum_durations([s.limit for s in longest if s.limit is not None])
-            if total is not None and total.compare(self.total_limit) > 0:
+            try:
+                for s in self.steps:  # every step must be countable against the total
+                    if s.limit is not None:
+                        s.limit.compare(self.total_limit)
+                total = sum_durations([s.limit for s in longest if s.limit is not None])
+                over = total is not None and total.compare(self.total_limit) > 0
+            except NotComparable as err:
+                # e.g. steps in working days against a total in hours: say so, at this field.
+                raise ValueError(
+                    f"step limits cannot be checked against total_limit: {err}"
+                ) from None
+            if over:
                 names = " → ".join(s.label for s in longest)
                 raise ValueError(
                     f"the steps take up to {total} ({names}), "
@@ -768,9 +779,9 @@ class ServiceProcess(Model):
 
 
 def _minutes(d: Duration | None) -> Decimal:
-    if d is None:
-        return Decimal(0)
-    return d.to(Unit.MINUTE) if d.unit in (Unit.MINUTE, Unit.HOUR, Unit.DAY) else Decimal(0)
+    if d is None or d.unit not in (Unit.MINUTE, Unit.HOUR, Unit.DAY):
+        return Decimal(0)  # the path is chosen by clock time; other units are checked above
+    return d.to(Unit.MINUTE)
 
 
 def sum_durations(items: list[Duration]) -> Duration | None:

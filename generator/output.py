@@ -57,7 +57,21 @@ def distinct_stems(stems: Sequence[str], keys: Sequence[str]) -> list[str]:
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write `data` to `path` through a temporary file in the same folder and a rename, so an
-    interrupted run leaves the previous file intact and never a half-written one."""
+    interrupted run leaves the previous file intact and never a half-written one.
+
+    A link is followed (the file it points to is replaced, not the link). A device or pipe,
+    such as /dev/stdout in CI, is written to as it is: renaming over it would destroy it.
+    """
+    if path.exists() and not path.is_file():
+        if path.is_dir():
+            raise OutputError(f"{path}: is a folder, not a file")
+        try:
+            with path.open("wb") as stream:
+                stream.write(data)
+        except OSError as err:
+            raise OutputError(f"{path}: cannot write: {err.strerror or err}") from None
+        return
+    path = path.resolve() if path.is_symlink() else path
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".part")

@@ -1,6 +1,7 @@
 """Render many letters: load every profile first (all input errors at once), then compose and
 render each in a worker process, writing every file atomically."""
 
+import functools
 import multiprocessing
 import os
 import time
@@ -87,6 +88,9 @@ def plan(jobs: Sequence[Job]) -> tuple[list[tuple[Job, Resolved, str]], dict[Pat
     for _, resolved in loaded:
         problems.extend(glyph_problems(resolved))
         problems.extend(image_problems(resolved))
+    for file, (tender, where) in tenders.items():
+        texts = _strings(tender.model_dump(mode="json"), "")
+        problems.extend(_uncovered(texts, functools.partial(_tender_line, where, file)))
     if problems:
         raise InputError(problems)
     # Room for the longest ending ("-售后服务偏离表.docx") and a disambiguating hash, so a
@@ -109,16 +113,24 @@ def plan(jobs: Sequence[Job]) -> tuple[list[tuple[Job, Resolved, str]], dict[Pat
 def glyph_problems(resolved: Resolved) -> list[Problem]:
     """Every character of the profile that no embedded font can draw, at its YAML line: a
     letter must never show a box where a promise should be."""
-    from generator.fonts import FACES, describe, uncovered
-
-    families = ", ".join(family for family, _ in FACES)
     texts = [
         *_strings(resolved.profile.project.model_dump(mode="json"), ""),
         *_strings(resolved.profile.company.model_dump(mode="json"), "company"),
     ]
+    return _uncovered(texts, resolved.where)
+
+
+def _tender_line(where: dict[str, Location], file: Path, path: str) -> Location:
+    return where.get(path, Location(str(file)))
+
+
+def _uncovered(texts: list[tuple[str, str]], locate: Callable[[str], Location]) -> list[Problem]:
+    from generator.fonts import FACES, describe, uncovered
+
+    families = ", ".join(family for family, _ in FACES)
     return [
         Problem(
-            resolved.where(path),
+            locate(path),
             path,
             f"character {describe(char)} is not covered by any installed font ({families})",
         )
@@ -161,11 +173,12 @@ def _timed(task: _Task) -> tuple[tuple[Written, ...], float]:
 
 
 def _render_task(task: _Task) -> tuple[Written, ...]:
-    """Compose one letter (and its deviation table) and write each format (runs in a worker)."""
+    """Compose one letter (and its deviation table), render every format, then write them all
+    (runs in a worker): a failure in any document leaves no file of this job behind."""
     from generator.compose import compose
 
     letter = compose(task.resolved.profile, asset_dirs=task.resolved.asset_dirs)
-    written = _write(letter, f"{task.stem}-{LETTER_SUFFIX}", task)
+    rendered = _render(letter, f"{task.stem}-{LETTER_SUFFIX}", task)
     if task.tender:
         from generator.checking import check
         from generator.reports import deviation_letter
@@ -179,12 +192,14 @@ def _render_task(task: _Task) -> tuple[Written, ...]:
             signature=letter.signature,
             asset_dirs=task.resolved.asset_dirs,
         )
-        written += _write(table, f"{task.stem}-{TABLE_SUFFIX}", task)
-    return tuple(written)
+        rendered += _render(table, f"{task.stem}-{TABLE_SUFFIX}", task)
+    for path, data, _ in rendered:
+        write_atomic(path, data)
+    return tuple(Written(path, len(data), pages) for path, data, pages in rendered)
 
 
-def _write(letter: "Letter", stem: str, task: _Task) -> list[Written]:
-    written: list[Written] = []
+def _render(letter: "Letter", stem: str, task: _Task) -> list[tuple[Path, bytes, int | None]]:
+    out: list[tuple[Path, bytes, int | None]] = []
     for fmt in task.formats:
         path = inside(task.out_dir, f"{stem}.{fmt}")
         pages: int | None = None
@@ -200,9 +215,8 @@ def _write(letter: "Letter", stem: str, task: _Task) -> list[Written]:
             from generator.render_pdf import render_html
 
             data = render_html(letter).encode()
-        write_atomic(path, data)
-        written.append(Written(path, len(data), pages))
-    return written
+        out.append((path, data, pages))
+    return out
 
 
 def render_many(

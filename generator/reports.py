@@ -126,6 +126,11 @@ def _loc(where: Location | None) -> dict[str, Any] | None:
     return {"file": where.file, "line": where.line or None, "column": where.col or None}
 
 
+def _offered(value: object) -> str | bool:
+    """A commitment in the JSON findings: yes/no stays a boolean, the rest its canonical text."""
+    return value if isinstance(value, bool) else str(value)
+
+
 def _finding_json(f: Finding, tender: TenderFile) -> dict[str, Any]:
     req = f.requirement
     return {
@@ -142,7 +147,7 @@ def _finding_json(f: Finding, tender: TenderFile) -> dict[str, Any]:
         "substantive": f.substantive,
         "verdict": f.verdict.value,
         "verdict_zh": tender.deviation_table.verdict_words.word(f.verdict),
-        "offered": str(f.offer.value) if f.offer else None,
+        "offered": _offered(f.offer.value) if f.offer else None,
         "offered_zh": f.offer.zh() if f.offer else None,
         "offer_context": f.offer.context or None if f.offer else None,
         "response_zh": f.response_zh,

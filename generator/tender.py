@@ -545,7 +545,7 @@ def parse_quantity(info: PathInfo, text: str) -> Quantity:
             raise QuantityError(f'"{s}" must be between 0% and 100%')
         return number
     if info.kind == "count":
-        if not s.isdigit():
+        if not (s.isascii() and s.isdigit()):
             raise QuantityError(f'"{s}" is not a whole number')
         return int(s)
     if info.kind == "flag":
@@ -636,9 +636,18 @@ def _scoring_problems(
                 if text is None:
                     continue
                 try:
-                    why = _comparable(parse_quantity(info, text), wanted, rule)
+                    value = parse_quantity(info, text)
+                    why = _comparable(value, wanted, rule)
+                    if name == "step" and not _positive(value):
+                        why = "a scoring step must be more than 0"
                 except QuantityError as error:
                     why = str(error)
                 if why is not None:
                     out.append((("scoring", name), text, why))
     return out
+
+
+def _positive(value: Quantity) -> bool:
+    if isinstance(value, Duration):
+        return value.value > 0
+    return isinstance(value, int | Decimal) and not isinstance(value, bool) and value > 0

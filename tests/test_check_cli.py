@@ -117,3 +117,59 @@ def test_closing_statement_follows_the_procurement_method() -> None:
     assert "招标文件要求" not in out
     _, out, _ = run("check", EX2, "--tender", HIGHWAY, "--format", "markdown")
     assert "除本表所列偏离外，完全响应招标文件要求。" in out
+
+
+def _tender_with(tmp_path: Path, old: str, new: str) -> str:
+    text = Path(HIGHWAY).read_text(encoding="utf-8")
+    assert old in text
+    (tmp_path / "t.yaml").write_text(text.replace(old, new, 1), encoding="utf-8")
+    return str(tmp_path / "t.yaml")
+
+
+def test_a_scoring_step_of_zero_is_a_located_error(tmp_path: Path) -> None:
+    text = Path(HIGHWAY).read_text(encoding="utf-8")
+    step = next(line for line in text.splitlines() if line.strip().startswith("step:"))
+    tender = _tender_with(tmp_path, step, step.split("step:")[0] + "step: 0 years")
+    code, _, err = run("check", EX2, "--tender", tender)
+    assert code == 2 and "scoring.step: a scoring step must be more than 0" in err
+
+
+def test_a_character_no_font_has_in_the_tender_stops_render_before_any_file(
+    tmp_path: Path,
+) -> None:
+    tender = _tender_with(tmp_path, "    text: ★系统自验收", "    text: 😀★系统自验收")
+    code, _, err = run("render", EX2, "--tender", tender, "-o", str(tmp_path / "out"))
+    assert code == 2
+    assert 't.yaml:24:11: requirements[0].text: character "😀" (U+1F600)' in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_yes_no_commitments_are_booleans_in_the_json_findings() -> None:
+    findings = json.loads(run("check", EX2, "--tender", HIGHWAY, "--format", "json")[1])
+    flags = [f for f in findings["findings"] if f["commitment"] == "training.free"]
+    assert flags and flags[0]["offered"] is True
+
+
+def test_reports_go_to_a_device_as_it_is_and_through_links(tmp_path: Path) -> None:
+    target = tmp_path / "report.json"
+    target.write_text("old")
+    (tmp_path / "link.json").symlink_to(target)
+    code, _, _ = run(
+        "check", EX2, "--tender", HIGHWAY, "--format", "json", "-o", str(tmp_path / "link.json")
+    )
+    assert code == 0
+    assert (tmp_path / "link.json").is_symlink()
+    assert json.loads(target.read_text(encoding="utf-8"))["passed"] is True
+    code, _, err = run("check", EX2, "--tender", HIGHWAY, "-o", "/dev/null")
+    assert code == 0 and Path("/dev/null").is_char_device()
+    code, _, err = run("check", EX2, "--tender", HIGHWAY, "-o", str(tmp_path))
+    assert code == 2 and "is a directory" in err
+
+
+@pytest.mark.parametrize("text", ["²", "①", "٣"])
+def test_digits_that_are_not_ascii_are_not_counts(text: str) -> None:
+    from generator.quantities import QuantityError
+    from generator.tender import parse_quantity, path_info
+
+    with pytest.raises(QuantityError, match="is not a whole number"):
+        parse_quantity(path_info("training.sessions"), text)

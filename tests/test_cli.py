@@ -346,3 +346,14 @@ def test_a_pipe_is_refused_not_waited_on(folder: Path) -> None:
     os.mkfifo(folder / "pipe.yaml")
     code, _, err = run("validate", "pipe.yaml")
     assert code == 2 and err.strip() == "pipe.yaml: not a regular file"
+
+
+def test_a_process_timed_in_units_that_do_not_add_up_is_located(folder: Path) -> None:
+    text = PROJECT + PROCESS.replace("LAST", "1h").replace("limit: 21h", "limit: 3 working days")
+    (folder / "p.yaml").write_text(text, encoding="utf-8")
+    code, _, err = run("validate", "p.yaml")
+    assert code == 2
+    assert err.strip() == (
+        "p.yaml:8:5: commitments.service_process: step limits cannot be checked against "
+        "total_limit: cannot compare 3 working days with 24 hours without a working-day rule"
+    )

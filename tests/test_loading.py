@@ -208,3 +208,10 @@ def test_unusable_company_reference_is_located(files: Path, reference: str) -> N
     with pytest.raises(InputError) as err:
         load_profile(files / "project.yaml")
     assert ":2:10: company: " in str(err.value)
+
+
+def test_an_empty_set_value_is_refused_not_a_silent_removal(files: Path) -> None:
+    for value in ("", "   ", "\u3000"):
+        with pytest.raises(InputError) as err:
+            load_profile(files / "project.yaml", sets=[f"warranty.period={value}"])
+        assert str(err.value).endswith("a --set value cannot be empty")

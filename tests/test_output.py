@@ -128,3 +128,15 @@ def test_input_error_crosses_process_boundaries_intact() -> None:
     )
     copy = pickle.loads(pickle.dumps(error))
     assert str(copy) == str(error) == "a.yaml:3:5: x.y: bad\nb: z"
+
+
+def test_write_atomic_refuses_a_folder_and_writes_through_a_link(tmp_path: Path) -> None:
+    from generator.errors import OutputError
+
+    with pytest.raises(OutputError, match="is a folder, not a file"):
+        write_atomic(tmp_path, b"x")
+    (tmp_path / "real.txt").write_bytes(b"old")
+    (tmp_path / "link.txt").symlink_to(tmp_path / "real.txt")
+    write_atomic(tmp_path / "link.txt", b"new")
+    assert (tmp_path / "link.txt").is_symlink()
+    assert (tmp_path / "real.txt").read_bytes() == b"new"
