@@ -137,12 +137,16 @@ def describe(char: str) -> str:
     return f'"{char}" ({code})'
 
 
-def check_text_fields(values: Iterable[tuple[str, str]]) -> list[str]:
-    """One message per (field, character) that no embedded face covers."""
+def uncovered_fields(values: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(field, message) for each character of each field that no embedded face covers."""
     families = ", ".join(family for family, _style in FACES)
     return [
-        f"field {field}: character {describe(char)} is not covered by any installed font "
-        f"({families})"
+        (field, f"character {describe(char)} is not covered by any installed font ({families})")
         for field, text in values
         for char in uncovered(text)
     ]
+
+
+def check_text_fields(values: Iterable[tuple[str, str]]) -> list[str]:
+    """One message per (field, character) that no embedded face covers."""
+    return [f"field {field}: {message}" for field, message in uncovered_fields(values)]

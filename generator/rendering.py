@@ -125,18 +125,9 @@ def _tender_line(where: dict[str, Location], file: Path, path: str) -> Location:
 
 
 def _uncovered(texts: list[tuple[str, str]], locate: Callable[[str], Location]) -> list[Problem]:
-    from generator.fonts import FACES, describe, uncovered
+    from generator.fonts import uncovered_fields
 
-    families = ", ".join(family for family, _ in FACES)
-    return [
-        Problem(
-            locate(path),
-            path,
-            f"character {describe(char)} is not covered by any installed font ({families})",
-        )
-        for path, text in texts
-        for char in uncovered(text)
-    ]
+    return [Problem(locate(path), path, message) for path, message in uncovered_fields(texts)]
 
 
 def image_problems(resolved: Resolved) -> list[Problem]:
