@@ -91,7 +91,7 @@ def validate(ctx: Context, files: Sequence[Path]) -> None:
 
     Every problem in every file is reported, one per line, as file:line:col: field: message.
     """
-    from generator.validation import validate_files
+    from generator.app.validate import validate_files
 
     rows = validate_files(files)
     if ctx.verbosity >= 0:
@@ -108,7 +108,7 @@ def schema(kind: str) -> None:
 
     `profile` is another name for `project`.
     """
-    from generator.schema import schema_text
+    from generator.profiles.schema import schema_text
 
     click.echo(schema_text(kind), nl=False)
 
@@ -137,8 +137,8 @@ def _profile_options(func: Callable[P, R]) -> Callable[P, R]:
 @_guarded
 def explain(project: Path, overlays: Sequence[Path], sets: Sequence[str]) -> None:
     """Show the resolved commitments of PROJECT, each with the file and line it came from."""
-    from generator.explain import explain_rows
-    from generator.loading import load_profile
+    from generator.app.explain import explain_rows
+    from generator.profiles.loading import load_profile
     from generator.terminal import format_table
 
     resolved = load_profile(project, overlays, sets)
@@ -150,7 +150,7 @@ def explain(project: Path, overlays: Sequence[Path], sets: Sequence[str]) -> Non
 
 
 def _formats(value: str) -> tuple[str, ...]:
-    from generator.rendering import FORMATS
+    from generator.app.batch import FORMATS
 
     chosen = tuple(dict.fromkeys(f.strip().lower() for f in value.split(",") if f.strip()))
     bad = [f for f in chosen if f not in FORMATS]
@@ -210,7 +210,7 @@ def render(
     """
     import time
 
-    from generator.rendering import Job, Result, render_many
+    from generator.app.batch import Job, Result, render_many
     from generator.terminal import format_table
 
     chosen = _formats(formats)
@@ -285,9 +285,9 @@ def check(
     answered, a capacity limit exceeded without approval; with --strict also any negative
     or unanswered item and any ★ item that cannot be compared); 2 bad input.
     """
-    from generator.checking import check_files
-    from generator.output import write_atomic
-    from generator.reports import render_report
+    from generator.render.output import write_atomic
+    from generator.tender.check import check_files
+    from generator.tender.reports import render_report
 
     result = check_files(project, tender, overlays, sets)
     ctx.debug(f"site: {result.site or 'not given (the least favourable tier counts)'}")
@@ -317,10 +317,10 @@ def check(
 @_guarded
 def flowchart(project: Path, out_file: Path, overlays: Sequence[Path], sets: Sequence[str]) -> None:
     """Draw the service flowchart (售后服务流程图) of PROJECT on its own."""
-    from generator.compose import compose
-    from generator.flowchart import draw_png, draw_svg
-    from generator.loading import load_profile
-    from generator.output import write_atomic
+    from generator.letter.compose import compose
+    from generator.profiles.loading import load_profile
+    from generator.render.flowchart import draw_png, draw_svg
+    from generator.render.output import write_atomic
 
     if out_file.suffix.lower() not in (".svg", ".png"):
         raise click.BadParameter("the file name must end in .svg or .png", param_hint="-o")

@@ -40,11 +40,11 @@ def main() -> None:
     import weasyprint
     from docxtpl import DocxTemplate
 
-    from generator.compose import compose, letter_text
-    from generator.loading import load_profile
-    from generator.render_docx import default_template, render_docx
-    from generator.render_pdf import PdfRenderer
-    from generator.rendering import Job, render_many
+    from generator.app.batch import Job, render_many
+    from generator.letter.compose import compose, letter_text
+    from generator.profiles.loading import load_profile
+    from generator.render.docxfile import default_template, render_docx
+    from generator.render.pdffile import PdfRenderer
 
     rows: list[tuple[str, str, str]] = []
     resolved = load_profile(EXAMPLE)
@@ -149,7 +149,8 @@ def main() -> None:
         t = cold([aftersales, "-q", "render", str(EXAMPLE), "-o", tmp], 3)
         rows.append(("cold `aftersales render` (one letter, DOCX+PDF)", f"{t:.2f} s", ""))
     probe = (
-        "import sys, generator.loading, generator.validation; print('weasyprint' in sys.modules)"
+        "import sys, generator.profiles.loading, generator.app.validate;"
+        " print('weasyprint' in sys.modules)"
     )
     imported = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True).stdout
     rows.append(("validate imports WeasyPrint", imported.strip(), "False"))

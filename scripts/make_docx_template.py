@@ -5,7 +5,7 @@ so the committed binary only changes when this script does.
 
 The template carries every style the renderer uses (by name), the page setup, the header and
 footer, and the Jinja placeholders docxtpl fills: `title`, `addressee`, `body` (a subdocument
-built by generator/render_docx.py), `seal`, `signature.*` and `header_text`.
+built by generator/render/docxfile.py), `seal`, `signature.*` and `header_text`.
 """
 
 import datetime as dt
@@ -25,7 +25,7 @@ from lxml import etree
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.render_docx import fixed_zip  # noqa: E402
+from generator.render.docxfile import fixed_zip  # noqa: E402
 
 OUT = ROOT / "templates" / "zh-Hans" / "letter.docx"
 STAMP = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)

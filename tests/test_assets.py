@@ -6,14 +6,14 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from generator.assets import (
+from generator.errors import RenderError
+from generator.render.assets import (
     MAX_IMAGE_BYTES,
     AssetFetcher,
     AssetRefused,
     check_image,
     resolve_inside,
 )
-from generator.errors import RenderError
 
 
 @pytest.fixture

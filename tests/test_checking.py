@@ -11,13 +11,13 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from generator.checking import CapacityStatus, CheckResult, check
 from generator.errors import InputError, Location
-from generator.loading import load_any, load_file, load_profile
-from generator.models import Profile
-from generator.quantities import DailyWindow, Duration, Frequency
-from generator.sources import dotted
-from generator.tender import TenderFile, Verdict, commitment_paths
+from generator.profiles.loading import load_any, load_file, load_profile
+from generator.profiles.models import Profile
+from generator.profiles.quantities import DailyWindow, Duration, Frequency
+from generator.profiles.yamlreader import dotted
+from generator.tender.check import CapacityStatus, CheckResult, check
+from generator.tender.model import TenderFile, Verdict, commitment_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "profiles" / "examples"

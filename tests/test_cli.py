@@ -213,8 +213,8 @@ def test_no_color_is_respected(folder: Path) -> None:
 
 
 def test_explain_example_2_shows_every_commitment_with_its_line() -> None:
-    from generator.explain import explain_rows
-    from generator.loading import load_profile
+    from generator.app.explain import explain_rows
+    from generator.profiles.loading import load_profile
 
     project = data_dir("profiles") / "examples" / "ex2-highway-monitoring" / "project.yaml"
     code, out, _ = run("explain", str(project))

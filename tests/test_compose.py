@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from generator.compose import clauses_dir, compose, letter_text, vocabulary
-from generator.document import Block, Figure, Letter, Paragraph, Section, Table
 from generator.errors import RenderError
-from generator.models import CompanyFile, ProcurementMethod, Profile, ProjectFile
-from generator.quantities import DailyWindow, Duration, Frequency
+from generator.letter.compose import clauses_dir, compose, letter_text, vocabulary
+from generator.letter.document import Block, Figure, Letter, Paragraph, Section, Table
+from generator.profiles.models import CompanyFile, ProcurementMethod, Profile, ProjectFile
+from generator.profiles.quantities import DailyWindow, Duration, Frequency
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "profiles" / "examples"
 
@@ -672,7 +672,7 @@ def test_the_five_examples_are_there() -> None:
 
 @pytest.mark.parametrize("example", EXAMPLE_NAMES)
 def test_examples_say_every_promise(example: str) -> None:
-    from generator.loading import load_profile
+    from generator.profiles.loading import load_profile
 
     resolved = load_profile(EXAMPLES / example / "project.yaml")
     letter = compose(resolved.profile, asset_dirs=resolved.asset_dirs)

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.reference import reference
-from generator.schema import schema_text
+from generator.profiles.reference import reference
+from generator.profiles.schema import schema_text
 
 ROOT = Path(__file__).resolve().parent.parent
 

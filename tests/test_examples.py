@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from generator.loading import load_any, load_profile
-from generator.models import (
+from generator.profiles.loading import load_any, load_profile
+from generator.profiles.models import (
     CompanyFile,
     OverlayFile,
     PriceBasis,
@@ -20,8 +20,8 @@ from generator.models import (
     ServiceMode,
     StartEvent,
 )
-from generator.quantities import DailyWindow, Duration, Frequency, Unit
-from generator.tender import TenderFile
+from generator.profiles.quantities import DailyWindow, Duration, Frequency, Unit
+from generator.tender.model import TenderFile
 from seed_promises import EXAMPLES_DIR, SEED_LETTERS, SEED_PROMISES
 
 PROFILES = EXAMPLES_DIR.parent
@@ -218,7 +218,7 @@ def test_ex2_faster_overlay_stays_within_the_company_capacity() -> None:
 
 @pytest.mark.parametrize("folder", sorted(SEED_PROMISES))
 def test_composed_example_letter_carries_every_promise_of_its_seed_letter(folder: str) -> None:
-    from generator.compose import compose, letter_text
+    from generator.letter.compose import compose, letter_text
 
     resolved = load_profile(EXAMPLES_DIR / folder / "project.yaml")
     text = letter_text(compose(resolved.profile, asset_dirs=resolved.asset_dirs))

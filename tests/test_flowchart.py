@@ -13,10 +13,10 @@ from lxml import etree
 from PIL import Image, ImageFont
 from weasyprint import HTML
 
-from generator import flowchart
 from generator.errors import RenderError
-from generator.flowchart import Layout, Rect, draw_png, draw_svg, layout, size_mm, wrap
-from generator.models import ServiceProcess
+from generator.profiles.models import ServiceProcess
+from generator.render import flowchart
+from generator.render.flowchart import Layout, Rect, draw_png, draw_svg, layout, size_mm, wrap
 
 SVG = "{http://www.w3.org/2000/svg}"
 NOTO = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"

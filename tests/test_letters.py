@@ -25,12 +25,12 @@ from pydantic import BaseModel
 from pypdf import PdfReader
 
 from cli import main
-from generator.compose import compose
-from generator.document import Letter
-from generator.flowchart import layout
-from generator.loading import load_profile
-from generator.quantities import DailyWindow, Duration, Frequency
-from generator.rendering import Job, render_many
+from generator.app.batch import Job, render_many
+from generator.letter.compose import compose
+from generator.letter.document import Letter
+from generator.profiles.loading import load_profile
+from generator.profiles.quantities import DailyWindow, Duration, Frequency
+from generator.render.flowchart import layout
 from seed_promises import EXAMPLES_DIR, SEED_PROMISES
 
 

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from generator.errors import InputError, Location
-from generator.loading import load_profile
-from generator.quantities import Duration
+from generator.profiles.loading import load_profile
+from generator.profiles.quantities import Duration
 
 COMPANY = """\
 kind: company

@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from generator.output import distinct_stems, inside, safe_stem, write_atomic
+from generator.render.output import distinct_stems, inside, safe_stem, write_atomic
 from seed_promises import EXAMPLES_DIR
 
 

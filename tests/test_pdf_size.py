@@ -17,11 +17,11 @@ from PIL import Image, ImageChops
 from pypdf import PdfReader
 from weasyprint import HTML
 
-from generator import fonts
-from generator.compose import compose
-from generator.document import Letter
-from generator.loading import load_profile
-from generator.pdf_fonts import (
+from generator.letter.compose import compose
+from generator.letter.document import Letter
+from generator.profiles.loading import load_profile
+from generator.render import fonts
+from generator.render.pdf_fonts import (
     NotShrunk,
     Shrunk,
     cid_cff_subset,
@@ -29,7 +29,7 @@ from generator.pdf_fonts import (
     shrink_fonts,
     subsetting_once,
 )
-from generator.render_pdf import PdfRenderer, letter_texts
+from generator.render.pdffile import PdfRenderer, letter_texts
 from generator.resources import data_dir
 
 EXAMPLES = sorted(p.name for p in (data_dir("profiles") / "examples").iterdir() if p.is_dir())

@@ -6,7 +6,7 @@ import pytest
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
 from generator.errors import GeneratorError
-from generator.quantities import (
+from generator.profiles.quantities import (
     DailyWindow,
     DailyWindowField,
     Duration,

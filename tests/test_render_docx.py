@@ -18,10 +18,10 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 from lxml import etree
 from PIL import Image, ImageDraw
 
-from generator.document import Figure, Letter, Paragraph, Section, Signature, Table
 from generator.errors import RenderError
-from generator.models import ServiceProcess
-from generator.render_docx import default_template, render_docx
+from generator.letter.document import Figure, Letter, Paragraph, Section, Signature, Table
+from generator.profiles.models import ServiceProcess
+from generator.render.docxfile import default_template, render_docx
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 NS = {

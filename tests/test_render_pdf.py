@@ -13,11 +13,11 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from generator import fonts
-from generator.document import Figure, Letter, Paragraph, Section, Signature, Table
 from generator.errors import RenderError
-from generator.models import ServiceProcess
-from generator.render_pdf import (
+from generator.letter.document import Figure, Letter, Paragraph, Section, Signature, Table
+from generator.profiles.models import ServiceProcess
+from generator.render import fonts
+from generator.render.pdffile import (
     PdfRenderer,
     pdf_timestamp,
     render_html,

@@ -12,12 +12,14 @@ import pytest
 from docx import Document as DocxDocument
 from lxml import etree
 
-from generator.checking import CheckResult, check
-from generator.document import Table
-from generator.loading import load_file, load_profile
-from generator.render_docx import render_docx
-from generator.render_pdf import render_pdf
-from generator.reports import (
+from generator.letter.document import Table
+from generator.profiles.loading import load_file, load_profile
+from generator.profiles.yamlreader import dotted
+from generator.render.docxfile import render_docx
+from generator.render.pdffile import render_pdf
+from generator.tender.check import CheckResult, check
+from generator.tender.model import TenderFile
+from generator.tender.reports import (
     deviation_letter,
     deviation_rows,
     findings_json,
@@ -29,8 +31,6 @@ from generator.reports import (
     sarif_report,
     text_report,
 )
-from generator.sources import dotted
-from generator.tender import TenderFile
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = Path(__file__).resolve().parent / "schemas"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from generator.errors import InputError, Location
-from generator.sources import Document, dotted, load_document, parse_document
+from generator.profiles.yamlreader import Document, dotted, load_document, parse_document
 
 
 def problems(text: str | bytes, **limits: int) -> list[str]:

@@ -7,8 +7,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from generator.errors import Location
-from generator.loading import Resolved
-from generator.models import chinese_term
+from generator.profiles.loading import Resolved
+from generator.profiles.models import chinese_term
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ def _walk(obj: Any, path: str, term: str, resolved: Resolved, out: list[Row]) ->
 
 
 def _text(value: Any) -> str:
-    from generator.checking import describe
+    from generator.tender.check import describe
 
     if value is True:
         return "是"

@@ -34,10 +34,10 @@ from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, Undefined
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel
 
-from generator.document import Block, Figure, Letter, Paragraph, Section, Signature, Table
 from generator.errors import RenderError
-from generator.models import ProcurementMethod, Profile, ServiceProcess
-from generator.quantities import DailyWindow, Duration, Frequency, format_number
+from generator.letter.document import Block, Figure, Letter, Paragraph, Section, Signature, Table
+from generator.profiles.models import ProcurementMethod, Profile, ServiceProcess
+from generator.profiles.quantities import DailyWindow, Duration, Frequency, format_number
 from generator.resources import templates_dir
 
 __all__ = ["Vocabulary", "clauses_dir", "compose", "letter_text", "vocabulary"]

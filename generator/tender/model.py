@@ -25,7 +25,7 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from generator.models import (
+from generator.profiles.models import (
     Commitments,
     Method,
     Model,
@@ -38,7 +38,7 @@ from generator.models import (
     TimeScope,
     chinese_term,
 )
-from generator.quantities import (
+from generator.profiles.quantities import (
     DailyWindow,
     Duration,
     Frequency,

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.errors import InputError, Location, OutputError, Problem
-from generator.loading import Resolved, load_profile, load_tender
-from generator.output import (
+from generator.profiles.loading import Resolved, load_profile, load_tender
+from generator.render.output import (
     MAX_NAME_BYTES,
     distinct_stems,
     fit_name,
@@ -23,8 +23,8 @@ from generator.output import (
 )
 
 if TYPE_CHECKING:
-    from generator.document import Letter
-    from generator.tender import TenderFile
+    from generator.letter.document import Letter
+    from generator.tender.model import TenderFile
 
 FORMATS = ("docx", "pdf", "html")
 LETTER_SUFFIX = "售后服务承诺书"
@@ -125,7 +125,7 @@ def _tender_line(where: dict[str, Location], file: Path, path: str) -> Location:
 
 
 def _uncovered(texts: list[tuple[str, str]], locate: Callable[[str], Location]) -> list[Problem]:
-    from generator.fonts import uncovered_fields
+    from generator.render.fonts import uncovered_fields
 
     return [Problem(locate(path), path, message) for path, message in uncovered_fields(texts)]
 
@@ -133,7 +133,7 @@ def _uncovered(texts: list[tuple[str, str]], locate: Callable[[str], Location]) 
 def image_problems(resolved: Resolved) -> list[Problem]:
     """A seal or logo that is missing, outside the profile folders, not a PNG/JPEG or too
     large, at the line that names it."""
-    from generator.assets import AssetRefused, check_image
+    from generator.render.assets import AssetRefused, check_image
 
     problems = []
     company = resolved.profile.company
@@ -166,13 +166,13 @@ def _timed(task: _Task) -> tuple[tuple[Written, ...], float]:
 def _render_task(task: _Task) -> tuple[Written, ...]:
     """Compose one letter (and its deviation table), render every format, then write them all
     (runs in a worker): a failure in any document leaves no file of this job behind."""
-    from generator.compose import compose
+    from generator.letter.compose import compose
 
     letter = compose(task.resolved.profile, asset_dirs=task.resolved.asset_dirs)
     rendered = _render(letter, f"{task.stem}-{LETTER_SUFFIX}", task)
     if task.tender:
-        from generator.checking import check
-        from generator.reports import deviation_letter
+        from generator.tender.check import check
+        from generator.tender.reports import deviation_letter
 
         tender, where = task.tender
         result = check(task.resolved, tender, tender_where=where)
@@ -195,15 +195,15 @@ def _render(letter: "Letter", stem: str, task: _Task) -> list[tuple[Path, bytes,
         path = inside(task.out_dir, f"{stem}.{fmt}")
         pages: int | None = None
         if fmt == "docx":
-            from generator.render_docx import render_docx
+            from generator.render.docxfile import render_docx
 
             data = render_docx(letter)
         elif fmt == "pdf":
-            from generator.render_pdf import render_pdf_counted
+            from generator.render.pdffile import render_pdf_counted
 
             data, pages = render_pdf_counted(letter)
         else:
-            from generator.render_pdf import render_html
+            from generator.render.pdffile import render_html
 
             data = render_html(letter).encode()
         out.append((path, data, pages))

@@ -14,12 +14,12 @@ from urllib.parse import quote
 from xml.etree import ElementTree as ET
 
 from generator import __version__
-from generator.checking import CapacityFinding, CapacityStatus, CheckResult, Finding, describe
-from generator.document import Letter, Paragraph, Section, Signature, Table
 from generator.errors import Location
-from generator.models import Profile
-from generator.output import fixed_instant
-from generator.tender import Column, TenderFile, Verdict
+from generator.letter.document import Letter, Paragraph, Section, Signature, Table
+from generator.profiles.models import Profile
+from generator.render.output import fixed_instant
+from generator.tender.check import CapacityFinding, CapacityStatus, CheckResult, Finding, describe
+from generator.tender.model import Column, TenderFile, Verdict
 from generator.terminal import format_table
 
 __all__ = [
@@ -529,7 +529,7 @@ def markdown_report(result: CheckResult, *, strict: bool = False) -> str:
 
 def closing_statement(tender: TenderFile) -> str | None:
     """The row under the deviation table: the tender's own, or the usual one for its method."""
-    from generator.compose import vocabulary
+    from generator.letter.compose import vocabulary
 
     spec = tender.deviation_table
     if spec.omit_statement:
@@ -551,7 +551,7 @@ def deviation_letter(
     `signature` is the letter's own signature block, so table and letter are signed alike;
     without one, the letter's is composed from the profile.
     """
-    from generator.compose import compose, vocabulary
+    from generator.letter.compose import compose, vocabulary
 
     header, rows, _ = deviation_rows(findings, tender)
     words = vocabulary(tender.method)

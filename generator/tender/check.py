@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from generator.errors import InputError, Location, Problem
-from generator.models import (
+from generator.profiles.models import (
     Approval,
     Capacity,
     Profile,
@@ -22,7 +22,7 @@ from generator.models import (
     Site,
     TimeScope,
 )
-from generator.quantities import (
+from generator.profiles.quantities import (
     DailyWindow,
     Duration,
     Frequency,
@@ -30,7 +30,7 @@ from generator.quantities import (
     WorkingDayRule,
     format_number,
 )
-from generator.tender import (
+from generator.tender.model import (
     Comparator,
     PathInfo,
     Quantity,
@@ -56,7 +56,7 @@ __all__ = [
 
 
 class Resolved(Protocol):
-    """What the check needs from a loaded profile (generator.loading.Resolved fits)."""
+    """What the check needs from a loaded profile (generator.profiles.loading.Resolved fits)."""
 
     @property
     def profile(self) -> Profile: ...
@@ -235,7 +235,7 @@ def describe(value: Quantity | None) -> str:
 
 def enum_zh(value: StrEnum) -> str:
     """The Chinese for an enum value, from the clause templates' word maps."""
-    from generator.compose import words
+    from generator.letter.compose import words
 
     maps = words()
     for name in ("START", "PRICE", "SEVERITY", "TIME", "SERVICE"):
@@ -803,7 +803,7 @@ def check_files(
 ) -> CheckResult:
     """Load a project (with overlays and `--set` values) and a tender, reporting the problems
     of both at once, then check one against the other."""
-    from generator.loading import load_profile, load_tender
+    from generator.profiles.loading import load_profile, load_tender
 
     problems: list[Problem] = []
     try:

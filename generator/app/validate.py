@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from generator.errors import InputError, Location, Problem
-from generator.loading import load_any
+from generator.profiles.loading import load_any
 
 
 def validate_files(files: Sequence[Path]) -> list[tuple[str, str, str]]:

@@ -30,11 +30,11 @@ from docx.shared import Emu, Mm, Pt, Twips
 from docxtpl import DocxTemplate, InlineImage
 from jinja2.sandbox import SandboxedEnvironment
 
-from generator import flowchart
-from generator.assets import check_image
-from generator.document import Block, Figure, Letter, Paragraph, Section, Signature, Table
 from generator.errors import RenderError
-from generator.output import fixed_instant
+from generator.letter.document import Block, Figure, Letter, Paragraph, Section, Signature, Table
+from generator.render import flowchart
+from generator.render.assets import check_image
+from generator.render.output import fixed_instant
 from generator.resources import templates_dir
 
 FIGURE_DPI = 200

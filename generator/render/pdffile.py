@@ -4,7 +4,8 @@ Strict: every WeasyPrint warning or error (missing image, unknown CSS, refused U
 render, and so does a character the two embedded faces cannot draw. Reproducible: the PDF dates
 come from the letter date (or SOURCE_DATE_EPOCH) and the file identifier is a content hash, so
 the same letter gives the same bytes. Small: the CJK fonts are subset without WeasyPrint's
-retained glyph ids (generator.pdf_fonts), in one HarfBuzz pass instead of WeasyPrint's two. Fast:
+retained glyph ids (generator.render.pdf_fonts), in one HarfBuzz pass instead of WeasyPrint's
+two. Fast:
 one PdfRenderer keeps the font configuration, the parsed stylesheet and the compiled template for
 every letter it renders.
 """
@@ -20,11 +21,11 @@ from jinja2 import FileSystemLoader, StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from generator import fonts, pdf_fonts
-from generator.assets import AssetFetcher, check_image
-from generator.document import Block, Figure, Letter, Paragraph, Section, Table
 from generator.errors import RenderError
-from generator.output import fixed_instant
+from generator.letter.document import Block, Figure, Letter, Paragraph, Section, Table
+from generator.render import fonts, pdf_fonts
+from generator.render.assets import AssetFetcher, check_image
+from generator.render.output import fixed_instant
 from generator.resources import templates_dir
 
 TEMPLATE = "letter.html.j2"
@@ -103,7 +104,7 @@ def _block_texts(path: str, block: Block) -> Iterator[tuple[str, str]]:
 
 
 def _default_draw_figure(figure: Figure) -> str:
-    from generator.flowchart import draw_svg
+    from generator.render.flowchart import draw_svg
 
     # The body face: the chart then adds no third face (Sans Regular) to the PDF.
     return draw_svg(
@@ -255,7 +256,7 @@ class PdfRenderer:
         fetcher = AssetFetcher((self.template_dir, *letter.asset_dirs))
 
         def finisher(_document: object, pdf: object) -> None:
-            if session is not None:  # ~140 KB less a CJK face; see generator.pdf_fonts
+            if session is not None:  # ~140 KB less a CJK face; see generator.render.pdf_fonts
                 session.shrink_fonts(pdf)
 
         with _Captured(f"PDF of {letter.meta_title}"):

@@ -28,7 +28,7 @@ from pydantic import (
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-from generator.quantities import (
+from generator.profiles.quantities import (
     DailyWindowField,
     Duration,
     DurationField,
@@ -247,7 +247,7 @@ class StaffRole(Model):
 
 def _known_commitment(path: str) -> str:
     # Imported here: the tender module builds its path table from these very models.
-    from generator.tender import commitment_paths, suggest_path
+    from generator.tender.model import commitment_paths, suggest_path
 
     if path not in commitment_paths():
         near = suggest_path(path)
@@ -283,7 +283,7 @@ class Capacity(Model):
     @field_validator("limit")
     @classmethod
     def _limit_fits_the_commitment(cls, value: str, info: ValidationInfo) -> str:
-        from generator.tender import parse_quantity, path_info
+        from generator.tender.model import parse_quantity, path_info
 
         path = info.data.get("commitment")
         if path is not None:

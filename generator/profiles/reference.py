@@ -1,6 +1,6 @@
 """The field reference (docs/profiles.md), generated from the models so it cannot drift.
 
-Run as `python -m generator.reference` (or `make docs`).
+Run as `python -m generator.profiles.reference` (or `make docs`).
 """
 
 import datetime as dt
@@ -12,8 +12,8 @@ from typing import Any, Literal, Union
 
 from pydantic import BaseModel
 
-from generator.models import CompanyFile, OverlayFile, ProjectFile
-from generator.quantities import DailyWindow, Duration, Frequency
+from generator.profiles.models import CompanyFile, OverlayFile, ProjectFile
+from generator.profiles.quantities import DailyWindow, Duration, Frequency
 
 _SCALARS: dict[Any, str] = {
     str: "text",
@@ -64,11 +64,11 @@ def reference() -> str:
     out = [
         "# Profile reference",
         "",
-        "Generated from `generator/models.py` by `make docs`; do not edit by hand.",
+        "Generated from `generator/profiles/models.py` by `make docs`; do not edit by hand.",
         "Every file declares its `kind`. Quantities are written as text in English or Chinese.",
         "",
     ]
-    from generator.tender import TenderFile
+    from generator.tender.model import TenderFile
 
     nested: list[type[BaseModel]] = [CompanyFile, ProjectFile, OverlayFile, TenderFile]
     done: set[type[BaseModel]] = set()

@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Any, Literal, Union
 from pydantic import BaseModel, ValidationError
 
 from generator.errors import InputError, Location, Problem
-from generator.models import CompanyFile, OverlayFile, Profile, ProjectFile
-from generator.sources import Document, Path_, dotted, load_document, parse_document
+from generator.profiles.models import CompanyFile, OverlayFile, Profile, ProjectFile
+from generator.profiles.yamlreader import Document, Path_, dotted, load_document, parse_document
 
 if TYPE_CHECKING:
-    from generator.tender import TenderFile
+    from generator.tender.model import TenderFile
 
 Kind = Literal["company", "project", "overlay", "tender"]
 KINDS: tuple[Kind, ...] = ("company", "project", "overlay", "tender")
@@ -82,7 +82,7 @@ class _Layer:
 def model_for(kind: str) -> type[BaseModel]:
     """The model of a kind of file."""
     if kind == "tender":
-        from generator.tender import TenderFile
+        from generator.tender.model import TenderFile
 
         return TenderFile
     models: dict[str, type[BaseModel]] = {
@@ -117,7 +117,7 @@ def load_file(path: Path) -> tuple[Kind, BaseModel, Document]:
 
 def load_tender(path: Path) -> tuple["TenderFile", dict[str, Location]]:
     """A validated tender file and where each of its values is, by dotted path."""
-    from generator.tender import TenderFile
+    from generator.tender.model import TenderFile
 
     doc = _load_kind(path, "tender")
     model = validate(TenderFile, doc.data, doc.where, doc.key_where, doc.file)

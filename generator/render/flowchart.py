@@ -18,7 +18,7 @@ from typing import Literal
 from PIL import Image, ImageDraw, ImageFont
 
 from generator.errors import RenderError
-from generator.models import ServiceProcess, ServiceStep
+from generator.profiles.models import ServiceProcess, ServiceStep
 
 FONT_FAMILY = "Noto Sans CJK SC"
 MAX_WIDTH_MM = 160.0

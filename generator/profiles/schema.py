@@ -3,7 +3,7 @@
 import json
 from typing import Any
 
-from generator.loading import model_for
+from generator.profiles.loading import model_for
 
 
 def json_schema(kind: str) -> dict[str, Any]:

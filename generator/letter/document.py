@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from generator.models import ServiceProcess
+from generator.profiles.models import ServiceProcess
 
 
 @dataclass(frozen=True)

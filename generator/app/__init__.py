@@ -1,0 +1,1 @@
+"""The commands that join the stages: validate, explain, and the batch renderer."""

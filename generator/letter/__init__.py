@@ -1,0 +1,1 @@
+"""The letter as a document model, composed from the clause templates."""

@@ -1,0 +1,1 @@
+"""Profiles: YAML reader, quantities, models and their path table, layering, loading."""

@@ -1,0 +1,1 @@
+"""Renderers: DOCX, HTML and PDF, fonts, images, the flowchart, and atomic output."""

@@ -1,0 +1,1 @@
+"""Tenders: the tender file, comparators, the check, reports and the deviation table."""
