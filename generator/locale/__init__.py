@@ -89,7 +89,7 @@ class Locale:
             raise RenderError(f'{self.name}: no message "{message.key}" in messages/') from None
         args = {k: self.say(v) if isinstance(v, Message) else v for k, v in message.args.items()}
         try:
-            return template.render(args).strip()
+            return str(template.render(args)).strip()
         except TemplateError as exc:
             raise RenderError(f'{self.name}: message "{message.key}": {exc}') from None
 
