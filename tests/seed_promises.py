@@ -6,10 +6,9 @@ carry every one of them, and so must the letters composed from those profiles. K
 in one place, so the example tests and the render tests check the same promises.
 """
 
-from pathlib import Path
+from conftest import EXAMPLES as EXAMPLES_DIR  # the name older tests import
 
-EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "profiles" / "examples"
-"""profiles/examples: one folder per seed letter, each with company.yaml and project.yaml."""
+__all__ = ["EXAMPLES_DIR", "SEED_LETTERS", "SEED_PROMISES"]
 
 SEED_LETTERS: dict[str, str] = {
     "ex1-weighing": "例文1",

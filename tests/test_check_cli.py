@@ -4,23 +4,13 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from documents import docx_lines, pdf_lines, squash
 from lxml import etree
 
-from cli import main
-from generator.resources import data_dir
+from conftest import EXAMPLES, TENDERS, example, run
 
-PROFILES = data_dir("profiles")
-EX = PROFILES / "examples"
-TENDERS = PROFILES / "tenders"
-EX2 = str(EX / "ex2-highway-monitoring" / "project.yaml")
+EX2 = str(example("ex2"))
 HIGHWAY = str(TENDERS / "highway-monitoring.yaml")
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args))
-    return result.exit_code, result.stdout, result.stderr
 
 
 def test_met_tender_exits_0() -> None:
@@ -36,7 +26,7 @@ def test_strict_fails_on_a_missing_non_substantive_item() -> None:
 
 
 def test_substantive_negative_exits_1_and_names_the_clauses() -> None:
-    project = str(EX / "ex1-weighing" / "project.yaml")
+    project = str(EXAMPLES / "ex1-weighing" / "project.yaml")
     code, out, err = run("check", project, "--tender", str(TENDERS / "medical-ultrasound.yaml"))
     assert code == 1
     assert "负偏离" in out and "检查未通过" in out
@@ -44,7 +34,7 @@ def test_substantive_negative_exits_1_and_names_the_clauses() -> None:
 
 
 def test_overlay_and_set_change_the_verdict() -> None:
-    overlay = str(EX / "ex2-highway-monitoring" / "overlay-faster.yaml")
+    overlay = str(EXAMPLES / "ex2-highway-monitoring" / "overlay-faster.yaml")
     code, out, _ = run("check", EX2, "--tender", HIGHWAY, "--overlay", overlay, "--format", "json")
     assert code == 0
     points = json.loads(out)["summary"]["points"]
@@ -109,7 +99,7 @@ def test_render_with_tender_writes_the_deviation_table_that_matches_the_findings
 
 
 def test_closing_statement_follows_the_procurement_method() -> None:
-    project = str(EX / "ex4-lightbox-signage" / "project.yaml")
+    project = str(EXAMPLES / "ex4-lightbox-signage" / "project.yaml")
     _, out, _ = run(
         "check", project, "--tender", str(TENDERS / "elevator.yaml"), "--format", "markdown"
     )

@@ -2,8 +2,6 @@
 capacity guardrails, pass/fail, and the example tenders against the example profiles."""
 
 import textwrap
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -11,17 +9,13 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from generator.errors import InputError, Location
+from conftest import EXAMPLES, TENDERS, Resolved, check_example, profile, req, tender
+from generator.errors import InputError
 from generator.profiles.loading import load_any, load_file, load_profile
-from generator.profiles.models import Profile
 from generator.profiles.quantities import DailyWindow, Duration, Frequency
 from generator.profiles.yamlreader import dotted
 from generator.tender.check import CapacityStatus, CheckResult, check
 from generator.tender.model import TenderFile, Verdict, commitment_paths
-
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT / "profiles" / "examples"
-TENDERS = ROOT / "profiles" / "tenders"
 
 P, N, NEG, MISS, NC = (
     Verdict.POSITIVE,
@@ -30,65 +24,6 @@ P, N, NEG, MISS, NC = (
     Verdict.MISSING,
     Verdict.NOT_COMPARABLE,
 )
-
-
-@dataclass(frozen=True)
-class Resolved:
-    profile: Profile
-    provenance: Mapping[str, Location] = field(default_factory=dict)
-
-
-def profile(
-    commitments: dict[str, Any],
-    *,
-    site: dict[str, str] | None = None,
-    capacity: list[dict[str, str]] | None = None,
-    approvals: list[dict[str, str]] | None = None,
-    centres: list[str] = (),  # type: ignore[assignment]
-) -> Resolved:
-    company = {
-        "kind": "company",
-        "name": "测试科技有限公司",
-        "capacity": capacity or [],
-        "service_network": [
-            {"name": f"{c}服务中心", "province": "某省", "city": c} for c in centres
-        ],
-    }
-    project: dict[str, Any] = {
-        "kind": "project",
-        "company": "company.yaml",
-        "project_name": "测试项目",
-        "commitments": commitments,
-        "approvals": approvals or [],
-    }
-    if site is not None:
-        project["site"] = site
-    return Resolved(Profile.model_validate({"company": company, "project": project}))
-
-
-def tender(*requirements: dict[str, Any], **extra: Any) -> TenderFile:
-    return TenderFile.model_validate(
-        {
-            "kind": "tender",
-            "name": "测试招标",
-            "markers": {"★": {"meaning": "实质性", "substantive": True}, "▲": {"meaning": "重要"}},
-            "requirements": list(requirements),
-            **extra,
-        }
-    )
-
-
-def req(commitment: str, comparator: str, value: str | None = None, **extra: Any) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "clause": "1.1",
-        "text": "要求",
-        "commitment": commitment,
-        "comparator": comparator,
-        **extra,
-    }
-    if value is not None:
-        out["value"] = value
-    return out
 
 
 def one(resolved: Resolved, *requirements: dict[str, Any], **extra: Any) -> CheckResult:
@@ -714,12 +649,7 @@ def test_unreadable_capacity_entries_are_validation_errors() -> None:
 
 
 def run_example(tender_name: str, example: str, overlays: tuple[str, ...] = ()) -> CheckResult:
-    _, model, doc = load_file(TENDERS / f"{tender_name}.yaml")
-    assert isinstance(model, TenderFile)
-    where = {dotted(p): loc for p, loc in doc.where.items()}
-    base = EXAMPLES / example
-    resolved = load_profile(base / "project.yaml", [base / o for o in overlays])
-    return check(resolved, model, tender_where=where)
+    return check_example(tender_name, example, overlays)
 
 
 def verdicts(result: CheckResult) -> list[tuple[str, Verdict]]:

@@ -7,11 +7,9 @@ from typing import Any
 
 import jsonschema
 import pytest
-from click.testing import CliRunner
 from ruamel.yaml import YAML
 
-from cli import main
-from generator.resources import data_dir
+from conftest import EXAMPLES, PROFILES, TENDERS, example, invoke, run
 
 COMPANY = """\
 kind: company
@@ -31,11 +29,6 @@ commitments:
 """
 
 LINE = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<rest>.*)$")
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args))
-    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.fixture
@@ -167,7 +160,7 @@ def test_schema_is_draft07_and_accepts_the_examples(kind: str) -> None:
     assert schema["$schema"] == "http://json-schema.org/draft-07/schema#"
     assert "$defs" not in out
     jsonschema.Draft7Validator.check_schema(schema)
-    examples = [p for p in sorted(data_dir("profiles").rglob("*.yaml")) if _kind(p) == kind]
+    examples = [p for p in sorted(PROFILES.rglob("*.yaml")) if _kind(p) == kind]
     assert examples, f"no example {kind} files"
     validator = jsonschema.Draft7Validator(schema)
     for path in examples:
@@ -206,9 +199,9 @@ def test_version_and_help() -> None:
 
 def test_no_color_is_respected(folder: Path) -> None:
     (folder / "p.yaml").write_text(PROJECT.replace("start:", "strat:"))
-    result = CliRunner().invoke(main, ["validate", "p.yaml"], color=True, env={"NO_COLOR": "1"})
+    result = invoke("validate", "p.yaml", color=True, env={"NO_COLOR": "1"})
     assert "\x1b[" not in result.stderr
-    result = CliRunner().invoke(main, ["validate", "p.yaml"], color=True, env={"NO_COLOR": ""})
+    result = invoke("validate", "p.yaml", color=True, env={"NO_COLOR": ""})
     assert "\x1b[31m" in result.stderr
 
 
@@ -216,7 +209,7 @@ def test_explain_example_2_shows_every_commitment_with_its_line() -> None:
     from generator.app.explain import explain_rows
     from generator.profiles.loading import load_profile
 
-    project = data_dir("profiles") / "examples" / "ex2-highway-monitoring" / "project.yaml"
+    project = example("ex2")
     code, out, _ = run("explain", str(project))
     assert code == 0
     lines = out.splitlines()[2:]
@@ -241,9 +234,8 @@ def test_validate_and_check_never_load_the_renderers(args: list[str]) -> None:
     import subprocess
     import sys
 
-    examples = data_dir("profiles") / "examples"
-    tender = data_dir("profiles") / "tenders" / "highway-monitoring.yaml"
-    argv = [str(tender) if a == "TENDER" else (str(examples / a) if "/" in a else a) for a in args]
+    tender = TENDERS / "highway-monitoring.yaml"
+    argv = [str(tender) if a == "TENDER" else (str(EXAMPLES / a) if "/" in a else a) for a in args]
     probe = (
         "import sys, contextlib, io, cli\n"
         f"sys.argv = ['aftersales', '-q', *{argv!r}]\n"
@@ -284,8 +276,7 @@ def test_extreme_values_are_located_errors(folder: Path, extra: str, expected: s
 
 
 def test_flowchart_command_draws_svg_and_png(tmp_path: Path) -> None:
-    examples = data_dir("profiles") / "examples"
-    project = str(examples / "ex2-highway-monitoring" / "project.yaml")
+    project = str(example("ex2"))
     code, _, err = run("flowchart", project, "-o", str(tmp_path / "chart.svg"))
     assert code == 0, err
     svg = (tmp_path / "chart.svg").read_text(encoding="utf-8")
@@ -294,7 +285,7 @@ def test_flowchart_command_draws_svg_and_png(tmp_path: Path) -> None:
     assert code == 0 and (tmp_path / "chart.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     code, _, err = run("flowchart", project, "-o", str(tmp_path / "chart.gif"))
     assert code == 2 and ".svg or .png" in err
-    code, _, err = run("flowchart", str(examples / "ex1-weighing" / "project.yaml"), "-o", "x.svg")
+    code, _, err = run("flowchart", example("ex1"), "-o", "x.svg")
     assert code == 2 and err.strip().endswith("commitments.service_process: no process to draw")
 
 

@@ -13,13 +13,14 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
+from conftest import EXAMPLE_NAMES, EXAMPLES, build_profile
 from generator.errors import RenderError
 from generator.letter.compose import clauses_dir, compose, letter_text, vocabulary
 from generator.letter.document import Block, Figure, Letter, Paragraph, Section, Table
-from generator.profiles.models import CompanyFile, ProcurementMethod, Profile, ProjectFile
+from generator.profiles.models import ProcurementMethod, Profile
 from generator.profiles.quantities import DailyWindow, Duration, Frequency
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "profiles" / "examples"
+make = build_profile
 
 # Every commitment set, each number different, so a number found in the text proves its field.
 FULL: dict[str, Any] = {
@@ -217,28 +218,6 @@ COMPANY: dict[str, Any] = {
     "certifications": ["ISO 9001"],
     "seal_image": "seal.png",
 }
-
-
-def make(
-    commitments: dict[str, Any] | None = None,
-    company: dict[str, Any] | None = None,
-    **project: Any,
-) -> Profile:
-    """A Profile built the way YAML reaches the models: strings typed by validation."""
-    return Profile(
-        company=CompanyFile.model_validate(
-            company or {"kind": "company", "name": "宁夏华通科技有限公司"}
-        ),
-        project=ProjectFile.model_validate(
-            {
-                "kind": "project",
-                "company": "company.yaml",
-                "project_name": "宁夏高速公路监控系统",
-                "commitments": commitments or {},
-                **project,
-            }
-        ),
-    )
 
 
 def titles(letter: Letter) -> list[str]:
@@ -661,9 +640,6 @@ def test_own_templates_change_the_wording(own_templates: Path) -> None:
 
 
 # ---------------------------------------------------------------- the five examples
-
-
-EXAMPLE_NAMES = sorted(p.name for p in EXAMPLES.glob("ex*"))
 
 
 def test_the_five_examples_are_there() -> None:

@@ -1,13 +1,10 @@
 """Generated documentation and schemas must match the code that generates them."""
 
-from pathlib import Path
-
 import pytest
 
+from conftest import ROOT
 from generator.profiles.reference import reference
 from generator.profiles.schema import schema_text
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_field_reference_is_current() -> None:

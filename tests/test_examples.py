@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
+from conftest import EXAMPLES, PROFILES
 from generator.profiles.loading import load_any, load_profile
 from generator.profiles.models import (
     CompanyFile,
@@ -22,12 +23,11 @@ from generator.profiles.models import (
 )
 from generator.profiles.quantities import DailyWindow, Duration, Frequency, Unit
 from generator.tender.model import TenderFile
-from seed_promises import EXAMPLES_DIR, SEED_LETTERS, SEED_PROMISES
+from seed_promises import SEED_LETTERS, SEED_PROMISES
 
-PROFILES = EXAMPLES_DIR.parent
 STARTER = PROFILES / "starter"
 PROFILE_FILES = sorted(PROFILES.rglob("*.yaml"))
-OUR_FILES = sorted([*EXAMPLES_DIR.rglob("*.yaml"), *STARTER.glob("*.yaml")])
+OUR_FILES = sorted([*EXAMPLES.rglob("*.yaml"), *STARTER.glob("*.yaml")])
 
 # How the letters name enum values; the profile text uses these so a phrase such as
 # "安装调试" (the warranty's start) can be found in the profile as well as in the letter.
@@ -89,7 +89,7 @@ def profile_text(profile: Profile) -> str:
 
 
 def _example(folder: str, *overlays: str) -> Profile:
-    base = EXAMPLES_DIR / folder
+    base = EXAMPLES / folder
     return load_profile(base / "project.yaml", [base / o for o in overlays]).profile
 
 
@@ -220,7 +220,7 @@ def test_ex2_faster_overlay_stays_within_the_company_capacity() -> None:
 def test_composed_example_letter_carries_every_promise_of_its_seed_letter(folder: str) -> None:
     from generator.letter.compose import compose, letter_text
 
-    resolved = load_profile(EXAMPLES_DIR / folder / "project.yaml")
+    resolved = load_profile(EXAMPLES / folder / "project.yaml")
     text = letter_text(compose(resolved.profile, asset_dirs=resolved.asset_dirs))
     missing = [phrase for phrase in SEED_PROMISES[folder] if phrase not in text]
     assert not missing, f"{SEED_LETTERS[folder]} promises missing from the letter: {missing}"

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 from documents import (
     SECTION,
     docx_header_footer,
@@ -24,14 +23,14 @@ from documents import (
 from pydantic import BaseModel
 from pypdf import PdfReader
 
-from cli import main
+from conftest import EXAMPLES, invoke
 from generator.app.batch import Job, render_many
 from generator.letter.compose import compose
 from generator.letter.document import Letter
 from generator.profiles.loading import load_profile
 from generator.profiles.quantities import DailyWindow, Duration, Frequency
 from generator.render.flowchart import layout
-from seed_promises import EXAMPLES_DIR, SEED_PROMISES
+from seed_promises import SEED_PROMISES
 
 
 @dataclass(frozen=True)
@@ -43,7 +42,7 @@ class Rendered:
 
 
 def _render(out: Path, names: list[str], workers: int) -> dict[str, Rendered]:
-    jobs = [Job(EXAMPLES_DIR / name / "project.yaml") for name in names]
+    jobs = [Job(EXAMPLES / name / "project.yaml") for name in names]
     results = render_many(jobs, out, ("docx", "pdf"), workers)
     rendered = {}
     for name, result in zip(names, results, strict=True):
@@ -192,7 +191,7 @@ def _leaves(value: Any, path: str) -> list[tuple[str, str]]:
 
 def test_every_commitment_value_appears_in_both(letters: dict[str, Rendered]) -> None:
     for name, item in letters.items():
-        resolved = load_profile(EXAMPLES_DIR / name / "project.yaml")
+        resolved = load_profile(EXAMPLES / name / "project.yaml")
         leaves = _leaves(resolved.profile.commitments, "commitments")
         assert leaves, name
         in_docx = squash("".join(docx_lines(item.docx)))
@@ -235,9 +234,7 @@ def test_markup_characters_survive_everywhere(tmp_path: Path) -> None:
         "tender_number: T&1<2>\n",
         encoding="utf-8",
     )
-    result = CliRunner().invoke(
-        main, ["render", str(tmp_path / "project.yaml"), "-o", str(tmp_path / "out")]
-    )
+    result = invoke("render", str(tmp_path / "project.yaml"), "-o", str(tmp_path / "out"))
     assert result.exit_code == 0, result.stderr
     (docx_path,) = (tmp_path / "out").glob("*.docx")
     (pdf_path,) = (tmp_path / "out").glob("*.pdf")
@@ -286,9 +283,7 @@ def test_uncovered_character_is_a_located_error_and_writes_nothing(tmp_path: Pat
         "commitments:\n  warranty:\n    exclusions: [天灾, 人为𠀀损害]\n",
         encoding="utf-8",
     )
-    result = CliRunner().invoke(
-        main, ["render", str(tmp_path / "project.yaml"), "-o", str(tmp_path / "out")]
-    )
+    result = invoke("render", str(tmp_path / "project.yaml"), "-o", str(tmp_path / "out"))
     assert result.exit_code == 2
     assert result.stderr.strip().endswith(
         'project.yaml:6:22: commitments.warranty.exclusions[1]: character "𠀀" (U+20000) '
@@ -299,10 +294,8 @@ def test_uncovered_character_is_a_located_error_and_writes_nothing(tmp_path: Pat
 
 def test_bad_profiles_among_good_ones_stop_the_run_before_any_file(tmp_path: Path) -> None:
     (tmp_path / "project.yaml").write_text("kind: project\ncompany: nowhere.yaml\n")
-    good = str(EXAMPLES_DIR / "ex5-computer-shop" / "project.yaml")
-    result = CliRunner().invoke(
-        main, ["render", good, str(tmp_path / "project.yaml"), "-o", str(tmp_path / "out")]
-    )
+    good = str(EXAMPLES / "ex5-computer-shop" / "project.yaml")
+    result = invoke("render", good, str(tmp_path / "project.yaml"), "-o", str(tmp_path / "out"))
     assert result.exit_code == 2
     assert 'company: company profile "nowhere.yaml" not found' in result.stderr
     assert "Traceback" not in result.stderr
@@ -317,9 +310,7 @@ def test_a_bad_seal_image_is_reported_at_its_line(tmp_path: Path) -> None:
         "kind: project\ncompany: company.yaml\nproject_name: 项目\n", encoding="utf-8"
     )
     (tmp_path / "seal.png").write_text("not an image")
-    result = CliRunner().invoke(
-        main, ["render", str(tmp_path / "project.yaml"), "-o", str(tmp_path / "out")]
-    )
+    result = invoke("render", str(tmp_path / "project.yaml"), "-o", str(tmp_path / "out"))
     assert result.exit_code == 2
     assert "company.yaml:3:13: company.seal_image: " in result.stderr
     assert "not a readable PNG or JPEG image" in result.stderr

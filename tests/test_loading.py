@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import write_tree
 from generator.errors import InputError, Location
 from generator.profiles.loading import load_profile
 from generator.profiles.quantities import Duration
@@ -50,10 +51,9 @@ commitments:
 
 @pytest.fixture
 def files(tmp_path: Path) -> Path:
-    (tmp_path / "company.yaml").write_text(COMPANY, encoding="utf-8")
-    (tmp_path / "project.yaml").write_text(PROJECT, encoding="utf-8")
-    (tmp_path / "overlay.yaml").write_text(OVERLAY, encoding="utf-8")
-    return tmp_path
+    return write_tree(
+        tmp_path, {"company.yaml": COMPANY, "project.yaml": PROJECT, "overlay.yaml": OVERLAY}
+    )
 
 
 def test_project_overrides_company_and_keeps_the_rest(files: Path) -> None:

@@ -4,11 +4,9 @@ import os
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from cli import main
+from conftest import EXAMPLES, TENDERS, invoke
 from generator.render.output import distinct_stems, inside, safe_stem, write_atomic
-from seed_promises import EXAMPLES_DIR
 
 
 @pytest.mark.parametrize(
@@ -29,12 +27,11 @@ def test_safe_stem(parts: tuple[str, ...], stem: str) -> None:
 
 
 def test_long_project_names_are_cut_never_the_kind_of_document(tmp_path: Path) -> None:
-    project = str(EXAMPLES_DIR / "ex2-highway-monitoring" / "project.yaml")
-    tender = str(EXAMPLES_DIR.parent / "tenders" / "highway-monitoring.yaml")
-    result = CliRunner().invoke(
-        main,
-        ["render", project, "--tender", tender, "--set", "project_name=" + "监" * 120,
-         "--format", "docx,html", "-o", str(tmp_path)],
+    project = str(EXAMPLES / "ex2-highway-monitoring" / "project.yaml")
+    tender = str(TENDERS / "highway-monitoring.yaml")
+    result = invoke(
+        "render", project, "--tender", tender, "--set", "project_name=" + "监" * 120,
+        "--format", "docx,html", "-o", tmp_path,
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr
     names = sorted(p.name for p in tmp_path.iterdir())
@@ -78,7 +75,7 @@ def test_interrupted_write_leaves_the_previous_file(
 
 
 def test_distinct_inputs_with_the_same_name_never_overwrite(tmp_path: Path) -> None:
-    source = EXAMPLES_DIR / "ex5-computer-shop"
+    source = EXAMPLES / "ex5-computer-shop"
     for folder in ("a", "b"):
         (tmp_path / folder).mkdir()
         for name in ("company.yaml", "project.yaml"):
@@ -90,9 +87,7 @@ def test_distinct_inputs_with_the_same_name_never_overwrite(tmp_path: Path) -> N
         encoding="utf-8",
     )
     projects = [str(tmp_path / f / "project.yaml") for f in ("a", "b")]
-    result = CliRunner().invoke(
-        main, ["render", *projects, "--format", "html", "-o", str(tmp_path / "out")]
-    )
+    result = invoke("render", *projects, "--format", "html", "-o", str(tmp_path / "out"))
     assert result.exit_code == 0, result.stderr
     pages = sorted((tmp_path / "out").glob("*.html"))
     assert len(pages) == 2
@@ -102,18 +97,14 @@ def test_distinct_inputs_with_the_same_name_never_overwrite(tmp_path: Path) -> N
 
 
 def test_unwritable_output_is_an_input_error_not_a_crash(tmp_path: Path) -> None:
-    project = str(EXAMPLES_DIR / "ex5-computer-shop" / "project.yaml")
+    project = str(EXAMPLES / "ex5-computer-shop" / "project.yaml")
     (tmp_path / "file").write_text("x")
-    result = CliRunner().invoke(
-        main, ["render", project, "--format", "html", "-o", str(tmp_path / "file" / "sub")]
-    )
+    result = invoke("render", project, "--format", "html", "-o", str(tmp_path / "file" / "sub"))
     assert result.exit_code == 2
     assert "cannot create the output folder" in result.stderr
-    tender = str(EXAMPLES_DIR.parent / "tenders" / "office-supply.yaml")
-    project = str(EXAMPLES_DIR / "ex3-trading-supply" / "project.yaml")
-    result = CliRunner().invoke(
-        main, ["check", project, "--tender", tender, "-o", str(tmp_path / "file" / "r.txt")]
-    )
+    tender = str(TENDERS / "office-supply.yaml")
+    project = str(EXAMPLES / "ex3-trading-supply" / "project.yaml")
+    result = invoke("check", project, "--tender", tender, "-o", str(tmp_path / "file" / "r.txt"))
     assert result.exit_code == 2
     assert "cannot write here" in result.stderr and "Traceback" not in result.stderr
 

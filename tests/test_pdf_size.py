@@ -17,6 +17,8 @@ from PIL import Image, ImageChops
 from pypdf import PdfReader
 from weasyprint import HTML
 
+from conftest import EXAMPLE_NAMES as EXAMPLES  # folder names
+from conftest import example
 from generator.letter.compose import compose
 from generator.letter.document import Letter
 from generator.profiles.loading import load_profile
@@ -30,9 +32,7 @@ from generator.render.pdf_fonts import (
     subsetting_once,
 )
 from generator.render.pdffile import PdfRenderer, letter_texts
-from generator.resources import data_dir
 
-EXAMPLES = sorted(p.name for p in (data_dir("profiles") / "examples").iterdir() if p.is_dir())
 TWO_FACES = (
     "<p style=\"font-family: 'Noto Serif CJK SC'\">售后服务承诺书，质保期三年。</p>"
     "<h1 style=\"font-family: 'Noto Sans CJK SC'; font-weight: bold\">一、响应时间</h1>"
@@ -42,7 +42,7 @@ Renders = dict[str, tuple[bytes, bytes]]
 
 
 def _letter(name: str) -> Letter:
-    resolved = load_profile(data_dir("profiles") / "examples" / name / "project.yaml")
+    resolved = load_profile(example(name))
     return compose(resolved.profile, asset_dirs=resolved.asset_dirs)
 
 

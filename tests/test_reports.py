@@ -12,13 +12,12 @@ import pytest
 from docx import Document as DocxDocument
 from lxml import etree
 
+from conftest import check_example, example
 from generator.letter.document import Table
-from generator.profiles.loading import load_file, load_profile
-from generator.profiles.yamlreader import dotted
+from generator.profiles.loading import load_profile
 from generator.render.docxfile import render_docx
 from generator.render.pdffile import render_pdf
 from generator.tender.check import CheckResult, check
-from generator.tender.model import TenderFile
 from generator.tender.reports import (
     deviation_letter,
     deviation_rows,
@@ -32,10 +31,7 @@ from generator.tender.reports import (
     text_report,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
-EXAMPLES = ROOT / "profiles" / "examples"
-TENDERS = ROOT / "profiles" / "tenders"
 PAIRS = [
     ("highway-monitoring", "ex2-highway-monitoring"),
     ("medical-ultrasound", "ex1-weighing"),
@@ -45,10 +41,7 @@ PAIRS = [
 
 
 def run(tender_name: str, example: str) -> CheckResult:
-    _, model, doc = load_file(TENDERS / f"{tender_name}.yaml")
-    assert isinstance(model, TenderFile)
-    resolved = load_profile(EXAMPLES / example / "project.yaml")
-    return check(resolved, model, tender_where={dotted(p): w for p, w in doc.where.items()})
+    return check_example(tender_name, example)
 
 
 @pytest.fixture(scope="module", params=PAIRS, ids=[p[0] for p in PAIRS])
@@ -179,7 +172,7 @@ def test_github_escapes_properties_and_data() -> None:
     assert line.startswith("::warning file=") and "highway-monitoring.yaml,line=80,col=12," in line
     odd = res.tender.requirements[6].model_copy(update={"clause": "6.5: a,b"})
     tender = res.tender.model_copy(update={"requirements": [odd]})
-    resolved = load_profile(EXAMPLES / "ex2-highway-monitoring" / "project.yaml")
+    resolved = load_profile(example("ex2"))
     out = github_report(check(resolved, tender))
     assert "title=6.5%3A a%2Cb 未响应::" in out
 

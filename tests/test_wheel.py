@@ -3,31 +3,56 @@ wheel, and nothing reaches back into the checkout."""
 
 import subprocess
 import sys
+import sysconfig
 import venv
+import zipfile
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from conftest import ROOT
+
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A new virtual environment with the wheel built from this checkout installed in it."""
-    work = tmp_path_factory.mktemp("wheel")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel built from this checkout by its build backend (hatchling, as `pip wheel` would
+    call it, without pip's own start-up)."""
+    dist = tmp_path_factory.mktemp("dist")
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-         "-w", str(work / "dist"), str(ROOT)],
+        [sys.executable, "-c", "import sys, hatchling.build as b; b.build_wheel(sys.argv[1])",
+         str(dist)],
+        cwd=ROOT, check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    (built,) = dist.glob("aftersales-*.whl")
+    return built
+
+
+@pytest.fixture(scope="module")
+def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A new virtual environment with the wheel installed in it.
+
+    The third-party dependencies are not installed again (that was most of this suite's time):
+    a .pth file puts this environment's site-packages *after* the new one's. A .pth line only
+    adds a folder to sys.path; the .pth files inside it (the editable install pointing at the
+    checkout) are not run, so `generator` and `cli` can only come from the wheel.
+    """
+    env = tmp_path_factory.mktemp("wheel") / "env"
+    venv.create(env, with_pip=False)
+    env_python = env / "bin" / "python"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(env_python), "install", "-q",
+         "--no-deps", "--no-index", str(wheel)],
         check=True, capture_output=True, timeout=300,
     )  # fmt: skip
-    (wheel,) = (work / "dist").glob("aftersales-*.whl")
-    venv.create(work / "env", with_pip=True)
-    bin_dir = work / "env" / "bin"
-    subprocess.run(
-        [str(bin_dir / "python"), "-m", "pip", "install", "-q", str(wheel)],
-        check=True, capture_output=True, timeout=600,
-    )  # fmt: skip
-    return bin_dir
+    site = subprocess.run(
+        [str(env_python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    deps = sysconfig.get_paths()["purelib"]
+    (Path(site) / "_aftersales_test_deps.pth").write_text(deps + "\n", encoding="utf-8")
+    return env / "bin"
 
 
 def run(bin_dir: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -36,13 +61,24 @@ def run(bin_dir: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str
     )
 
 
+def test_wheel_ships_the_type_marker_and_the_data(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert "generator/py.typed" in names
+    assert "cli.py" in names
+    assert "generator/_data/templates/zh-Hans/letter.docx" in names
+    assert "generator/_data/profiles/examples/ex2-highway-monitoring/project.yaml" in names
+    assert not any(n.startswith("tests/") for n in names)
+
+
 def test_installed_package_is_not_the_checkout(installed: Path, tmp_path: Path) -> None:
     where = subprocess.run(
-        [str(installed / "python"), "-c", "import generator, cli; print(generator.__file__)"],
+        [str(installed / "python"), "-c",
+         "import generator, cli; print(generator.__file__); print(cli.__file__)"],
         cwd=tmp_path, capture_output=True, text=True, check=True,
-    ).stdout.strip()  # fmt: skip
-    assert Path(where).is_relative_to(installed.parent), where
-    assert not Path(where).is_relative_to(ROOT)
+    ).stdout.split()  # fmt: skip
+    for path in map(Path, where):
+        assert path.is_relative_to(installed.parent), path
+        assert not path.is_relative_to(ROOT)
 
 
 def test_installed_command_validates_and_renders_the_bundled_examples(
