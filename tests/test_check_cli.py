@@ -81,6 +81,7 @@ def test_a_tender_error_points_at_its_line(tmp_path: Path) -> None:
     assert f"tender.yaml:{line}:" in err and 'did you mean "warranty.period"' in err
 
 
+@pytest.mark.slow
 def test_render_with_tender_writes_the_deviation_table_that_matches_the_findings(
     tmp_path: Path,
 ) -> None:

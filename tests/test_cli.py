@@ -152,6 +152,7 @@ def test_explain_refuses_other_kinds(folder: Path) -> None:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["company", "project", "overlay", "tender"])
 def test_schema_is_draft07_and_accepts_the_examples(kind: str) -> None:
     code, out, _ = run("schema", kind)
@@ -222,6 +223,7 @@ def test_explain_example_2_shows_every_commitment_with_its_line() -> None:
         assert any(expected in line for line in lines), expected
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "args",
     [

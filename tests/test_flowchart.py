@@ -325,6 +325,7 @@ def pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("page", [1, 2], ids=["inline-svg", "img-data-uri"])
 def test_weasyprint_keeps_labels_as_text(pdf: Path, page: int) -> None:
     text = subprocess.run(
@@ -340,6 +341,7 @@ def test_weasyprint_keeps_labels_as_text(pdf: Path, page: int) -> None:
     assert "是" in text and "否" in text
 
 
+@pytest.mark.slow
 def test_weasyprint_embeds_the_cjk_font(pdf: Path) -> None:
     fonts = subprocess.run(
         ["pdffonts", str(pdf)], capture_output=True, text=True, check=True

@@ -76,6 +76,7 @@ def _pdf_text(item: Rendered) -> list[str]:
 # ---------------------------------------------------------------- readers accept the files
 
 
+@pytest.mark.slow
 def test_libreoffice_converts_every_docx(letters: dict[str, Rendered], tmp_path: Path) -> None:
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     assert soffice, "LibreOffice is part of the test setup (make test installs it)"
@@ -106,6 +107,7 @@ def test_libreoffice_converts_every_docx(letters: dict[str, Rendered], tmp_path:
         assert any(squash(i.letter.signature.company) in text for i in letters.values())
 
 
+@pytest.mark.slow
 def test_docx_structure(letters: dict[str, Rendered]) -> None:
     import docx
 
@@ -127,6 +129,7 @@ def test_docx_structure(letters: dict[str, Rendered]) -> None:
         assert "PAGE" in footer_xml and "NUMPAGES" in footer_xml
 
 
+@pytest.mark.slow
 def test_pdf_fonts_are_embedded_and_subset(letters: dict[str, Rendered]) -> None:
     for item in letters.values():
         fonts = pdf_fonts(item.pdf)
@@ -136,6 +139,7 @@ def test_pdf_fonts_are_embedded_and_subset(letters: dict[str, Rendered]) -> None
         assert faces == ["Noto-Sans-CJK-SC-Bold", "Noto-Serif-CJK-SC"], faces
 
 
+@pytest.mark.slow
 def test_pdf_metadata_and_bookmarks(letters: dict[str, Rendered]) -> None:
     for item in letters.values():
         reader = PdfReader(item.pdf)
@@ -160,6 +164,7 @@ def _outline_titles(items: list[Any]) -> list[str]:
 # ---------------------------------------------------------------- both say the same thing
 
 
+@pytest.mark.slow
 def test_docx_and_pdf_say_the_same_section_by_section(letters: dict[str, Rendered]) -> None:
     for name, item in letters.items():
         in_docx = sections(docx_lines(item.docx))
@@ -189,6 +194,7 @@ def _leaves(value: Any, path: str) -> list[tuple[str, str]]:
     return [(path, str(value))]
 
 
+@pytest.mark.slow
 def test_every_commitment_value_appears_in_both(letters: dict[str, Rendered]) -> None:
     for name, item in letters.items():
         resolved = load_profile(EXAMPLES / name / "project.yaml")
@@ -201,6 +207,7 @@ def test_every_commitment_value_appears_in_both(letters: dict[str, Rendered]) ->
             assert squash(text) in in_pdf, (name, path, text, "pdf")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(SEED_PROMISES))
 def test_seed_letter_promises_are_in_both(letters: dict[str, Rendered], name: str) -> None:
     item = letters[name]
@@ -218,6 +225,7 @@ def test_seed_letter_promises_are_in_both(letters: dict[str, Rendered], name: st
 SPECIAL = "A&B <甲> \"乙\" '丙'"
 
 
+@pytest.mark.slow
 def test_markup_characters_survive_everywhere(tmp_path: Path) -> None:
     q = json.dumps  # a JSON string is a YAML double-quoted scalar
     (tmp_path / "company.yaml").write_text(
@@ -253,6 +261,7 @@ def test_markup_characters_survive_everywhere(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- same input, same bytes
 
 
+@pytest.mark.slow
 def test_renders_are_reproducible(letters: dict[str, Rendered], tmp_path: Path) -> None:
     name = "ex2-highway-monitoring"
     again = _render(tmp_path, [name], 1)[name]
@@ -260,6 +269,7 @@ def test_renders_are_reproducible(letters: dict[str, Rendered], tmp_path: Path) 
     assert again.pdf.read_bytes() == letters[name].pdf.read_bytes()
 
 
+@pytest.mark.slow
 def test_source_date_epoch_fixes_undated_letters(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

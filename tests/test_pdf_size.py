@@ -89,6 +89,7 @@ def _font_programs(pdf: bytes) -> list[bytes]:
     return list(programs.values())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_example_is_far_smaller(renders: Renders, name: str) -> None:
     before, after = renders[name]
@@ -96,6 +97,7 @@ def test_example_is_far_smaller(renders: Renders, name: str) -> None:
     assert len(before) - len(after) > 200_000  # ~140 KB a face
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_same_text(renders: Renders, name: str) -> None:
     before, after = renders[name]
@@ -104,6 +106,7 @@ def test_same_text(renders: Renders, name: str) -> None:
     assert text == _text(before)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_same_pixels(renders: Renders, name: str) -> None:
     before, after = (_pages(pdf) for pdf in renders[name])
@@ -112,6 +115,7 @@ def test_same_pixels(renders: Renders, name: str) -> None:
         assert ImageChops.difference(old, new).getbbox() is None, f"page {number} differs"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_fonts_embedded_subset_bare_cff(renders: Renders, name: str) -> None:
     rows = _fonts(renders[name][1])
@@ -121,17 +125,20 @@ def test_fonts_embedded_subset_bare_cff(renders: Renders, name: str) -> None:
         assert (kind, encoding, emb, sub, uni) == ("CID Type 0C", "Identity-H", "yes", "yes", "yes")
 
 
+@pytest.mark.slow
 def test_shrunk_pdf_is_reproducible(renders: Renders) -> None:
     name = EXAMPLES[0]
     assert PdfRenderer().render(_letter(name)) == renders[name][1]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_one_pass_gives_the_bytes_of_two(renders: Renders, name: str) -> None:
     """Subsetting once gives exactly what subsetting WeasyPrint's subset again gave."""
     assert PdfRenderer(one_pass=False).render(_letter(name)) == renders[name][1]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_pypdf_reads_it_silently(
     renders: Renders, name: str, caplog: pytest.LogCaptureFixture
@@ -143,6 +150,7 @@ def test_pypdf_reads_it_silently(
     assert texts == [p.extract_text() for p in PdfReader(io.BytesIO(before)).pages]
 
 
+@pytest.mark.slow
 def test_program_keeps_the_cids_it_is_asked_for(renders: Renders) -> None:
     """The example's serif program: CIDs kept (they are the codes the text shows)."""
     before, _ = renders[EXAMPLES[0]]
@@ -158,6 +166,7 @@ def test_program_keeps_the_cids_it_is_asked_for(renders: Renders) -> None:
     assert top.charset == [".notdef", *(f"cid{cid:05d}" for cid in sorted(shown))]
 
 
+@pytest.mark.slow
 def test_program_whose_glyph_ids_are_not_its_cids_is_refused(renders: Renders) -> None:
     before, _ = renders[EXAMPLES[0]]
     program = max(_font_programs(before), key=len)
@@ -220,6 +229,7 @@ def _weasyprint(finisher: Any) -> bytes:
     return pdf
 
 
+@pytest.mark.slow
 def test_shrink_fonts_reports_both_faces() -> None:
     report: list[Shrunk] = []
     pdf = _weasyprint(lambda _document, pdf: report.extend(shrink_fonts(pdf)))
@@ -254,6 +264,7 @@ def _examples_text_html() -> str:
     )
 
 
+@pytest.mark.slow
 def test_one_pass_takes_both_faces_with_the_examples_text() -> None:
     source = _examples_text_html()
     report: list[Shrunk] = []

@@ -354,6 +354,7 @@ def pdf_text(rendered: bytes, tmp_path_factory: pytest.TempPathFactory) -> Itera
     shutil.rmtree(profile, ignore_errors=True)
 
 
+@pytest.mark.slow
 def test_libreoffice_lays_it_out(pdf_text: str) -> None:
     # pdftotext adds or drops spaces between CJK characters and digits.
     text = re.sub(r"\s+", "", pdf_text)

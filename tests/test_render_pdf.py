@@ -236,6 +236,7 @@ def test_long_table_repeats_its_header_on_the_next_page(pages: list[str]) -> Non
         assert re.search(r"备件序号\s+备件名称\s+供应承诺", page), page
 
 
+@pytest.mark.slow
 def test_same_letter_same_bytes(renderer: PdfRenderer, pdf: bytes) -> None:
     assert renderer.render(_letter()) == pdf
 

@@ -258,6 +258,7 @@ def test_deviation_rows_can_list_only_deviations(medical: CheckResult) -> None:
     assert all(f.verdict.value != "none" for f in chosen) and len(rows) == 9
 
 
+@pytest.mark.slow
 def test_deviation_table_docx_agrees_with_json(
     medical: CheckResult, letter_files: tuple[bytes, bytes]
 ) -> None:
@@ -271,6 +272,7 @@ def test_deviation_table_docx_agrees_with_json(
     ]
 
 
+@pytest.mark.slow
 def test_deviation_table_pdf_agrees_with_json(
     medical: CheckResult, letter_files: tuple[bytes, bytes], tmp_path: Path
 ) -> None:
