@@ -5,13 +5,14 @@ import io
 import subprocess
 import sys
 import zipfile
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
 from documents import pdf_lines, squash
 
 import generator
-from conftest import example, tender_path, write_tree
+from conftest import example, tender_path
 from generator.tender.model import Verdict
 
 
@@ -71,9 +72,10 @@ def test_render_pdf_gives_the_letter(tmp_path: Path) -> None:
     assert "售后服务承诺书" in text and "华通智能交通科技有限公司" in text
 
 
-def test_bad_input_is_one_error_type_with_located_problems(tmp_path: Path) -> None:
-    write_tree(
-        tmp_path,
+def test_bad_input_is_one_error_type_with_located_problems(
+    tree: Callable[[Mapping[str, str | bytes]], Path],
+) -> None:
+    folder = tree(
         {
             "company.yaml": "kind: company\nname: 测试有限公司\n",
             "project.yaml": "kind: project\ncompany: company.yaml\nproject_name: 项目\n"
@@ -81,6 +83,6 @@ def test_bad_input_is_one_error_type_with_located_problems(tmp_path: Path) -> No
         },
     )
     with pytest.raises(generator.GeneratorError) as caught:
-        generator.load_profile(tmp_path / "project.yaml")
+        generator.load_profile(folder / "project.yaml")
     assert isinstance(caught.value, generator.InputError)
     assert "project.yaml:6:13: commitments.warranty.period: " in str(caught.value)
