@@ -661,21 +661,6 @@ class Duration:
         return f"{number} {self.unit}{'' if self.value == 1 else 's'}"
 
 
-# Characters that carry a Chinese unit's meaning. A suggestion must keep exactly these, so a
-# typo is mended but 自然月 is never "corrected" to 自然日, nor 工作日 to 日.
-_ZH_MEANING = frozenset("分钟时头天日周星期工作月年自然历")
-
-
-def _same_meaning(word: str, candidate: str) -> bool:
-    """True if suggesting `candidate` for the unknown unit `word` only mends its spelling."""
-    if any(ch in _NUMBER_CHARS or ch.isdigit() for ch in word):
-        return False  # 个月3天: a second quantity in the text, not a misspelt unit
-    if _CJK.search(word):
-        return {c for c in word if c in _ZH_MEANING} == {c for c in candidate if c in _ZH_MEANING}
-    # English: typos keep the first letter and the number of words (wdays is not "days").
-    return word[0] == candidate[0] and len(word.split()) == len(candidate.split())
-
-
 def _ceil(value: Decimal) -> Decimal:
     return value.to_integral_value(rounding=ROUND_CEILING)
 
@@ -697,8 +682,9 @@ def _month_span_days(months: Decimal) -> tuple[Decimal, Decimal]:
 
     Whole years are 365 days plus at most one leap day per started four years and at least
     one per full four years, less the century years that skip it; the months left over are
-    bounded by the table above, and a fraction of a month by 28 and 31 days. Wider than the
-    truth where it must be, never narrower.
+    bounded by the table above, and a fraction of a month by at least 28 days a month and at
+    most a whole month more. Wider than the truth where it must be, never narrower (checked
+    against every start date from 1995 to 2110 in the tests).
     """
     years = int(months // 12)
     rest = months - 12 * years
@@ -710,18 +696,42 @@ def _month_span_days(months: Decimal) -> tuple[Decimal, Decimal]:
     return Decimal(low), Decimal(high)
 
 
+# Characters that carry a Chinese unit's meaning. A suggestion must keep all of them, so a typo
+# is mended and a missing character supplied (18月 -> 18个月, 3工作 -> 3工作日), but 自然月 is
+# never "corrected" to 自然日, nor 日历月 to 日历日.
+_ZH_MEANING = frozenset("分钟时头天日周星期工作月年自然历")
+
+
+def _same_meaning(word: str, candidate: str) -> bool:
+    """True if suggesting `candidate` for the unknown unit `word` only mends its spelling."""
+    if any(ch in _NUMBER_CHARS or ch.isdigit() for ch in word):
+        return False  # 个月3天: a second quantity in the text, not a misspelt unit
+    if _CJK.search(word):
+        meaning = {c for c in word if c in _ZH_MEANING}
+        return bool(meaning) and meaning <= {c for c in candidate if c in _ZH_MEANING}
+    # English: a typo keeps the first letter of every word and each word stays close to the
+    # one it mends (wdays is not "days", weeks days is not "work days").
+    words, candidates = word.split(), candidate.split()
+    return len(words) == len(candidates) and all(
+        w[0] == c[0] and difflib.SequenceMatcher(None, w, c).ratio() >= 0.6
+        for w, c in zip(words, candidates, strict=True)
+    )
+
+
 def _unknown_unit(quoted: str, word: str, number: str | None, known: list[str]) -> str:
     """The message for an unknown unit, with a suggestion only when it means the same.
 
-    `number` is the text before the unit as written (so the suggestion keeps the number);
-    candidates that would change the meaning are dropped, and if the closest remaining ones
-    are different units there is no suggestion at all.
+    `number` is the text before the unit as written, so the suggestion keeps the number (None:
+    suggest the unit alone). Candidates that would change the meaning are dropped, and if the
+    remaining close ones are different units (自然 could be 自然日 or 自然月) there is none.
     """
-    ranked = difflib.get_close_matches(word[:40], known, n=len(known), cutoff=0.6)
+    word = word[:40]
+    ranked = difflib.get_close_matches(word, known, n=len(known), cutoff=0.6)
     close = [c for c in ranked if _same_meaning(word, c)]
-    units = {(_EN_UNITS | _ZH_UNITS)[c] for c in close[:2]}
-    if len(units) > 1:
-        close = []
+    units = _EN_UNITS | _ZH_UNITS
+    score = {c: difflib.SequenceMatcher(None, word, c).ratio() for c in close}
+    if any(units[c] != units[close[0]] and score[c] >= score[close[0]] - 0.1 for c in close):
+        close = []  # about as close to another unit: any guess could change the meaning
     if close and number is not None and len(number) <= 12:
         return f'{quoted} is not a duration (did you mean "{number}{close[0]}"?)'
     if close:
