@@ -1254,8 +1254,10 @@ def test_ambiguous_unit_words_get_no_guess_or_a_working_day_one(text: str) -> No
         ("36 h", "1.5", "1.5"),
         ("1 working day", "1", "12"),
         ("3 working days", "3", "14"),
-        ("5 working days", "5", "16"),
+        ("5 working days", "5", "18"),
         ("6 working days", "6", "19"),
+        ("15 working days", "15", "32"),
+        ("240 working days", "240", "376"),
     ],
 )
 def test_bounds_in_minutes(text: str, low_days: str, high_days: str) -> None:

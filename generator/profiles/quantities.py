@@ -540,11 +540,17 @@ class Duration:
         Minutes, hours and days are exact (a day is 24 hours, as everywhere here). Months and
         years follow the Gregorian calendar: 12 consecutive months are 365 or 366 days, and the
         months left over are as short or as long as that many consecutive months can be (1: 28
-        to 31 days, 2: 59 to 62, ...). Working days are exact under a `rule`; without one, N
-        working days last at least N days (调休 puts up to seven working days in a row, so no
-        weekend can be counted on) and at most N + 2⌈N/5⌉ + 9⌈N/240⌉ days: a weekend for every
-        five working days started, and 9 days for each started year of working days, more than
-        the longest public-holiday break (8 days). Unlimited is (Infinity, Infinity).
+        to 31 days, 2: 59 to 62, ...). Unlimited is (Infinity, Infinity).
+
+        Working days are exact under a `rule`. Without one, N working days last at least N days
+        (each is a day; 调休 make-up days can put seven or more in a row, so no weekend is
+        counted on) and at most W + 2⌈W/5⌉ days, where W = N + H weekdays: the longest W
+        weekdays take is starting on a Saturday with a weekend every five, and H is the
+        weekdays that public holidays can close, min(7⌈N/15⌉, 28⌈N/240⌉): at most 7 in a month
+        (国庆 with 中秋 closes 6 or 7), at most 28 in a year's working days (about 18 a year:
+        13 statutory days and the weekdays swapped for make-up weekend days, plus a second 春节
+        when the lunar calendar puts two into one span). So 1 working day lasts 1 to 12 days,
+        3 last 3 to 14: wide, but never narrower than a real calendar.
         """
         if self.is_unlimited:
             return self.value, self.value
@@ -556,8 +562,8 @@ class Duration:
                 exact = self.value * rule.hours_per_working_day * 60
                 return exact, exact
             n = self.value
-            longest = n + 2 * _ceil(n / 5) + 9 * _ceil(n / 240)
-            return n * 1440, longest * 1440
+            weekdays = n + min(7 * _ceil(n / 15), 28 * _ceil(n / 240))
+            return n * 1440, (weekdays + 2 * _ceil(weekdays / 5)) * 1440
         low, high = _month_span_days(self.value * _CALENDAR_MONTHS[self.unit])
         return low * 1440, high * 1440
 
