@@ -1052,6 +1052,8 @@ def test_daily_window_tender_forms_keep_their_checks(text: str) -> None:
         ("一年两次", 2, d(1, YEAR), None),
         ("每两周一次", 1, d(14, DAY), None),
         ("每週一次", 1, d(7, DAY), None),
+        ("每週巡檢一次", 1, d(7, DAY), None),
+        ("每年不少於貳次", 2, d(1, YEAR), "at_least"),
         ("每隔3个月一次", 1, d(3, MONTH), None),
         ("每年巡检叁次", 3, d(1, YEAR), None),
         ("每年度一次", 1, d(1, YEAR), None),
