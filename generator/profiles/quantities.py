@@ -10,7 +10,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_CEILING, Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -19,6 +19,8 @@ from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 from generator.errors import GeneratorError
 
 __all__ = [
+    "Bound",
+    "Count",
     "DailyWindow",
     "DailyWindowField",
     "Duration",
@@ -30,6 +32,7 @@ __all__ = [
     "Unit",
     "WorkingDayRule",
     "chinese_number",
+    "parse_bound",
 ]
 
 
@@ -101,6 +104,21 @@ class WorkingDayRule:
 
 
 _EXAMPLE = 'write e.g. "18 months" or "18个月"'
+# Words for "no limit" on a length of time (终身质保, 不限工时) and on a count (不限次数).
+_UNLIMITED_TIME = {
+    *("终身", "终生", "永久", "无限期", "不限期", "不限时", "不限时间", "无限工时", "不限工时"),
+    *("不限", "无限", "unlimited", "lifetime", "no limit"),
+}
+_UNLIMITED_COUNT = {
+    "不限",
+    "无限",
+    "不限次数",
+    "无限次",
+    "无限次数",
+    "不限次",
+    "unlimited",
+    "no limit",
+}
 _IMMEDIATE = {"立即", "立刻", "马上", "immediately", "immediate"}
 
 # English unit words: alias -> (unit, multiplier). Weeks become days so no WEEK unit is needed.
@@ -122,6 +140,8 @@ _EN_UNITS: dict[str, tuple[Unit, int]] = {
             "workdays",
             "work day",
             "work days",
+            "weekday",
+            "weekdays",
         ),
         (Unit.WORKING_DAY, 1),
     ),
@@ -129,6 +149,7 @@ _EN_UNITS: dict[str, tuple[Unit, int]] = {
     **dict.fromkeys(("year", "years", "y", "yr", "yrs"), (Unit.YEAR, 1)),
 }
 # Chinese unit words. A bare 月 is left out on purpose: "3月" reads as March, so it must be 3个月.
+# 自然日 / 日历天 (natural, calendar) say plainly that weekends count; 工作天 is Taiwan's 工作日.
 _ZH_UNITS: dict[str, tuple[Unit, int]] = {
     "分钟": (Unit.MINUTE, 1),
     "分": (Unit.MINUTE, 1),
@@ -137,37 +158,84 @@ _ZH_UNITS: dict[str, tuple[Unit, int]] = {
     "天": (Unit.DAY, 1),
     "日": (Unit.DAY, 1),
     "自然日": (Unit.DAY, 1),
+    "自然天": (Unit.DAY, 1),
     "日历日": (Unit.DAY, 1),
+    "日历天": (Unit.DAY, 1),
     "周": (Unit.DAY, 7),
     "星期": (Unit.DAY, 7),
     "工作日": (Unit.WORKING_DAY, 1),
+    "工作天": (Unit.WORKING_DAY, 1),
     "个月": (Unit.MONTH, 1),
+    "自然月": (Unit.MONTH, 1),
     "年": (Unit.YEAR, 1),
+    "自然年": (Unit.YEAR, 1),
 }
 
+# Everyday numerals and the financial (大写) ones contracts use so a digit cannot be altered.
 _ZH_DIGITS = {
-    "零": 0,
-    "〇": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
+    **dict.fromkeys("零〇", 0),
+    **dict.fromkeys("一壹", 1),
+    **dict.fromkeys("二两俩贰", 2),
+    **dict.fromkeys("三叁", 3),
+    **dict.fromkeys("四肆", 4),
+    **dict.fromkeys("五伍", 5),
+    **dict.fromkeys("六陆", 6),
+    **dict.fromkeys("七柒", 7),
+    **dict.fromkeys("八捌", 8),
+    **dict.fromkeys("九玖", 9),
 }
-_ZH_MULTIPLIERS = {"十": 10, "百": 100, "千": 1000}
+_ZH_MULTIPLIERS = {
+    **dict.fromkeys("十拾", 10),
+    **dict.fromkeys("百佰", 100),
+    **dict.fromkeys("千仟", 1000),
+}
 _NUMBER_CHARS = "0123456789." + "".join(_ZH_DIGITS) + "".join(_ZH_MULTIPLIERS)
 _ARABIC = re.compile(r"\d+(?:\.\d+)?")
 _CJK = re.compile(r"[\u3000-\u9fff]")
 
 
+# Traditional characters that occur in quantities, mapped to Simplified so Taiwan and Hong Kong
+# spellings (3個月, 24小時, 每週一次, 終身, 貳年) read like mainland ones. A short table rather
+# than a conversion library: only these words are ever parsed, and every entry is one to one.
+_TRADITIONAL = str.maketrans(
+    {
+        "個": "个",
+        "時": "时",
+        "鐘": "钟",
+        "週": "周",
+        "終": "终",
+        "內": "内",
+        "於": "于",
+        "兩": "两",
+        "倆": "俩",
+        "貳": "贰",
+        "參": "叁",
+        "陸": "陆",
+        "曆": "历",
+        "歷": "历",
+        "數": "数",
+        "無": "无",
+        "間": "间",
+        "斷": "断",
+        "應": "应",
+        "檢": "检",
+        "臺": "台",
+        "場": "场",
+        "備": "备",
+        "維": "维",
+        "護": "护",
+        "養": "养",
+        "進": "进",
+        "頭": "头",
+        "項": "项",
+    }
+)
+
+
 def _normalise(text: str) -> str:
-    """NFKC turns full-width digits, colons and letters into ASCII (１８ -> 18, ： -> :)."""
-    return unicodedata.normalize("NFKC", text).strip()
+    """NFKC turns full-width digits, colons and letters into ASCII (１８ -> 18, ： -> :), and
+    Traditional characters that occur in quantities become Simplified (個月 -> 个月)."""
+    return unicodedata.normalize("NFKC", text).translate(_TRADITIONAL).strip()
 
 
 def chinese_number(text: str) -> Decimal:
@@ -199,6 +267,86 @@ def chinese_number(text: str) -> Decimal:
         if s:
             return Decimal(total + (pending or 0))
     raise QuantityError(f'"{text.strip()}" is not a number')
+
+
+Bound = Literal["at_least", "at_most", "more_than", "less_than"]
+"""What a bound word says about the number it qualifies.
+
+at_least / at_most include the number itself, as 以上 / 以下 / 以内 do in Chinese law
+(民法典 第1259条); more_than / less_than (超过, 少于, 不满) exclude it.
+"""
+
+# Bound words that may stand anywhere (不少于2年, 每季度不少于1次, at least twice a year).
+# Longest first, and each strict word only after the inclusive ones that contain it
+# (不少于 before 少于, 不超过 before 超过), which are removed from the text once found.
+_BOUND_WORDS: tuple[tuple[str, Bound], ...] = (
+    *((w, "at_least") for w in ("大于或等于", "大于等于", "不得少于", "不得低于", "不得短于")),
+    *((w, "at_least") for w in ("不少于", "不低于", "不小于", "不短于", "至少", "最少", "最低")),
+    *((w, "at_least") for w in ("≥", "≧", ">=", "at least", "no less than", "not less than")),
+    *((w, "at_most") for w in ("小于或等于", "小于等于", "不得超过", "不得多于", "不得长于")),
+    *((w, "at_most") for w in ("不超过", "不多于", "不高于", "不大于", "不长于", "不迟于")),
+    *((w, "at_most") for w in ("至多", "最多", "最长", "最迟", "≤", "≦", "<=")),
+    *((w, "at_most") for w in ("at most", "no more than", "not more than", "within", "up to")),
+    *((w, "more_than") for w in ("超过", "多于", "大于", "高于", "长于", ">", "more than")),
+    *((w, "less_than") for w in ("少于", "低于", "小于", "短于", "不满", "不足", "<", "less than")),
+)
+# Bound words that close the text: 2年以上, 24小时以内, 内24小时 (a leading 内 as in 内24小时).
+_BOUND_SUFFIXES: tuple[tuple[str, Bound], ...] = (
+    *((w, "at_least") for w in ("及以上", "或以上", "以上", "or more", "or longer", "+")),
+    *((w, "at_most") for w in ("及以下", "或以下", "以下", "以内", "之内", "内", "or less")),
+)
+# (含) / (含6年) / (含本数) only repeat that the number itself is included.
+_INCLUSIVE = re.compile(r"\(含[^()]*\)")
+_BOUND_NAMES: dict[Bound, str] = {
+    "at_least": "at least",
+    "at_most": "at most",
+    "more_than": "more than",
+    "less_than": "less than",
+}
+
+
+def parse_bound(text: str) -> tuple[Bound | None, str]:
+    """Split a value copied from a tender into its bound and the value itself.
+
+    `不少于2年` -> ("at_least", "2年"), `24小时以内` -> ("at_most", "24小时"),
+    `6年(含6年)以上` -> ("at_least", "6年"), `每季度不少于1次` -> ("at_least", "每季度1次"),
+    `≤24小时` -> ("at_most", "24小时"), `超过2年` -> ("more_than", "2年"), `2年` -> (None, "2年").
+    The rest is normalised (full-width and Traditional forms folded) and stripped of spaces
+    at its ends. QuantityError when the text names two different bounds (不少于2年以内).
+    """
+    s = _INCLUSIVE.sub("", _normalise(text)).strip()
+    found: list[tuple[str, Bound]] = []
+    for word, bound in _BOUND_WORDS:
+        at = s.lower().find(word)
+        if at >= 0:
+            s = (s[:at] + s[at + len(word) :]).strip()
+            found.append((word, bound))
+    for word, bound in _BOUND_SUFFIXES:
+        if s.lower().endswith(word) and len(s) > len(word):
+            s = s[: -len(word)].strip()
+            found.append((word, bound))
+            break
+    if s.startswith("内") and len(s) > 1:
+        s = s[1:]
+        found.append(("内", "at_most"))
+    kinds = {bound for _, bound in found}
+    if len(kinds) > 1:
+        words = " and ".join(f'"{word}" ({_BOUND_NAMES[bound]})' for word, bound in found)
+        raise QuantityError(f"{_quote(text)} has two bounds that disagree: {words}")
+    s = _INCLUSIVE.sub("", s).strip()
+    return (found[0][1] if found else None), s
+
+
+def _without_bound(text: str) -> str:
+    """The value of `text` with an inclusive bound word removed; strict bounds are refused
+    because the value they name is not itself allowed (超过2年 is not 2 years)."""
+    bound, rest = parse_bound(text)
+    if bound in ("more_than", "less_than"):
+        raise QuantityError(
+            f"{_quote(text)} excludes the number itself ({_BOUND_NAMES[bound]}); "
+            "write the limit it includes, with 不少于, 以上, 不超过 or 以内"
+        )
+    return rest
 
 
 def format_number(value: Decimal) -> str:
@@ -256,16 +404,43 @@ class Duration:
         object.__setattr__(self, "unit", Unit(self.unit))
 
     @classmethod
-    def parse(cls, text: str) -> "Duration":
+    def unlimited(cls) -> "Duration":
+        """终身 / 不限 / unlimited: longer than any finite duration in any unit.
+
+        Its value is Decimal('Infinity') in years, so arithmetic and `to` stay infinite rather
+        than turning into a number; `is_unlimited` tells it apart. It cannot be built with the
+        constructor, which takes finite values only.
+        """
+        return _UNLIMITED_DURATION
+
+    @property
+    def is_unlimited(self) -> bool:
+        """True for `Duration.unlimited()` (终身, 不限, 无限工时)."""
+        return not self.value.is_finite()
+
+    @classmethod
+    def parse(cls, text: str, *, unlimited: bool = False) -> "Duration":
         """Read English (`8h`, `3 working days`) or Chinese (`8小时`, `十八个月`) text.
 
         半小时 reads as 30 min, 半年 as 6 months and 一年半 as 18 months, so halves of hours
-        and years come out whole. 立即 / immediately / 0min read as 0 min.
+        and years come out whole. 立即 / immediately / 0min read as 0 min. Traditional
+        (3個月, 24小時) and financial numerals (叁年) read as their everyday forms. An inclusive
+        bound word is dropped (不少于2年, 2年(含)以上, 24小时以内 read as 2 years / 24 h; use
+        `parse_bound` to learn it); a strict one (超过2年) is refused.
+
+        终身 / 不限 / 无限工时 / unlimited read as `Duration.unlimited()` only when `unlimited` is
+        True (the caller knows an unlimited value makes sense there and can word it).
         """
-        s = _normalise(text)
         quoted = _quote(text)
-        if not s:
+        if not _normalise(text):
             raise QuantityError(f"a duration cannot be empty ({_EXAMPLE})")
+        s = _without_bound(text)
+        if not s:
+            raise QuantityError(f"{quoted} has no number ({_EXAMPLE})")
+        if re.sub(r"\s+", " ", s.lower()) in _UNLIMITED_TIME:
+            if not unlimited:
+                raise QuantityError(f"{quoted} means unlimited, which this value cannot be")
+            return _UNLIMITED_DURATION
         if s.lower() in _IMMEDIATE:
             return cls(Decimal(0), Unit.MINUTE)
         if s.startswith("-"):
@@ -292,7 +467,6 @@ class Duration:
     @classmethod
     def _parse_zh(cls, s: str, quoted: str) -> "Duration":
         s = re.sub(r"\s+", "", s)
-        s = re.sub(r"^内|(?:以内|之内|内)$", "", s)  # 24小时内 / 2小时以内 state a limit
         split = len(s) - len(s.lstrip(_NUMBER_CHARS))
         number_text, rest = s[:split], s[split:]
         number = chinese_number(number_text) if number_text else None
@@ -308,8 +482,12 @@ class Duration:
             rest = rest[1:]
         if not rest:
             raise QuantityError(f"{quoted} has no unit ({_EXAMPLE})")
+        if half and rest == "月":
+            rest = "个月"  # 半月 is half a month, as 半个月
         if rest not in _ZH_UNITS:
-            raise QuantityError(_unknown_unit(quoted, rest, number_text, list(_ZH_UNITS)))
+            # The number as written, halves and 个 included; None when the unit is not last.
+            before = s.removesuffix(rest) if s.endswith(rest) else None
+            raise QuantityError(_unknown_unit(quoted, rest, before, list(_ZH_UNITS)))
         if number is None and not half:
             raise QuantityError(f"{quoted} has no number ({_EXAMPLE})")
         unit, multiplier = _ZH_UNITS[rest]
@@ -323,7 +501,7 @@ class Duration:
     def to(self, unit: Unit, rule: WorkingDayRule | None = None) -> Decimal:
         """This duration expressed in `unit` (exact within a family, 28 significant digits)."""
         target = Unit(unit)
-        if target is self.unit:
+        if target is self.unit or self.is_unlimited:
             return self.value
         reason = _blocker(self.unit, target, rule)
         if reason is not None:
@@ -344,6 +522,8 @@ class Duration:
 
     def compare(self, other: "Duration", rule: WorkingDayRule | None = None) -> int:
         """-1, 0 or 1 as this duration is shorter than, as long as, or longer than `other`."""
+        if self.is_unlimited or other.is_unlimited:
+            return self.is_unlimited - other.is_unlimited
         reason = _blocker(self.unit, other.unit, rule)
         if reason is not None:
             raise NotComparable(f"cannot compare {self.en()} with {other.en()} {reason}")
@@ -353,6 +533,83 @@ class Duration:
     def same_as(self, other: "Duration", rule: WorkingDayRule | None = None) -> bool:
         """Quantity equality: 36 months is the same as 3 years. Raises NotComparable."""
         return self.compare(other, rule) == 0
+
+    def bounds_in_minutes(self, rule: WorkingDayRule | None = None) -> tuple[Decimal, Decimal]:
+        """The shortest and longest this duration can last, in minutes, on any calendar.
+
+        Minutes, hours and days are exact (a day is 24 hours, as everywhere here). Months and
+        years follow the Gregorian calendar: 12 consecutive months are 365 or 366 days, and the
+        months left over are as short or as long as that many consecutive months can be (1: 28
+        to 31 days, 2: 59 to 62, ...). Unlimited is (Infinity, Infinity).
+
+        Working days are exact under a `rule`. Without one, N working days last at least N days
+        (each is a day; 调休 make-up days can put seven or more in a row, so no weekend is
+        counted on) and at most W + 2⌈W/5⌉ days, where W = N + H weekdays: the longest W
+        weekdays take is starting on a Saturday with a weekend every five, and H is the
+        weekdays that public holidays can close, min(7⌈N/15⌉, 28⌈N/240⌉): at most 7 in a month
+        (国庆 with 中秋 closes 6 or 7), at most 28 in a year's working days (about 18 a year:
+        13 statutory days and the weekdays swapped for make-up weekend days, plus a second 春节
+        when the lunar calendar puts two into one span). So 1 working day lasts 1 to 12 days,
+        3 last 3 to 14: wide, but never narrower than a real calendar.
+        """
+        if self.is_unlimited:
+            return self.value, self.value
+        if _family(self.unit) == "time":
+            exact = self.value * _TIME_MINUTES[self.unit]
+            return exact, exact
+        if self.unit is Unit.WORKING_DAY:
+            if rule is not None:
+                exact = self.value * rule.hours_per_working_day * 60
+                return exact, exact
+            n = self.value
+            weekdays = n + min(7 * _ceil(n / 15), 28 * _ceil(n / 240))
+            return n * 1440, (weekdays + 2 * _ceil(weekdays / 5)) * 1440
+        low, high = _month_span_days(self.value * _CALENDAR_MONTHS[self.unit])
+        return low * 1440, high * 1440
+
+    def compare_bounds(self, other: "Duration", rule: WorkingDayRule | None = None) -> int | None:
+        """Like `compare`, but across unit families by the possible ranges: None if undecided.
+
+        Within a family (or working days and time under a `rule`) this is `compare`. Across
+        families it is -1 or 1 when one range lies wholly below the other (1 day < 1 year,
+        400 days > 1 year), and None when they overlap or touch (365 days against 1 year:
+        1 year may be 365 or 366 days). Never raises NotComparable.
+        """
+        if _blocker(self.unit, other.unit, rule) is None or self.is_unlimited or other.is_unlimited:
+            return self.compare(other, rule)
+        (mine_lo, mine_hi), (theirs_lo, theirs_hi) = (
+            self.bounds_in_minutes(rule),
+            other.bounds_in_minutes(rule),
+        )
+        if mine_lo > theirs_hi:
+            return 1
+        if mine_hi < theirs_lo:
+            return -1
+        return None
+
+    def is_at_least(self, other: "Duration", rule: WorkingDayRule | None = None) -> bool | None:
+        """True if this lasts at least as long as `other` on every calendar, False if it is
+        shorter on every calendar, None if that depends on the calendar.
+
+        366 days is at least 1 year (True); 365 days is at least 1 year only in common years
+        (None); 3 working days is at least 72 hours (True).
+        """
+        if _blocker(self.unit, other.unit, rule) is None or self.is_unlimited or other.is_unlimited:
+            return self.compare(other, rule) >= 0
+        (mine_lo, mine_hi), (theirs_lo, theirs_hi) = (
+            self.bounds_in_minutes(rule),
+            other.bounds_in_minutes(rule),
+        )
+        if mine_lo >= theirs_hi:
+            return True
+        if mine_hi < theirs_lo:
+            return False
+        return None
+
+    def is_at_most(self, other: "Duration", rule: WorkingDayRule | None = None) -> bool | None:
+        """True if this lasts no longer than `other` on every calendar, False if it is longer
+        on every calendar, None if that depends on the calendar (365 days is at most 1 year)."""
+        return other.is_at_least(self, rule)
 
     def __lt__(self, other: object) -> bool:
         if not isinstance(other, Duration):
@@ -402,15 +659,86 @@ class Duration:
 
     def __str__(self) -> str:
         """Canonical form that `parse` reads back: 8 h, 30 min, 3 working days, 18 months."""
+        if self.is_unlimited:
+            return "unlimited"
         number = format_number(self.value)
         if self.unit in (Unit.MINUTE, Unit.HOUR):
             return f"{number} {self.unit}"
         return f"{number} {self.unit}{'' if self.value == 1 else 's'}"
 
 
-def _unknown_unit(quoted: str, word: str, number: str, known: list[str]) -> str:
-    close = difflib.get_close_matches(word[:40], known, n=1, cutoff=0.6)
-    if close and len(number) <= 12:
+def _ceil(value: Decimal) -> Decimal:
+    return value.to_integral_value(rounding=ROUND_CEILING)
+
+
+def _consecutive_month_days(leap: bool) -> list[tuple[int, int]]:
+    """(fewest, most) days in r consecutive months, for r = 0..12, February 28 or 29 days."""
+    lengths = [31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] * 2
+    sums = [[sum(lengths[start : start + r]) for start in range(12)] for r in range(13)]
+    return [(min(s), max(s)) for s in sums]
+
+
+# Fewest days in r months: every February short; most: every February long.
+_SHORT_MONTHS = [low for low, _ in _consecutive_month_days(leap=False)]
+_LONG_MONTHS = [high for _, high in _consecutive_month_days(leap=True)]
+
+
+def _month_span_days(months: Decimal) -> tuple[Decimal, Decimal]:
+    """(fewest, most) days that `months` consecutive calendar months can last.
+
+    Whole years are 365 days plus at most one leap day per started four years and at least
+    one per full four years, less the century years that skip it; the months left over are
+    bounded by the table above, and a fraction of a month by at least 28 days a month and at
+    most a whole month more. Wider than the truth where it must be, never narrower (checked
+    against every start date from 1995 to 2110 in the tests).
+    """
+    years = int(months // 12)
+    rest = months - 12 * years
+    whole, part = int(rest), rest - int(rest)
+    leap_low = max(0, years // 4 - (years + 99) // 100)
+    leap_high = -(-years // 4)
+    low = 365 * years + leap_low + _SHORT_MONTHS[whole] + part * 28
+    high = 365 * years + leap_high + _LONG_MONTHS[whole + (1 if part else 0)]
+    return Decimal(low), Decimal(high)
+
+
+# Characters that carry a Chinese unit's meaning. A suggestion must keep all of them, so a typo
+# is mended and a missing character supplied (18月 -> 18个月, 3工作 -> 3工作日), but 自然月 is
+# never "corrected" to 自然日, nor 日历月 to 日历日.
+_ZH_MEANING = frozenset("分钟时头天日周星期工作月年自然历")
+
+
+def _same_meaning(word: str, candidate: str) -> bool:
+    """True if suggesting `candidate` for the unknown unit `word` only mends its spelling."""
+    if any(ch in _NUMBER_CHARS or ch.isdigit() for ch in word):
+        return False  # 个月3天: a second quantity in the text, not a misspelt unit
+    if _CJK.search(word):
+        meaning = {c for c in word if c in _ZH_MEANING}
+        return bool(meaning) and meaning <= {c for c in candidate if c in _ZH_MEANING}
+    # English: a typo keeps the first letter of every word and each word stays close to the
+    # one it mends (wdays is not "days", weeks days is not "work days").
+    words, candidates = word.split(), candidate.split()
+    return len(words) == len(candidates) and all(
+        w[0] == c[0] and difflib.SequenceMatcher(None, w, c).ratio() >= 0.6
+        for w, c in zip(words, candidates, strict=True)
+    )
+
+
+def _unknown_unit(quoted: str, word: str, number: str | None, known: list[str]) -> str:
+    """The message for an unknown unit, with a suggestion only when it means the same.
+
+    `number` is the text before the unit as written, so the suggestion keeps the number (None:
+    suggest the unit alone). Candidates that would change the meaning are dropped, and if the
+    remaining close ones are different units (自然 could be 自然日 or 自然月) there is none.
+    """
+    word = word[:40]
+    ranked = difflib.get_close_matches(word, known, n=len(known), cutoff=0.6)
+    close = [c for c in ranked if _same_meaning(word, c)]
+    units = _EN_UNITS | _ZH_UNITS
+    score = {c: difflib.SequenceMatcher(None, word, c).ratio() for c in close}
+    if any(units[c] != units[close[0]] and score[c] >= score[close[0]] - 0.1 for c in close):
+        close = []  # about as close to another unit: any guess could change the meaning
+    if close and number is not None and len(number) <= 12:
         return f'{quoted} is not a duration (did you mean "{number}{close[0]}"?)'
     if close:
         return f'{quoted} is not a duration (did you mean the unit "{close[0]}"?)'
@@ -418,6 +746,10 @@ def _unknown_unit(quoted: str, word: str, number: str, known: list[str]) -> str:
 
 
 _ONE_YEAR = Duration(Decimal(1), Unit.YEAR)
+# Built around the constructor, which refuses infinite values so no arithmetic slip makes one.
+_UNLIMITED_DURATION = object.__new__(Duration)
+object.__setattr__(_UNLIMITED_DURATION, "value", Decimal("Infinity"))
+object.__setattr__(_UNLIMITED_DURATION, "unit", Unit.YEAR)
 _FREQ_EXAMPLE = 'write e.g. "twice a year", "every 6 months" or "每半年一次"'
 _EN_TIMES = {"once": 1, "twice": 2, "thrice": 3}
 _EN_ADVERBS: dict[str, Duration] = {
@@ -446,11 +778,41 @@ _ZH_PERIODS: dict[str, Duration] = {
     "个月": Duration(Decimal(1), Unit.MONTH),
     "季度": Duration(Decimal(3), Unit.MONTH),
     "季": Duration(Decimal(3), Unit.MONTH),
+    "年度": _ONE_YEAR,
+    "半月": Duration(Decimal("0.5"), Unit.MONTH),
+    "半个月": Duration(Decimal("0.5"), Unit.MONTH),
     "周": Duration(Decimal(7), Unit.DAY),
     "星期": Duration(Decimal(7), Unit.DAY),
     "天": Duration(Decimal(1), Unit.DAY),
     "日": Duration(Decimal(1), Unit.DAY),
 }
+
+
+def _is_deed(text: str) -> bool:
+    """Words naming what is done (巡检, 上门服务): Chinese letters, no number, no half."""
+    return bool(text) and all(_CJK.match(ch) and ch not in _NUMBER_CHARS + "半" for ch in text)
+
+
+def _zh_period_prefix(head: str) -> Duration | None:
+    """The period that `head` starts with, the rest being what is done: 月巡检 -> 1 month.
+
+    The longest prefix that reads as a period wins, so 3个月巡检 is 3 months, not 3 minutes.
+    """
+    for end in range(len(head), 0, -1):
+        prefix, deed = head[:end], head[end:]
+        if deed and not _is_deed(deed):
+            continue
+        if prefix in _ZH_PERIODS:
+            return _ZH_PERIODS[prefix]
+        # 每小时 / 每个工作日: a bare unit is one of that unit.
+        text = prefix if prefix[0] in _NUMBER_CHARS + "半" else "1" + prefix
+        try:
+            return Duration.parse(text)
+        except QuantityError:
+            continue
+    return None
+
+
 # Shortest month and year, longest month and year, in days: bounds for months vs days.
 _MONTH_DAYS = (Decimal(28), Decimal(31))
 _YEAR_DAYS = (Decimal(365), Decimal(366))
@@ -476,10 +838,15 @@ class Frequency:
 
     @classmethod
     def parse(cls, text: str) -> "Frequency":
-        """Read `twice a year`, `every 6 months`, `quarterly`, `2 per year`, `每半年一次`."""
-        s = _normalise(text).lower()
+        """Read `twice a year`, `every 6 months`, `quarterly`, `2 per year`, `每半年一次`.
+
+        Chinese may name what is done between period and count (每月巡检一次), count halves
+        (每半月一次) and carry an inclusive bound word, which is dropped (每季度不少于1次 reads
+        as 每季度1次; `parse_bound` reports it).
+        """
         quoted = _quote(text)
         try:
+            s = _without_bound(text).lower()
             if _CJK.search(s):
                 return cls._parse_zh(re.sub(r"\s+", "", s), quoted)
             return cls._parse_en(re.sub(r"\s+", " ", s), quoted)
@@ -513,16 +880,16 @@ class Frequency:
 
     @classmethod
     def _parse_zh(cls, s: str, quoted: str) -> "Frequency":
-        # 每年不少于2次 states the same minimum as 每年2次.
+        # Period, then what is done (巡检, 上门), then the count; the deed may also follow it.
         match = re.fullmatch(
-            rf"每?(?P<per>.+?)(?:至少|不少于|不低于)?(?P<times>[{_NUMBER_CHARS}]+)次", s
+            rf"(?:每隔|每)?(?P<head>.+?)(?P<times>[{_NUMBER_CHARS}]+)次(?P<tail>[^{_NUMBER_CHARS}每]*)",
+            s,
         )
-        if match is None:
+        if match is None or (match.group("tail") and not _is_deed(match.group("tail"))):
             raise QuantityError(f"{quoted} is not a frequency ({_FREQ_EXAMPLE})")
-        per_text = match.group("per")
-        if per_text not in _ZH_PERIODS and per_text[0] not in _NUMBER_CHARS + "半":
-            per_text = "1" + per_text  # 每小时 / 每个工作日: one of that unit
-        per = _ZH_PERIODS.get(per_text) or Duration.parse(per_text)
+        per = _zh_period_prefix(match.group("head"))
+        if per is None:
+            raise QuantityError(f"{quoted} is not a frequency ({_FREQ_EXAMPLE})")
         times = chinese_number(match.group("times"))
         if times > MAX_VALUE:
             raise QuantityError(f"{quoted} counts more than {MAX_VALUE} times")
@@ -629,9 +996,16 @@ _WORKING_PREFIXES = (
     "business days",
 )
 _ALL_PREFIXES = ("每天", "每日", "全年", "every day", "daily", "all days")
-_ALWAYS = {"7x24", "7×24", "7*24", "24/7", "24x7", "24×7"}
+_ALWAYS = {"7x24", "7×24", "7*24", "24/7", "24x7", "24×7", "全天候"}
+# 7天×24小时, 365天24小时, 365×24, 24小时×365天: every hour of every day of the year.
+_ALWAYS_FORM = re.compile(
+    r"(?:7|365)(?:天|日)?[x×*]?24(?:小时|h)?|24(?:小时|h)?[x×*](?:7|365)(?:天|日)?"
+)
 _WHOLE_DAY = {"24小时", "全天24小时", "全天", "24h", "0-24"}
 _FIVE_BY_EIGHT = {"5x8", "5×8", "5*8"}
+_FIVE_BY_EIGHT_FORM = re.compile(r"5(?:天|日)?[x×*]8(?:小时|h)?")
+# What a tender says is on duty (24小时应急, 24小时不间断服务): the hours are the same.
+_ON_DUTY_WORDS = re.compile(r"(?<=.)(?:应急|不间断|值守|值班|服务|响应|在线|待命|热线)+$")
 _TIME = r"(?P<{n}m>早上|早|上午|下午|晚上|晚)?(?P<{n}h>\d{{1,2}})(?::(?P<{n}i>\d{{2}}))?(?:点|时)?"
 _RANGE = re.compile(_TIME.format(n="a") + r"(?:-|–|—|~|to|至|到)" + _TIME.format(n="b"))
 
@@ -661,6 +1035,9 @@ class DailyWindow:
     def parse(cls, text: str) -> "DailyWindow":
         """Read `8:00-24:00`, `早8:00至晚12:00`, `7×24`, `24小时`, `工作日 9:00-17:30`, `5x8`.
 
+        Round the clock is also 7天×24小时, 365天24小时, 全天候 and 24小时应急 / 24小时不间断
+        (words naming the service on duty are dropped).
+
         Without a day prefix a window holds every day. 5x8 means working days 9:00-17:00.
         晚/下午 add 12 hours to 1-11 o'clock, and 晚12:00 is midnight at the end of the day.
         """
@@ -672,14 +1049,17 @@ class DailyWindow:
             if prefix is not None:
                 s, days = s[len(prefix) :].strip(" :,，"), "working" if kind == "working" else "all"
                 break
-        s = re.sub(r"\s+", "", s)
-        if s in _ALWAYS or s in {w + "h" for w in _ALWAYS} or s in {w + "小时" for w in _ALWAYS}:
+        s = _ON_DUTY_WORDS.sub("", re.sub(r"\s+", "", s))
+        always = (
+            s in _ALWAYS or s in {w + "h" for w in _ALWAYS} or s in {w + "小时" for w in _ALWAYS}
+        )
+        if always or _ALWAYS_FORM.fullmatch(s):
             if days == "working":
                 raise QuantityError(f"{quoted} says both working days and 7x24")
             return cls(0, 1440, "all")
         if s in _WHOLE_DAY:
             return cls(0, 1440, days or "all")
-        if s in _FIVE_BY_EIGHT:
+        if s in _FIVE_BY_EIGHT or _FIVE_BY_EIGHT_FORM.fullmatch(s):
             return cls(9 * 60, 17 * 60, "working")
         match = _RANGE.fullmatch(s)
         if match is None:
@@ -745,6 +1125,96 @@ def _minutes(match: re.Match[str], n: str, quoted: str, *, is_end: bool) -> int:
     if minute >= 60 or hour > 24 or (hour == 24 and minute > 0):
         raise QuantityError(f"{quoted}: {hour}:{minute:02d} is not a time of day")
     return hour * 60 + minute
+
+
+_COUNT_EXAMPLE = 'write e.g. "3", "3人", "两次" or "不限次数"'
+# Measure words a count may carry (3人, 两次, 2台). Time units are not among them, so 2年 is
+# never read as a count; longest first so 人次 is not read as 人 followed by 次.
+_MEASURES = ("人次", "人", "名", "位", "次", "台", "套", "个", "件", "项", "份", "场", "批", "组")
+_EN_MEASURES = {
+    *("time", "times", "person", "persons", "people", "staff", "unit", "units", "set", "sets"),
+    *("piece", "pieces", "visit", "visits", "session", "sessions"),
+}
+
+
+@dataclass(frozen=True)
+class Count:
+    """A whole number of people, visits, units... with its measure word, or unlimited.
+
+    `value` is None for unlimited (不限次数), which is more than any number. `measure` is the
+    measure word as written (人, 名, 次, 台; "" for a bare number) and is informative only:
+    `compare` orders by number, so the caller decides which counts may be compared.
+    """
+
+    value: int | None
+    measure: str = ""
+
+    def __post_init__(self) -> None:
+        if self.value is None:
+            return
+        if isinstance(self.value, bool) or not isinstance(self.value, int) or self.value < 0:
+            raise QuantityError(f"a count must be a whole number, 0 or more, not {self.value!r}")
+        if self.value > MAX_VALUE:
+            raise QuantityError(f"a count of more than {MAX_VALUE} is not a real promise")
+
+    @classmethod
+    def unlimited(cls, measure: str = "") -> "Count":
+        """不限次数: more than any number."""
+        return cls(None, measure)
+
+    @property
+    def is_unlimited(self) -> bool:
+        return self.value is None
+
+    @classmethod
+    def parse(cls, text: str) -> "Count":
+        """Read `3`, `3人`, `两次`, `2台`, `叁次`, `两个人`, `3 people`, `不限次数`.
+
+        Inclusive bound words are dropped as in `Duration.parse` (不少于2名 reads as 2名;
+        `parse_bound` reports them); strict ones (超过2名) are refused.
+        """
+        quoted = _quote(text)
+        if not _normalise(text):
+            raise QuantityError(f"a count cannot be empty ({_COUNT_EXAMPLE})")
+        s = re.sub(r"\s+", " ", _without_bound(text).lower())
+        if s in _UNLIMITED_COUNT:
+            return cls.unlimited("次" if "次" in s else "")
+        if s.startswith("-"):
+            raise QuantityError(f"{quoted} is negative; a count must be 0 or more")
+        if _CJK.search(s):
+            s = s.replace(" ", "")
+            split = len(s) - len(s.lstrip(_NUMBER_CHARS))
+            number_text, measure = s[:split], s[split:]
+            if measure.startswith("个") and measure[1:] in _MEASURES:
+                measure = measure[1:]  # 两个人
+            if measure and measure not in _MEASURES:
+                raise QuantityError(
+                    f'{quoted} is not a count (unknown measure word "{measure[:10]}"; '
+                    f"{_COUNT_EXAMPLE})"
+                )
+        else:
+            match = re.fullmatch(r"(\d+)(?: ?([a-z]+))?", s)
+            if match is None or (match.group(2) and match.group(2) not in _EN_MEASURES):
+                raise QuantityError(f"{quoted} is not a count ({_COUNT_EXAMPLE})")
+            number_text, measure = match.group(1), ""
+        if not number_text:
+            raise QuantityError(f"{quoted} has no number ({_COUNT_EXAMPLE})")
+        number = chinese_number(number_text)
+        if number != number.to_integral_value():
+            raise QuantityError(f"{quoted} must count whole units")
+        if number > MAX_VALUE:
+            raise QuantityError(f"{quoted} counts more than {MAX_VALUE}")
+        return cls(int(number), measure)
+
+    def compare(self, other: "Count") -> int:
+        """-1, 0 or 1 as this count is smaller than, equal to or larger than `other`."""
+        if self.value is None or other.value is None:
+            return (self.value is None) - (other.value is None)
+        return (self.value > other.value) - (self.value < other.value)
+
+    def __str__(self) -> str:
+        """Canonical form that `parse` reads back: 3, 3人, unlimited."""
+        return "unlimited" if self.value is None else f"{self.value}{self.measure}"
 
 
 # Pydantic integration: YAML scalars arrive as text and are parsed here, once.
