@@ -149,7 +149,7 @@ class Locale:
     def has(self, key: str) -> bool:
         return key in self._catalog
 
-    def keys(self) -> set[str]:
+    def message_keys(self) -> set[str]:
         return set(self._catalog)
 
     def text(self, key: str, /, **args: Any) -> str:
