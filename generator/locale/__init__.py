@@ -280,8 +280,9 @@ class Locale:
         """The file-name ending of a document kind: `letter` or `deviation`."""
         return str(self.settings["files"][kind])
 
-    def fonts(self, medium: str) -> dict[str, str]:
-        """The font families of `medium` (`pdf`, `docx`): body, heading (and latin)."""
+    def fonts(self, medium: str) -> dict[str, Any]:
+        """The font families of `medium` (`pdf`, `docx`) by role (body, heading, latin): a
+        family, or a list of families tried in order."""
         return dict(self.settings["fonts"][medium])
 
 
