@@ -21,7 +21,7 @@ from generator.profiles.models import Profile
 from generator.render.output import fixed_instant
 from generator.tender.check import CapacityFinding, CapacityStatus, CheckResult, Finding, Offer
 from generator.tender.model import Column, TenderFile, Verdict
-from generator.terminal import format_table
+from generator.terminal import format_table, width
 
 __all__ = [
     "FINDINGS_SCHEMA_ID",
@@ -110,7 +110,9 @@ def text_report(result: CheckResult, *, strict: bool = False, locale: Locale | N
         )
         for f in result.findings
     ]
-    lines.append(format_table(header, rows, max_widths=(3, 16, 4, 30, 26, 6, 6)))
+    # The verdict column fits its longest word (负偏离 is 6 columns, an English verdict more).
+    verdict_width = max([6, *(width(row[5]) for row in rows)])
+    lines.append(format_table(header, rows, max_widths=(3, 16, 4, 30, 26, verdict_width, 6)))
     counts = result.counts()
     lines.append("")
     lines.append(
