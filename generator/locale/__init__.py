@@ -140,6 +140,7 @@ class Locale:
             finalize=self.value,
         )
         self._values: dict[Any, str] = {}
+        self._said: dict[Any, str] = {}
 
     def __repr__(self) -> str:
         return f"Locale({self.name!r})"
@@ -154,7 +155,18 @@ class Locale:
 
     def text(self, key: str, /, **args: Any) -> str:
         """The catalog sentence `key` with `args` filled in."""
-        return self.say(Message(key, args))
+        # A letter says the same few things hundreds of times (heading numbers, lists): the
+        # same key and arguments give the same text, so it is rendered once.
+        try:
+            memo = (key, *((k, tuple(v) if isinstance(v, list) else v) for k, v in args.items()))
+            said = self._said.get(memo)
+        except TypeError:  # an argument that cannot be a key
+            return self.say(Message(key, args))
+        if said is None:
+            if len(self._said) > 4096:
+                self._said.clear()
+            said = self._said[memo] = self.say(Message(key, args))
+        return said
 
     def say(self, message: Message) -> str:
         """A Message in this language; nested Messages in its arguments are said first."""
