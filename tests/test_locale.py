@@ -395,3 +395,14 @@ def test_words_and_vocabulary_come_from_the_clause_folder() -> None:
     zh = get_locale()
     assert zh.vocabulary(ProcurementMethod.CONSULTATION).buyer == "采购人"
     assert zh.enum(Severity.CRITICAL) == zh.words()["SEVERITY"]["critical"]
+
+
+def test_reports_say_the_checks_messages_in_their_language(medical: CheckResult) -> None:
+    # Once the check gives Messages instead of text, every format says them in its locale.
+    from dataclasses import replace
+
+    said = Message("verdict.not_comparable")
+    first = replace(medical.findings[0], reason=said)  # type: ignore[arg-type]
+    result = replace(medical, findings=(first, *medical.findings[1:]))
+    assert json.loads(render_report(result, "json"))["findings"][0]["reason"] == "不可比"
+    assert "[第三章 四、1] 不可比" in render_report(result, "text")

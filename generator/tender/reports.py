@@ -16,7 +16,7 @@ from xml.etree import ElementTree as ET
 from generator import __version__
 from generator.errors import Location
 from generator.letter.document import Letter, Paragraph, Section, Signature, Table
-from generator.locale import Locale, get_locale
+from generator.locale import Locale, Message, get_locale
 from generator.profiles.models import Profile
 from generator.render.output import fixed_instant
 from generator.tender.check import CapacityFinding, CapacityStatus, CheckResult, Finding, Offer
@@ -58,6 +58,14 @@ def verdict_word(verdict: Verdict, tender: TenderFile, locale: Locale) -> str:
     ):
         return words.word(verdict)
     return locale.verdict(verdict)
+
+
+def _said(wording: object, locale: Locale) -> str:
+    """A finding's wording in the report's language: a Message (what the check says) is said
+    by the locale; text the check already wrote is kept as it is."""
+    if isinstance(wording, Message):
+        return locale.say(Message(wording.key, wording.args))
+    return "" if wording is None else str(wording)
 
 
 def _offer(offer: Offer | None, locale: Locale) -> str:
@@ -127,13 +135,13 @@ def text_report(result: CheckResult, *, strict: bool = False, locale: Locale | N
         if f.verdict in (Verdict.NEGATIVE, Verdict.MISSING, Verdict.NOT_COMPARABLE) or f.suggestion:
             where = f.offer.where if f.offer and f.offer.where else f.requirement_where
             at = f"{where}: " if where else ""
-            tip = f" → {f.suggestion}" if f.suggestion else ""
-            lines.append(f"{at}[{f.requirement.clause}] {f.reason}{tip}")
+            tip = f" → {_said(f.suggestion, say)}" if f.suggestion else ""
+            lines.append(f"{at}[{f.requirement.clause}] {_said(f.reason, say)}{tip}")
     for c in result.capacity:
         if c.status is not CapacityStatus.WITHIN:
             where = c.offer.where or c.limit_where
             title = say.text("capacity.title", commitment=c.capacity.commitment)
-            lines.append(f"{where or ''}: {title}: {c.reason}")
+            lines.append(f"{where or ''}: {title}: {_said(c.reason, say)}")
     failures = result.failures(strict)
     lines.append("")
     lines.append(
@@ -176,11 +184,11 @@ def _finding_json(f: Finding, tender: TenderFile, say: Locale) -> dict[str, Any]
         "offered_zh": _offer(f.offer, say) if f.offer else None,
         "offer_context": f.offer.context or None if f.offer else None,
         "response_zh": f.response_zh,
-        "reason": f.reason,
+        "reason": _said(f.reason, say),
         "reason_en": f.reason_en,
         "points": _num(f.points),
         "max_points": _num(f.max_points),
-        "suggestion": f.suggestion,
+        "suggestion": _said(f.suggestion, say) if f.suggestion else None,
         "suggestion_en": f.suggestion_en,
         "commitment_location": _loc(f.offer.where if f.offer else None),
         "requirement_location": _loc(f.requirement_where),
@@ -203,7 +211,7 @@ def _capacity_json(c: CapacityFinding, say: Locale) -> dict[str, Any]:
         ),
         "location": _loc(c.offer.where),
         "limit_location": _loc(c.limit_where),
-        "reason": c.reason,
+        "reason": _said(c.reason, say),
         "reason_en": c.reason_en,
     }
 
@@ -271,14 +279,16 @@ def junit_report(result: CheckResult, *, strict: bool = False, locale: Locale | 
             if where.line:
                 case.set("line", str(where.line))
         word = verdict_word(f.verdict, t, say)
-        detail = f"[{word}] {f.requirement.text}\n{f.reason}\n{f.reason_en}"
+        detail = f"[{word}] {f.requirement.text}\n{_said(f.reason, say)}\n{f.reason_en}"
         if f.suggestion:
-            detail += f"\n{f.suggestion}"
+            detail += f"\n{_said(f.suggestion, say)}"
         if f.verdict in (Verdict.NEGATIVE, Verdict.MISSING):
-            fail = ET.SubElement(case, "failure", message=f.reason, type=f.verdict.value)
+            fail = ET.SubElement(
+                case, "failure", message=_said(f.reason, say), type=f.verdict.value
+            )
             fail.text = detail
         elif f.verdict is Verdict.NOT_COMPARABLE:
-            ET.SubElement(case, "skipped", message=f.reason)
+            ET.SubElement(case, "skipped", message=_said(f.reason, say))
         else:
             ET.SubElement(case, "system-out").text = detail
     if result.capacity:
@@ -296,11 +306,13 @@ def junit_report(result: CheckResult, *, strict: bool = False, locale: Locale | 
                 if c.offer.where.line:
                     case.set("line", str(c.offer.where.line))
             if c.status is CapacityStatus.EXCEEDED:
-                ET.SubElement(case, "failure", message=c.reason, type="capacity").text = c.reason_en
+                ET.SubElement(
+                    case, "failure", message=_said(c.reason, say), type="capacity"
+                ).text = c.reason_en
             elif c.status is CapacityStatus.NOT_COMPARABLE:
-                ET.SubElement(case, "skipped", message=c.reason)
+                ET.SubElement(case, "skipped", message=_said(c.reason, say))
             else:
-                ET.SubElement(case, "system-out").text = c.reason
+                ET.SubElement(case, "system-out").text = _said(c.reason, say)
     for suite in [suites, *suites.findall("testsuite")]:
         cases = suite.iter("testcase")
         tally = {"tests": 0, "failures": 0, "skipped": 0}
@@ -379,7 +391,7 @@ def sarif_log(result: CheckResult, *, locale: Locale | None = None) -> dict[str,
             "ruleIndex": len(rules) - 1,
             "kind": "pass" if level == "none" else "review" if level == "note" else "fail",
             "level": level,
-            "message": {"text": f"{req.clause} {f.reason} ({f.reason_en})"},
+            "message": {"text": f"{req.clause} {_said(f.reason, say)} ({f.reason_en})"},
             "properties": {
                 "verdict": f.verdict.value,
                 "verdict_word": verdict_word(f.verdict, t, say),
@@ -417,7 +429,7 @@ def sarif_log(result: CheckResult, *, locale: Locale | None = None) -> dict[str,
             "ruleIndex": len(rules) - 1,
             "kind": "fail" if failed else "pass",
             "level": "error" if failed else "none",
-            "message": {"text": f"{c.reason} ({c.reason_en})"},
+            "message": {"text": f"{_said(c.reason, say)} ({c.reason_en})"},
             "properties": {"status": c.status.value},
         }
         if c.offer.where is not None:
@@ -486,14 +498,16 @@ def github_report(
         kind = "error" if failing else "warning"
         where = f.offer.where if f.offer and f.offer.where else f.requirement_where
         title = f"{f.requirement.clause} {verdict_word(f.verdict, result.tender, say)}"
-        tip = f" → {f.suggestion}" if f.suggestion else ""
-        lines.append(_command(kind, where, title, f"{f.reason}{tip} ({f.reason_en})"))
+        tip = f" → {_said(f.suggestion, say)}" if f.suggestion else ""
+        lines.append(_command(kind, where, title, f"{_said(f.reason, say)}{tip} ({f.reason_en})"))
     for c in result.capacity:
         if c.status is CapacityStatus.WITHIN:
             continue
         kind = {"exceeded": "error", "approved": "notice"}.get(c.status.value, "warning")
         title = say.text("capacity.title", commitment=c.capacity.commitment)
-        lines.append(_command(kind, c.offer.where, title, f"{c.reason} ({c.reason_en})"))
+        lines.append(
+            _command(kind, c.offer.where, title, f"{_said(c.reason, say)} ({c.reason_en})")
+        )
     return "".join(line + "\n" for line in lines)
 
 
@@ -514,7 +528,7 @@ def deviation_rows(
         Column.REQUIREMENT: lambda n, f: f.requirement.text,
         Column.RESPONSE: lambda n, f: f.response_zh,
         Column.DEVIATION: lambda n, f: verdict_word(f.verdict, tender, say),
-        Column.NOTE: lambda n, f: f.reason,
+        Column.NOTE: lambda n, f: _said(f.reason, say),
         Column.MARKER: lambda n, f: f.requirement.marker or "",
         Column.POINTS: lambda n, f: _points(f),
     }
@@ -563,7 +577,7 @@ def markdown_report(
             say.text(
                 "report.markdown.suggestion",
                 clause=_md(f.requirement.clause),
-                suggestion=_md(f.suggestion or ""),
+                suggestion=_md(_said(f.suggestion, say)),
             )
             for f in suggestions
         )
