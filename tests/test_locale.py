@@ -406,3 +406,21 @@ def test_reports_say_the_checks_messages_in_their_language(medical: CheckResult)
     result = replace(medical, findings=(first, *medical.findings[1:]))
     assert json.loads(render_report(result, "json"))["findings"][0]["reason"] == "不可比"
     assert "[第三章 四、1] 不可比" in render_report(result, "text")
+
+
+def test_language_option_on_check_and_render(tmp_path: Path) -> None:
+    project = str(EXAMPLES / "ex1-weighing" / "project.yaml")
+    tender = str(TENDERS / "medical-ultrasound.yaml")
+    runner = CliRunner()
+    result = runner.invoke(main, ["check", project, "--tender", tender, "--language", "zh-Hans"])
+    assert result.exit_code == 1 and "负偏差" in result.stdout
+    args = ["render", project, "--tender", tender, "--format", "docx", "-o", str(tmp_path)]
+    result = runner.invoke(main, [*args, "--language", "zh-Hans"])
+    assert result.exit_code == 0, result.stderr
+    zh = get_locale()
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == sorted(
+        f"称重设备采购项目-{zh.file_suffix(kind)}.docx" for kind in ("letter", "deviation")
+    )
+    result = runner.invoke(main, [*args, "--language", "xx"])
+    assert result.exit_code == 2 and 'no language "xx"' in result.stderr
