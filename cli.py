@@ -131,22 +131,44 @@ def _profile_options(func: Callable[P, R]) -> Callable[P, R]:
     return func
 
 
+def _language_option(func: Callable[P, R]) -> Callable[P, R]:
+    return click.option(
+        "--language",
+        metavar="LANG",
+        help="Language of the output (a folder under templates/: zh-Hans, zh-Hant, en); "
+        "default: the project's `language:`, else zh-Hans.",
+        callback=_check_language,
+    )(func)
+
+
+def _check_language(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from generator.locale import available
+
+    if value is not None and value not in (known := available()):
+        raise click.BadParameter(f'no language "{value}"; have {", ".join(known)}')
+    return value
+
+
 @main.command()
 @click.argument("project", type=click.Path(path_type=Path))
 @_profile_options
+@_language_option
 @_guarded
-def explain(project: Path, overlays: Sequence[Path], sets: Sequence[str]) -> None:
+def explain(
+    project: Path, overlays: Sequence[Path], sets: Sequence[str], language: str | None
+) -> None:
     """Show the resolved commitments of PROJECT, each with the file and line it came from."""
-    from generator.app.explain import explain_rows
+    from generator.app.explain import explain_header, explain_rows
     from generator.profiles.loading import load_profile
     from generator.terminal import format_table
 
     resolved = load_profile(project, overlays, sets)
     rows = [
         (r.term, r.value, r.path.removeprefix("commitments."), str(r.source))
-        for r in explain_rows(resolved)
+        for r in explain_rows(resolved, language)
     ]
-    _say(format_table(["承诺", "内容", "path", "source"], rows, max_widths=(20, 44, 44, 300)))
+    header = explain_header(resolved, language)
+    _say(format_table(header, rows, max_widths=(20, 44, 44, 300)))
 
 
 def _formats(value: str) -> tuple[str, ...]:
@@ -181,7 +203,7 @@ def _formats(value: str) -> tuple[str, ...]:
 @click.option(
     "--tender",
     type=click.Path(path_type=Path),
-    help="Also write the deviation table (售后服务偏离表) against this tender.",
+    help="Also write the deviation table against this tender.",
 )
 @click.option(
     "-j",
@@ -191,6 +213,7 @@ def _formats(value: str) -> tuple[str, ...]:
     type=click.IntRange(1, 64),
     help="Letters rendered in parallel.",
 )
+@_language_option
 @pass_ctx
 @_guarded
 def render(
@@ -202,6 +225,7 @@ def render(
     sets: Sequence[str],
     tender: Path | None,
     jobs: int,
+    language: str | None,
 ) -> None:
     """Render the letter of each PROJECT as DOCX and PDF (and the deviation table with --tender).
 
@@ -214,7 +238,7 @@ def render(
     from generator.terminal import format_table
 
     chosen = _formats(formats)
-    todo = [Job(p, tuple(overlays), tuple(sets), tender) for p in projects]
+    todo = [Job(p, tuple(overlays), tuple(sets), tender, language) for p in projects]
     start = time.perf_counter()
     show = ctx.verbosity >= 0 and len(todo) > 1
     with click.progressbar(
@@ -263,6 +287,7 @@ def render(
     is_flag=True,
     help="Also fail on any negative or unanswered item, and on a ★ item that cannot be compared.",
 )
+@_language_option
 @pass_ctx
 @_guarded
 def check(
@@ -274,6 +299,7 @@ def check(
     fmt: str,
     out_file: Path | None,
     strict: bool,
+    language: str | None,
 ) -> None:
     """Check the commitments of PROJECT against a TENDER's minimums, scoring and the company's
     capacity.
@@ -291,7 +317,7 @@ def check(
 
     result = check_files(project, tender, overlays, sets)
     ctx.debug(f"site: {result.site or 'not given (the least favourable tier counts)'}")
-    report = render_report(result, fmt, strict=strict)
+    report = render_report(result, fmt, strict=strict, language=language)
     if out_file:
         write_atomic(out_file, report.encode())
         ctx.info(f"wrote {out_file}")

@@ -13,3 +13,12 @@ def data_dir(name: str) -> Path:
 
 def templates_dir(language: str = "zh-Hans") -> Path:
     return data_dir("templates") / language
+
+
+def languages(root: Path | None = None) -> list[str]:
+    """The language folders under `root` (the bundled templates): those with a `locale.yaml`.
+
+    Here, at the bottom layer, so the profile model can validate `language:` without the locale.
+    """
+    folder = data_dir("templates") if root is None else root
+    return sorted(p.parent.name for p in folder.glob("*/locale.yaml"))

@@ -17,6 +17,7 @@ from conftest import EXAMPLE_NAMES, EXAMPLES, build_profile
 from generator.errors import RenderError
 from generator.letter.compose import clauses_dir, compose, letter_text, vocabulary
 from generator.letter.document import Block, Figure, Letter, Paragraph, Section, Table
+from generator.locale import get_locale
 from generator.profiles.models import ProcurementMethod, Profile
 from generator.profiles.quantities import DailyWindow, Duration, Frequency
 
@@ -255,7 +256,7 @@ def assert_says_everything(profile: Profile, text: str) -> None:
         if re.search(r"\.(id|next|to)$|\.branches\[", path):
             continue  # flowchart wiring: drawn in the figure, not written as text
         if isinstance(value, Duration | Frequency | DailyWindow):
-            expected = value.zh()
+            expected = get_locale().value(value)
         elif isinstance(value, bool) or value is None or isinstance(value, Enum):
             continue
         elif isinstance(value, int | Decimal):

@@ -11,6 +11,7 @@ import pytest
 from pydantic import BaseModel
 
 from conftest import EXAMPLES, PROFILES
+from generator.locale import get_locale
 from generator.profiles.loading import load_any, load_profile
 from generator.profiles.models import (
     CompanyFile,
@@ -72,7 +73,7 @@ def _render(name: str, value: object) -> Iterator[str]:
         for item in value:
             yield from _render(name, item)
     elif isinstance(value, Duration | Frequency | DailyWindow):
-        yield value.zh()
+        yield get_locale().value(value)
     elif isinstance(value, StrEnum):
         yield _ENUM_ZH.get(value, str(value))
     elif isinstance(value, bool):
@@ -157,7 +158,7 @@ def test_ex1_region_tiers_and_component_warranties() -> None:
     ]
     assert c.warranty.period == Duration(Decimal(18), Unit.MONTH)
     assert c.warranty.start is StartEvent.COMMISSIONING
-    assert [(w.name, w.period.zh()) for w in c.warranty.components] == [
+    assert [(w.name, get_locale().value(w.period)) for w in c.warranty.components] == [
         ("称体部分（钢结构）", "3年"),
         ("电气部分", "18个月"),
     ]

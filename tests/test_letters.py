@@ -27,6 +27,7 @@ from conftest import EXAMPLES, invoke
 from generator.app.batch import Job, render_many
 from generator.letter.compose import compose
 from generator.letter.document import Letter
+from generator.locale import get_locale
 from generator.profiles.loading import load_profile
 from generator.profiles.quantities import DailyWindow, Duration, Frequency
 from generator.render.flowchart import layout
@@ -186,7 +187,7 @@ def _leaves(value: Any, path: str) -> list[tuple[str, str]]:
     if isinstance(value, list):
         return [leaf for n, v in enumerate(value) for leaf in _leaves(v, f"{path}[{n}]")]
     if isinstance(value, Duration | Frequency | DailyWindow):
-        return [(path, value.zh())]
+        return [(path, get_locale().value(value))]
     if isinstance(value, bool) or value is None or hasattr(value, "value"):
         return []  # flags and enums are wording, not values
     if isinstance(value, int | Decimal):

@@ -112,6 +112,7 @@ def _letter(
             date_label="日期",
             date_text="2026年11月28日",
             phone="0951-1234567",
+            phone_label="联系电话",
             seal_image=seal,
         ),
         header_text=f"{PROJECT}  招标编号：{TENDER_NO}",

@@ -158,7 +158,7 @@ def test_github_annotations(medical: CheckResult) -> None:
     warnings = [line for line in lines if line.startswith("::warning ")]
     assert len(errors) == 4 and len(warnings) == 3
     assert re.match(
-        r"::error file=[^,]+company\.yaml,line=45,col=13,title=第三章 四、1 负偏离::", errors[0]
+        r"::error file=[^,]+company\.yaml,line=45,col=13,title=第三章 四、1 负偏差::", errors[0]
     )
     # "%" in data and ":" / "," in properties are escaped as the runner expects
     assert any("95%25" in w for w in warnings)
@@ -201,7 +201,7 @@ def test_text_report_lines_up_chinese_columns(medical: CheckResult) -> None:
         offsets = [width(line[:i]) for i in range(len(line) + 1)]
         verdict_col = starts[5]
         assert any(
-            line[i : i + 3] in ("负偏离", "正偏离", "无偏离", "未响应")
+            line[i : i + 3] in ("负偏差", "正偏差", "无偏差", "未响应")
             for i, o in enumerate(offsets[:-1])
             if o == verdict_col
         ), line

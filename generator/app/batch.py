@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.errors import InputError, Location, OutputError, Problem
+from generator.locale import get_locale
 from generator.profiles.loading import Resolved, load_profile, load_tender
 from generator.render.output import (
     MAX_NAME_BYTES,
@@ -27,8 +28,6 @@ if TYPE_CHECKING:
     from generator.tender.model import TenderFile
 
 FORMATS = ("docx", "pdf", "html")
-LETTER_SUFFIX = "售后服务承诺书"
-TABLE_SUFFIX = "售后服务偏离表"
 
 
 @dataclass(frozen=True)
@@ -39,10 +38,16 @@ class Job:
     overlays: tuple[Path, ...] = ()
     sets: tuple[str, ...] = ()
     tender: Path | None = None
+    language: str | None = None
+    """overrides the project's `language:` (the CLI's --language)."""
 
     @property
     def key(self) -> str:
-        return "\0".join([str(self.project.resolve()), *map(str, self.overlays), *self.sets])
+        parts = [str(self.project.resolve()), *map(str, self.overlays), *self.sets]
+        return "\0".join([*parts, self.language or ""])
+
+    def language_of(self, resolved: Resolved) -> str:
+        return self.language or resolved.profile.project.language
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,7 @@ class _Task:
     out_dir: Path
     tender: Tender | None = None
     """the tender and where its values are, for the deviation table."""
+    language: str = "zh-Hans"
 
 
 def plan(jobs: Sequence[Job]) -> tuple[list[tuple[Job, Resolved, str]], dict[Path, Tender]]:
@@ -93,21 +99,26 @@ def plan(jobs: Sequence[Job]) -> tuple[list[tuple[Job, Resolved, str]], dict[Pat
         problems.extend(_uncovered(texts, functools.partial(_tender_line, where, file)))
     if problems:
         raise InputError(problems)
-    # Room for the longest ending ("-售后服务偏离表.docx") and a disambiguating hash, so a
-    # long project name is cut, never the kind of document or the extension.
-    room = MAX_NAME_BYTES - len(f"-{TABLE_SUFFIX}.docx".encode()) - 9
     stems = [
         fit_name(
             safe_stem(
                 r.profile.project.project_name, r.profile.customer or r.profile.project.customer
             ),
             "",
-            room,
+            _room(job.language_of(r)),
         )
-        for _, r in loaded
+        for job, r in loaded
     ]
     stems = distinct_stems(stems, [job.key for job, _ in loaded])
     return [(job, r, stem) for (job, r), stem in zip(loaded, stems, strict=True)], tenders
+
+
+def _room(language: str) -> int:
+    """Bytes left for the stem beside the longest ending ("-售后服务偏离表.docx") and a
+    disambiguating hash, so a long project name is cut, never the kind of document."""
+    say = get_locale(language)
+    longest = max(len(f"-{say.file_suffix(k)}.docx".encode()) for k in ("letter", "deviation"))
+    return MAX_NAME_BYTES - longest - 9
 
 
 def glyph_problems(resolved: Resolved) -> list[Problem]:
@@ -168,8 +179,11 @@ def _render_task(task: _Task) -> tuple[Written, ...]:
     (runs in a worker): a failure in any document leaves no file of this job behind."""
     from generator.letter.compose import compose
 
-    letter = compose(task.resolved.profile, asset_dirs=task.resolved.asset_dirs)
-    rendered = _render(letter, f"{task.stem}-{LETTER_SUFFIX}", task)
+    say = get_locale(task.language)
+    letter = compose(
+        task.resolved.profile, asset_dirs=task.resolved.asset_dirs, language=task.language
+    )
+    rendered = _render(letter, f"{task.stem}-{say.file_suffix('letter')}", task)
     if task.tender:
         from generator.tender.check import check
         from generator.tender.reports import deviation_letter
@@ -182,8 +196,9 @@ def _render_task(task: _Task) -> tuple[Written, ...]:
             tender,
             signature=letter.signature,
             asset_dirs=task.resolved.asset_dirs,
+            language=task.language,
         )
-        rendered += _render(table, f"{task.stem}-{TABLE_SUFFIX}", task)
+        rendered += _render(table, f"{task.stem}-{say.file_suffix('deviation')}", task)
     for path, data, _ in rendered:
         write_atomic(path, data)
     return tuple(Written(path, len(data), pages) for path, data, pages in rendered)
@@ -225,7 +240,14 @@ def render_many(
     except OSError as err:
         raise OutputError(f"{out_dir}: cannot create the output folder: {err.strerror}") from None
     tasks = [
-        _Task(r, stem, tuple(formats), out_dir, tenders.get(job.tender) if job.tender else None)
+        _Task(
+            r,
+            stem,
+            tuple(formats),
+            out_dir,
+            tenders.get(job.tender) if job.tender else None,
+            job.language_of(r),
+        )
         for job, r, stem in planned
     ]
     if workers <= 1 or len(tasks) == 1:

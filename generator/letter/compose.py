@@ -10,11 +10,12 @@ light line markup:
     > text         a note paragraph
     {{ table(...) }} / {{ figure(...) }} on a line of their own
 
-Every value printed by `{{ }}` goes through one gate: quantities print as `.zh()`, numbers as
-Arabic digits, and None, booleans, enums, lists and models are errors, so a letter can never
-say "None", "True" or "acceptance". Values are fenced while parsing, so text from a profile
-is never read as markup. Sections and subsections left empty disappear, and numbering is
-given only after that, so it never has gaps.
+Every value printed by `{{ }}` goes through one gate: quantities print as the locale says
+them (`Locale.value`: 18个月, 每半年一次), numbers as Arabic digits, and None, booleans,
+enums, lists and models are errors, so a letter can never say "None", "True" or
+"acceptance". Values are fenced while parsing, so text from a profile is never read as
+markup. Sections and subsections left empty disappear, and numbering is given only after
+that, so it never has gaps. Numbers follow the locale's `numbering`.
 """
 
 import datetime as dt
@@ -36,6 +37,7 @@ from pydantic import BaseModel
 
 from generator.errors import RenderError
 from generator.letter.document import Block, Figure, Letter, Paragraph, Section, Signature, Table
+from generator.locale import DEFAULT, Locale, Vocabulary, get_locale, read_words
 from generator.profiles.models import ProcurementMethod, Profile, ServiceProcess
 from generator.profiles.quantities import DailyWindow, Duration, Frequency, format_number
 from generator.resources import templates_dir
@@ -50,34 +52,16 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _CJK = r"\u2e80-\u9fff\uff00-\uffef"
 
 
-@dataclass(frozen=True)
-class Vocabulary:
-    """The words that follow the procurement method (招标 vs 磋商/谈判/询价)."""
-
-    buyer: str
-    """招标人 / 采购人."""
-    bidder: str
-    """投标人 / 供应商."""
-    solicitation: str
-    """招标文件 / 磋商文件 / 谈判文件 / 询价通知书."""
-    response_document: str
-    """投标文件 / 响应文件."""
-    award_notice: str
-    """中标通知书 / 成交通知书."""
-    win: str
-    """中标 / 成交."""
-    number_label: str
-    """招标编号 / 项目编号."""
-    bid: bool = True
-    """False for a retail letter: no tender, no award, the reader is the customer."""
+def vocabulary(
+    method: ProcurementMethod, templates: Path | None = None, language: str = DEFAULT
+) -> Vocabulary:
+    """The terms a letter uses under `method`, from VOCABULARY in `_words.j2` (of the clause
+    folder in `templates`, else of the bundled `language`)."""
+    words = _words_module(templates, language)["VOCABULARY"][ProcurementMethod(method).value]
+    return Vocabulary(**words)
 
 
-def vocabulary(method: ProcurementMethod, templates: Path | None = None) -> Vocabulary:
-    """The terms a letter uses under `method`, from VOCABULARY in `_words.j2`."""
-    return Vocabulary(**_words_module(templates)["VOCABULARY"][ProcurementMethod(method).value])
-
-
-def clauses_dir(templates: Path | None = None, language: str = "zh-Hans") -> Path:
+def clauses_dir(templates: Path | None = None, language: str = DEFAULT) -> Path:
     """The clause template folder: `templates` itself, or its `clauses` or `<lang>/clauses`."""
     if templates is None:
         return templates_dir(language) / "clauses"
@@ -87,18 +71,16 @@ def clauses_dir(templates: Path | None = None, language: str = "zh-Hans") -> Pat
     return templates
 
 
-@functools.cache
-def _words_module(templates: Path | None = None) -> dict[str, Any]:
+def _words_module(templates: Path | None = None, language: str = DEFAULT) -> dict[str, Any]:
     """The upper-case names `_words.j2` sets, read once per template folder."""
-    folder = clauses_dir(templates).resolve()
-    with _Run(folder):
-        module = _environment(folder).get_template("_words.j2").module
-    return {name: value for name, value in vars(module).items() if name.isupper()}
+    return read_words(clauses_dir(templates, language).resolve())
 
 
 def words(templates: Path | None = None) -> dict[str, dict[str, str]]:
-    """The word maps of `_words.j2` (START, PRICE, SEVERITY, TIME …): the Chinese for each
-    enum value, shared with the check and `explain` so every output words a value alike."""
+    """The word maps of the default language (`Locale.words`); kept for callers that have no
+    locale yet (the check, until it says Messages)."""
+    if templates is None:
+        return get_locale().words()
     return {
         name: value
         for name, value in _words_module(templates).items()
@@ -121,14 +103,14 @@ def _clean(text: str) -> str:
     return re.sub(r"\s*\n\s*", " ", text)
 
 
-def _text(value: Any) -> str:
+def _text(value: Any, locale: Locale) -> str:
     """The one way a value becomes letter text; refuses anything that would read as a bug."""
     if isinstance(value, Undefined):
         return str(value)  # StrictUndefined raises here, naming the missing variable
     if isinstance(value, str):
         return value if isinstance(value, _Raw) else _clean(value)
     if isinstance(value, Duration | Frequency | DailyWindow):
-        return value.zh()
+        return str(locale.value(value))
     if isinstance(value, bool) or value is None or isinstance(value, Enum):
         raise _PrintError(f"a template printed {value!r}; test it or map it to words")
     if isinstance(value, int):
@@ -145,8 +127,8 @@ class _PrintError(Exception):
     """Raised inside a template when it prints a value that has no wording."""
 
 
-def _finalize(value: Any) -> str:
-    text = _text(value)
+def _finalize(value: Any, locale: Locale) -> str:
+    text = _text(value, locale)
     return text if isinstance(value, _Raw) or not text else _OPEN + text + _CLOSE
 
 
@@ -154,20 +136,21 @@ def _unfence(text: str) -> str:
     return text.replace(_OPEN, "").replace(_CLOSE, "")
 
 
-def _series(items: Sequence[Any], last: str = "、") -> str:
-    """Join items with 、 and `last` before the final one: 防潮、防雨及防震."""
-    words = [_unfence(_text(i)) for i in items]
-    if len(words) < 2:
-        return "".join(words)
-    return "、".join(words[:-1]) + last + words[-1]
+def _series(items: Sequence[Any], last: str | None, locale: Locale) -> str:
+    """Join items as the locale lists them, `last` before the final one: 防潮、防雨及防震."""
+    return locale.series([_unfence(_text(i, locale)) for i in items], last)
 
 
 class _Blocks:
     """Tables and figures a template asks for, each standing in the text as a marker line."""
 
-    def __init__(self) -> None:
+    def __init__(self, locale: Locale) -> None:
         self.nonce = secrets.token_hex(4)
         self.blocks: dict[str, Block] = {}
+        self.locale = locale
+
+    def _say(self, value: Any) -> str:
+        return _unfence(_text(value, self.locale))
 
     def add(self, block: Block) -> _Raw:
         marker = f"\x01{self.nonce}:{len(self.blocks)}\x01"
@@ -189,12 +172,12 @@ class _Blocks:
             raise _PrintError(f"table {caption!r}: every row needs {len(header)} cells")
         keep = [c for c in range(len(header)) if any(_filled(r[c]) for r in rows)]
         cells = tuple(
-            tuple(_unfence(_text(r[c])) if _filled(r[c]) else blank for c in keep) for r in rows
+            tuple(self._say(r[c]) if _filled(r[c]) else blank for c in keep) for r in rows
         )
         return self.add(
             Table(
-                caption=_unfence(_text(caption)),
-                header=tuple(_unfence(_text(header[c])) for c in keep),
+                caption=self._say(caption),
+                header=tuple(self._say(header[c]) for c in keep),
                 rows=cells,
                 widths=tuple(widths[c] for c in keep) if widths else None,
             )
@@ -203,8 +186,8 @@ class _Blocks:
     def figure(self, caption: str, process: ServiceProcess, note: str | None = None) -> _Raw:
         if not isinstance(process, ServiceProcess):
             raise _PrintError("figure() needs the service process")
-        text = _unfence(_text(note)).strip() if note else None
-        return self.add(Figure(caption=_unfence(_text(caption)), process=process, note=text))
+        text = self._say(note).strip() if note else None
+        return self.add(Figure(caption=self._say(caption), process=process, note=text))
 
 
 def _filled(value: Any) -> bool:
@@ -298,61 +281,42 @@ def _join(lines: list[str]) -> str:
     return re.sub(r"[ \t]+", " ", text).strip()
 
 
-_CN_DIGITS = "零一二三四五六七八九"
+def _point_depth(level: int) -> int:
+    # Points sit one level below their heading, never above the third style: 1. under 一、 and
+    # （一）, （1） under 1.
+    return max(level + 1, 3)
 
 
-def chinese_ordinal(n: int) -> str:
-    """1 -> 一, 10 -> 十, 12 -> 十二, 20 -> 二十, 99 -> 九十九."""
-    if not 1 <= n <= 99:
-        raise ValueError(f"no Chinese ordinal for {n}")
-    tens, ones = divmod(n, 10)
-    head = "" if tens == 0 else ("十" if tens == 1 else _CN_DIGITS[tens] + "十")
-    return head + (_CN_DIGITS[ones] if ones else "")
-
-
-def _section_number(level: int, n: int) -> str:
-    if level == 1:
-        return chinese_ordinal(n) + "、"
-    if level == 2:
-        return f"（{chinese_ordinal(n)}）"
-    if level == 3:
-        return f"{n}."
-    return f"（{n}）"
-
-
-def _point_number(level: int, n: int) -> str:
-    # Points sit one level below the 1. headings at most: 1. under 一、 and （一）, （1） under 1.
-    return f"{n}." if level <= 2 else f"（{n}）"
-
-
-def _build(draft: _Draft) -> list[Block]:
-    """Blocks of a draft: empty subsections dropped, lone subsections merged, all numbered."""
+def _build(draft: _Draft, locale: Locale, path: tuple[int, ...] = ()) -> list[Block]:
+    """Blocks of a draft: empty subsections dropped, lone subsections merged, all numbered
+    as the locale numbers them (`path`: the numbers of the headings above)."""
     kept: list[_Draft | Block | _Point] = []
     for item in draft.items:
-        if isinstance(item, _Draft) and not _build(item):
+        if isinstance(item, _Draft) and not _build(item, locale, path):
             continue
         kept.append(item)
     subs = [i for i in kept if isinstance(i, _Draft)]
     if draft.level > 0 and len(kept) == 1 and len(subs) == 1:
         # One topic needs no （一）: its content stands directly under the parent heading.
         kept = list(subs[0].items)
-        return _build(_Draft(draft.title, draft.level, kept))
+        return _build(_Draft(draft.title, draft.level, kept), locale, path)
     out: list[Block] = []
     sub_n = point_n = 0
     for item in kept:
         if isinstance(item, _Point):
             point_n += 1
-            out.append(Paragraph(item.text, number=_point_number(draft.level, point_n)))
+            number = locale.number(_point_depth(draft.level), point_n, path)
+            out.append(Paragraph(item.text, number=number))
             continue
         point_n = 0
         if isinstance(item, _Draft):
             sub_n += 1
             out.append(
                 Section(
-                    number=_section_number(item.level, sub_n),
+                    number=locale.number(item.level, sub_n, path),
                     title=item.title,
                     level=item.level,
-                    blocks=tuple(_build(item)),
+                    blocks=tuple(_build(item, locale, (*path, sub_n))),
                 )
             )
         else:
@@ -364,8 +328,9 @@ def _build(draft: _Draft) -> list[Block]:
 
 
 @functools.lru_cache(maxsize=8)
-def _environment(folder: Path) -> SandboxedEnvironment:
-    """One environment per folder: templates compile once and reload when a file changes."""
+def _environment(folder: Path, locale: Locale) -> SandboxedEnvironment:
+    """One environment per folder and language: templates compile once and reload when a file
+    changes."""
     env = SandboxedEnvironment(
         loader=FileSystemLoader(folder, encoding="utf-8"),
         undefined=StrictUndefined,
@@ -373,10 +338,10 @@ def _environment(folder: Path) -> SandboxedEnvironment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        finalize=_finalize,
+        finalize=functools.partial(_finalize, locale=locale),
         extensions=["jinja2.ext.do"],
     )
-    env.filters["series"] = _series
+    env.filters["series"] = lambda items, last=None: _series(items, last, locale)
     return env
 
 
@@ -427,7 +392,7 @@ def _sections(
                 _parse(output, blocks.blocks, root)
             except _MarkupError as error:
                 raise RenderError(f"{folder / name}: {error}") from None
-    built = _build(root)
+    built = _build(root, blocks.locale)
     # Only sections can stand at the top: _parse refuses loose text there.
     return tuple(b for b in built if isinstance(b, Section))
 
@@ -450,16 +415,22 @@ def _paragraphs(text: str) -> tuple[Paragraph, ...]:
 
 
 def compose(
-    profile: Profile, *, asset_dirs: tuple[Path, ...] = (), templates: Path | None = None
+    profile: Profile,
+    *,
+    asset_dirs: tuple[Path, ...] = (),
+    templates: Path | None = None,
+    language: str | None = None,
 ) -> Letter:
-    """The letter for `profile`, worded by the clause templates in `templates` (or the bundled)."""
-    folder = clauses_dir(templates)
+    """The letter for `profile`, worded by the clause templates in `templates` (or the bundled)
+    of `language` (else the project's `language:`)."""
+    locale = get_locale(language or profile.project.language)
+    folder = clauses_dir(templates, locale.name)
     if not folder.is_dir():
         raise RenderError(f"{folder}: clause template folder not found")
-    blocks = _Blocks()
-    env = _environment(folder.resolve())
+    blocks = _Blocks(locale)
+    env = _environment(folder.resolve(), locale)
     project, company = profile.project, profile.company
-    words = vocabulary(project.method, templates)
+    words = vocabulary(project.method, templates, locale.name)
     context: dict[str, Any] = {
         "c": profile.commitments,
         "company": company,
@@ -506,6 +477,7 @@ def compose(
             meta_author=company.name,
             meta_subject=project.project_name,
             date=project.date,
+            language=locale.name,
             asset_dirs=asset_dirs,
         )
 
@@ -543,10 +515,11 @@ def letter_text(letter: Letter) -> str:
     for section in letter.sections:
         parts += _block_lines(section)
     parts += [(p.number or "") + p.text for p in letter.closing]
-    parts.append(f"{sig.company_label}：{sig.company}")
-    parts.append(f"{sig.signatory_label}：{sig.signatory or ''}")
+    say = get_locale(letter.language)
+    parts.append(say.text("letter.label", label=sig.company_label, value=sig.company))
+    parts.append(say.text("letter.label", label=sig.signatory_label, value=sig.signatory or ""))
     if sig.phone:
-        parts.append(f"{sig.phone_label}：{sig.phone}")
-    parts.append(f"{sig.date_label}：{sig.date_text}")
+        parts.append(say.text("letter.label", label=sig.phone_label, value=sig.phone))
+    parts.append(say.text("letter.label", label=sig.date_label, value=sig.date_text))
     normal = (re.sub(r"\s+", " ", unicodedata.normalize("NFC", p)).strip() for p in parts)
     return "\n".join(p for p in normal if p)

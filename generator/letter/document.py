@@ -69,7 +69,8 @@ class Signature:
     date_text: str
     """2026年11月28日, or blanks "    年  月  日" when the profile has no date."""
     phone: str | None = None
-    phone_label: str = "联系电话"
+    phone_label: str = ""
+    """e.g. 联系电话 (from the clause templates' `phone_label`)."""
     seal_image: Path | None = None
 
 

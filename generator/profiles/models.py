@@ -36,6 +36,7 @@ from generator.profiles.quantities import (
     NotComparable,
     Unit,
 )
+from generator.resources import languages
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 """A non-empty line of text."""
@@ -128,6 +129,14 @@ _METHOD_ALIASES = {
 
 def _method(value: Any) -> Any:
     return _METHOD_ALIASES.get(value.strip().lower(), value) if isinstance(value, str) else value
+
+
+def _known_language(name: str) -> str:
+    if name not in (known := languages()):
+        raise ValueError(
+            f'no language "{name}" (templates/<language>/locale.yaml); have {", ".join(known)}'
+        )
+    return name
 
 
 Method = Annotated[
@@ -922,6 +931,8 @@ class ProjectFile(Model):
     method: Method = ProcurementMethod.TENDER
     """采购方式: 招标, 磋商, 谈判, 询价 (decides 招标人/投标人 vs 采购人/供应商), or 零售 for a
     shop's letter to its customers."""
+    language: Annotated[str, AfterValidator(_known_language)] = "zh-Hans"
+    """语言: the folder under templates/ that words the letter, the check and the tables."""
     site: Site | None = None
     """项目地点, used to pick region tiers."""
     products: list[Name] = []

@@ -1,8 +1,9 @@
 """Typed quantities: durations, frequencies and daily on-duty windows.
 
 Each value is parsed once from YAML text (English or Chinese), keeps its unit, and is compared
-and formatted by its type, so no code ever compares a bare number. `str()` of every type is a
-canonical English form that `parse` reads back to an equal value.
+by its type, so no code ever compares a bare number. `str()` of every type is a canonical
+English form that `parse` reads back to an equal value; how a reader sees a value is the
+locale's (`generator.locale.Locale.value`).
 """
 
 import difflib
@@ -636,6 +637,8 @@ class Duration:
         """Zero minutes, hours, days or working days (立即); zero months is just zero."""
         return self.value == 0 and _family(self.unit) != "calendar"
 
+    # Transitional: readers' wording is Locale.value (templates/<lang>/messages/quantity.yaml).
+    # zh()/en() stay only while check.py, flowchart.py and pdffile.py (other branches) call them.
     def zh(self) -> str:
         """Chinese with Arabic digits: 8小时, 30分钟, 3个工作日, 3天, 18个月, 3年, 立即."""
         if self.is_immediate:
@@ -962,6 +965,8 @@ class Frequency:
             return "周" if weeks == 1 else f"{weeks}周"
         return per.zh()
 
+    # Transitional: readers' wording is Locale.value (templates/<lang>/messages/quantity.yaml).
+    # zh()/en() stay only while check.py, flowchart.py and pdffile.py (other branches) call them.
     def zh(self) -> str:
         """每半年一次, 每年2次, 每月一次, 每季度一次, 每周一次, 每3个月一次."""
         count = "一次" if self.times == 1 else f"{self.times}次"
@@ -1089,6 +1094,8 @@ class DailyWindow:
         days_ok = self.days == "all" or other.days == "working"
         return days_ok and self.start <= other.start and other.end <= self.end
 
+    # Transitional: readers' wording is Locale.value (templates/<lang>/messages/quantity.yaml).
+    # zh()/en() stay only while check.py, flowchart.py and pdffile.py (other branches) call them.
     def zh(self) -> str:
         """7×24小时, 8:00至24:00, 工作日9:00至17:30."""
         if self.is_round_the_clock:

@@ -32,6 +32,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from generator.errors import RenderError
 from generator.letter.document import Block, Figure, Letter, Paragraph, Section, Signature, Table
+from generator.locale import get_locale
 from generator.render import flowchart
 from generator.render.assets import check_image
 from generator.render.output import fixed_instant
@@ -111,7 +112,7 @@ def render_docx(letter: Letter, *, template: Path | None = None) -> bytes:
     props.title = letter.meta_title
     props.subject = letter.meta_subject
     props.author = props.last_modified_by = letter.meta_author
-    props.language = "zh-CN" if letter.language == "zh-Hans" else letter.language
+    props.language = str(get_locale(letter.language).settings["html_lang"])
     # python-docx writes naive datetimes as UTC ("Z").
     props.created = props.modified = when.astimezone(dt.UTC).replace(tzinfo=None)
     props.revision = 1

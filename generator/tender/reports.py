@@ -16,11 +16,12 @@ from xml.etree import ElementTree as ET
 from generator import __version__
 from generator.errors import Location
 from generator.letter.document import Letter, Paragraph, Section, Signature, Table
+from generator.locale import Locale, Message, get_locale
 from generator.profiles.models import Profile
 from generator.render.output import fixed_instant
-from generator.tender.check import CapacityFinding, CapacityStatus, CheckResult, Finding, describe
+from generator.tender.check import CapacityFinding, CapacityStatus, CheckResult, Finding, Offer
 from generator.tender.model import Column, TenderFile, Verdict
-from generator.terminal import format_table
+from generator.terminal import format_table, width
 
 __all__ = [
     "FINDINGS_SCHEMA_ID",
@@ -36,22 +37,42 @@ __all__ = [
     "sarif_log",
     "sarif_report",
     "text_report",
+    "verdict_word",
 ]
 
 FINDINGS_SCHEMA_ID = "aftersales-findings/1"
-_VERDICT_ZH = {
-    Verdict.POSITIVE: "正偏离",
-    Verdict.NONE: "无偏离",
-    Verdict.NEGATIVE: "负偏离",
-    Verdict.MISSING: "未响应",
-    Verdict.NOT_COMPARABLE: "不可比",
-}
-_STATUS_ZH = {
-    CapacityStatus.WITHIN: "能力范围内",
-    CapacityStatus.EXCEEDED: "超出能力上限",
-    CapacityStatus.APPROVED: "超出上限（已审批）",
-    CapacityStatus.NOT_COMPARABLE: "不可比",
-}
+
+
+def report_locale(result: CheckResult, language: str | None = None) -> Locale:
+    """The locale a report speaks: `language` (the CLI's --language), else the project's."""
+    return get_locale(language or result.profile.project.language)
+
+
+def verdict_word(verdict: Verdict, tender: TenderFile, locale: Locale) -> str:
+    """The one word for a verdict in every format: the tender's own `verdict_words` where it
+    sets them (正偏差 …), else the locale's `verdict.*`."""
+    words = tender.deviation_table.verdict_words
+    if (
+        "verdict_words" in tender.deviation_table.model_fields_set
+        and verdict.value in words.model_fields_set
+    ):
+        return words.word(verdict)
+    return locale.verdict(verdict)
+
+
+def _said(wording: object, locale: Locale) -> str:
+    """A finding's wording in the report's language: a Message (what the check says) is said
+    by the locale; text the check already wrote is kept as it is."""
+    if isinstance(wording, Message):
+        return locale.say(Message(wording.key, wording.args))
+    return "" if wording is None else str(wording)
+
+
+def _offer(offer: Offer | None, locale: Locale) -> str:
+    """A promise as the reports show it: 8小时（其它地区）; 未承诺 when there is none."""
+    if offer is None:
+        return locale.describe(None)
+    return locale.text("report.offer", value=locale.describe(offer.value), context=offer.context)
 
 
 def _num(value: Decimal | None) -> int | float | None:
@@ -70,49 +91,61 @@ def _points(f: Finding) -> str:
 # ---------------------------------------------------------------- text
 
 
-def text_report(result: CheckResult, *, strict: bool = False) -> str:
+def _score(result: CheckResult, locale: Locale) -> str:
+    points, most = _num(result.total_points), _num(result.max_points)
+    return locale.text("report.score", points=str(points), max=str(most))
+
+
+def text_report(result: CheckResult, *, strict: bool = False, locale: Locale | None = None) -> str:
     """A table for the terminal (CJK-aware column widths), then failures and suggestions."""
+    say = locale or report_locale(result)
     t = result.tender
-    lines = [f"{t.name}" + (f"（{t.number}）" if t.number else "")]
-    lines.append(f"项目 {result.profile.project.project_name} · 地点 {result.site or '未填写'}")
-    header = ("#", "条目号", "标记", "招标要求", "投标响应", "偏离", "得分")
+    lines = [say.text("report.title", name=t.name, number=t.number)]
+    lines.append(
+        say.text("report.project", project=result.profile.project.project_name, site=result.site)
+    )
+    columns = ("index", "clause", "marker", "requirement", "response", "deviation", "points")
+    header = tuple(say.text(f"report.column.{c}") for c in columns)
     rows = [
         (
             str(f.index),
             f.requirement.clause,
             f.requirement.marker or "",
             f.required_zh,
-            f.offer.zh() if f.offer else "未承诺",
-            _VERDICT_ZH[f.verdict],
+            _offer(f.offer, say),
+            verdict_word(f.verdict, t, say),
             _points(f),
         )
         for f in result.findings
     ]
-    lines.append(format_table(header, rows, max_widths=(3, 16, 4, 30, 26, 6, 6)))
+    # The verdict column fits its longest word (负偏离 is 6 columns, an English verdict more).
+    verdict_width = max([6, *(width(row[5]) for row in rows)])
+    lines.append(format_table(header, rows, max_widths=(3, 16, 4, 30, 26, verdict_width, 6)))
     counts = result.counts()
     lines.append("")
     lines.append(
-        "  ".join(f"{_VERDICT_ZH[v]} {n}" for v, n in counts.items() if n)
-        + (
-            f"  得分 {_num(result.total_points)}/{_num(result.max_points)}"
-            if result.max_points
-            else ""
+        "  ".join(
+            say.text("report.count", word=verdict_word(v, t, say), n=n)
+            for v, n in counts.items()
+            if n
         )
+        + (f"  {_score(result, say)}" if result.max_points else "")
     )
     for f in result.findings:
         if f.verdict in (Verdict.NEGATIVE, Verdict.MISSING, Verdict.NOT_COMPARABLE) or f.suggestion:
             where = f.offer.where if f.offer and f.offer.where else f.requirement_where
             at = f"{where}: " if where else ""
-            tip = f" → {f.suggestion}" if f.suggestion else ""
-            lines.append(f"{at}[{f.requirement.clause}] {f.reason}{tip}")
+            tip = f" → {_said(f.suggestion, say)}" if f.suggestion else ""
+            lines.append(f"{at}[{f.requirement.clause}] {_said(f.reason, say)}{tip}")
     for c in result.capacity:
         if c.status is not CapacityStatus.WITHIN:
             where = c.offer.where or c.limit_where
-            lines.append(f"{where or ''}: 能力上限 {c.capacity.commitment}: {c.reason}")
+            title = say.text("capacity.title", commitment=c.capacity.commitment)
+            lines.append(f"{where or ''}: {title}: {_said(c.reason, say)}")
     failures = result.failures(strict)
     lines.append("")
     lines.append(
-        "检查通过 (passed)" if not failures else f"检查未通过 (failed): {len(failures)} 项"
+        say.text("report.passed") if not failures else say.text("report.failed", n=len(failures))
     )
     return "\n".join(lines) + "\n"
 
@@ -131,7 +164,7 @@ def _offered(value: object) -> str | bool:
     return value if isinstance(value, bool) else str(value)
 
 
-def _finding_json(f: Finding, tender: TenderFile) -> dict[str, Any]:
+def _finding_json(f: Finding, tender: TenderFile, say: Locale) -> dict[str, Any]:
     req = f.requirement
     return {
         "index": f.index,
@@ -146,30 +179,30 @@ def _finding_json(f: Finding, tender: TenderFile) -> dict[str, Any]:
         "marker": req.marker,
         "substantive": f.substantive,
         "verdict": f.verdict.value,
-        "verdict_zh": tender.deviation_table.verdict_words.word(f.verdict),
+        "verdict_zh": verdict_word(f.verdict, tender, say),
         "offered": _offered(f.offer.value) if f.offer else None,
-        "offered_zh": f.offer.zh() if f.offer else None,
+        "offered_zh": _offer(f.offer, say) if f.offer else None,
         "offer_context": f.offer.context or None if f.offer else None,
         "response_zh": f.response_zh,
-        "reason": f.reason,
+        "reason": _said(f.reason, say),
         "reason_en": f.reason_en,
         "points": _num(f.points),
         "max_points": _num(f.max_points),
-        "suggestion": f.suggestion,
+        "suggestion": _said(f.suggestion, say) if f.suggestion else None,
         "suggestion_en": f.suggestion_en,
         "commitment_location": _loc(f.offer.where if f.offer else None),
         "requirement_location": _loc(f.requirement_where),
     }
 
 
-def _capacity_json(c: CapacityFinding) -> dict[str, Any]:
+def _capacity_json(c: CapacityFinding, say: Locale) -> dict[str, Any]:
     a = c.approval
     return {
         "commitment": c.capacity.commitment,
         "limit": str(c.limit),
         "where": c.capacity.where,
         "promised": str(c.offer.value),
-        "promised_zh": c.offer.zh(),
+        "promised_zh": _offer(c.offer, say),
         "status": c.status.value,
         "approval": (
             {"approved_by": a.approved_by, "date": a.date.isoformat(), "reference": a.reference}
@@ -178,13 +211,14 @@ def _capacity_json(c: CapacityFinding) -> dict[str, Any]:
         ),
         "location": _loc(c.offer.where),
         "limit_location": _loc(c.limit_where),
-        "reason": c.reason,
+        "reason": _said(c.reason, say),
         "reason_en": c.reason_en,
     }
 
 
-def findings_json(result: CheckResult) -> dict[str, Any]:
+def findings_json(result: CheckResult, *, locale: Locale | None = None) -> dict[str, Any]:
     """The canonical findings as plain JSON data (documented in docs/findings.md)."""
+    say = locale or report_locale(result)
     t, p = result.tender, result.profile
     return {
         "schema": FINDINGS_SCHEMA_ID,
@@ -202,29 +236,31 @@ def findings_json(result: CheckResult) -> dict[str, Any]:
             "points": _num(result.total_points),
             "max_points": _num(result.max_points),
         },
-        "findings": [_finding_json(f, t) for f in result.findings],
-        "capacity": [_capacity_json(c) for c in result.capacity],
+        "findings": [_finding_json(f, t, say) for f in result.findings],
+        "capacity": [_capacity_json(c, say) for c in result.capacity],
         "failures": result.failures(),
         "failures_strict": result.failures(strict=True),
     }
 
 
-def json_report(result: CheckResult, *, strict: bool = False) -> str:
+def json_report(result: CheckResult, *, strict: bool = False, locale: Locale | None = None) -> str:
     """The canonical findings, pretty-printed (UTF-8, Chinese kept readable)."""
     del strict  # both outcomes are in the document
-    return json.dumps(findings_json(result), ensure_ascii=False, indent=2) + "\n"
+    data = findings_json(result, locale=locale)
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
 # ---------------------------------------------------------------- JUnit XML
 
 
-def junit_report(result: CheckResult, *, strict: bool = False) -> str:
+def junit_report(result: CheckResult, *, strict: bool = False, locale: Locale | None = None) -> str:
     """Jenkins/Ant JUnit XML: a test case per requirement and per capacity guardrail.
 
     Negative deviations and missing responses are failures, not-comparable items are
     skipped; the check's own pass/fail (exit code) stays with `passed()`.
     """
     del strict
+    say = locale or report_locale(result)
     suites = ET.Element("testsuites", name="aftersales check")
     t = result.tender
     req_suite = _suite(suites, f"{t.name}" + (f" ({t.number})" if t.number else ""))
@@ -242,14 +278,17 @@ def junit_report(result: CheckResult, *, strict: bool = False) -> str:
             case.set("file", where.file)
             if where.line:
                 case.set("line", str(where.line))
-        detail = f"{f.requirement.text}\n{f.reason}\n{f.reason_en}"
+        word = verdict_word(f.verdict, t, say)
+        detail = f"[{word}] {f.requirement.text}\n{_said(f.reason, say)}\n{f.reason_en}"
         if f.suggestion:
-            detail += f"\n{f.suggestion}"
+            detail += f"\n{_said(f.suggestion, say)}"
         if f.verdict in (Verdict.NEGATIVE, Verdict.MISSING):
-            fail = ET.SubElement(case, "failure", message=f.reason, type=f.verdict.value)
+            fail = ET.SubElement(
+                case, "failure", message=_said(f.reason, say), type=f.verdict.value
+            )
             fail.text = detail
         elif f.verdict is Verdict.NOT_COMPARABLE:
-            ET.SubElement(case, "skipped", message=f.reason)
+            ET.SubElement(case, "skipped", message=_said(f.reason, say))
         else:
             ET.SubElement(case, "system-out").text = detail
     if result.capacity:
@@ -267,11 +306,13 @@ def junit_report(result: CheckResult, *, strict: bool = False) -> str:
                 if c.offer.where.line:
                     case.set("line", str(c.offer.where.line))
             if c.status is CapacityStatus.EXCEEDED:
-                ET.SubElement(case, "failure", message=c.reason, type="capacity").text = c.reason_en
+                ET.SubElement(
+                    case, "failure", message=_said(c.reason, say), type="capacity"
+                ).text = c.reason_en
             elif c.status is CapacityStatus.NOT_COMPARABLE:
-                ET.SubElement(case, "skipped", message=c.reason)
+                ET.SubElement(case, "skipped", message=_said(c.reason, say))
             else:
-                ET.SubElement(case, "system-out").text = c.reason
+                ET.SubElement(case, "system-out").text = _said(c.reason, say)
     for suite in [suites, *suites.findall("testsuite")]:
         cases = suite.iter("testcase")
         tally = {"tests": 0, "failures": 0, "skipped": 0}
@@ -321,8 +362,9 @@ def _level(f: Finding) -> str:
     return "note" if f.verdict is Verdict.NOT_COMPARABLE else "warning"
 
 
-def sarif_log(result: CheckResult) -> dict[str, Any]:
+def sarif_log(result: CheckResult, *, locale: Locale | None = None) -> dict[str, Any]:
     """The SARIF 2.1.0 log as data: one rule per requirement and per capacity guardrail."""
+    say = locale or report_locale(result)
     t = result.tender
     rules: list[dict[str, Any]] = []
     results: list[dict[str, Any]] = []
@@ -349,8 +391,12 @@ def sarif_log(result: CheckResult) -> dict[str, Any]:
             "ruleIndex": len(rules) - 1,
             "kind": "pass" if level == "none" else "review" if level == "note" else "fail",
             "level": level,
-            "message": {"text": f"{req.clause} {f.reason} ({f.reason_en})"},
-            "properties": {"verdict": f.verdict.value, "points": _num(f.points)},
+            "message": {"text": f"{req.clause} {_said(f.reason, say)} ({f.reason_en})"},
+            "properties": {
+                "verdict": f.verdict.value,
+                "verdict_word": verdict_word(f.verdict, t, say),
+                "points": _num(f.points),
+            },
         }
         primary = f.offer.where if f.offer and f.offer.where else f.requirement_where
         if primary is not None:
@@ -360,7 +406,7 @@ def sarif_log(result: CheckResult) -> dict[str, Any]:
                 {
                     "id": 1,
                     "physicalLocation": _physical(f.requirement_where),
-                    "message": {"text": f"招标要求 {req.clause}"},
+                    "message": {"text": say.text("report.requirement_at", clause=req.clause)},
                 }
             ]
         results.append(entry)
@@ -371,7 +417,8 @@ def sarif_log(result: CheckResult) -> dict[str, Any]:
                 "id": rule_id,
                 "name": f"capacity {c.capacity.commitment}",
                 "shortDescription": {
-                    "text": f"能力上限 {c.capacity.commitment} {describe(c.limit)}"
+                    "text": say.text("capacity.title", commitment=c.capacity.commitment)
+                    + f" {say.describe(c.limit)}"
                 },
                 "defaultConfiguration": {"level": "error"},
             }
@@ -382,7 +429,7 @@ def sarif_log(result: CheckResult) -> dict[str, Any]:
             "ruleIndex": len(rules) - 1,
             "kind": "fail" if failed else "pass",
             "level": "error" if failed else "none",
-            "message": {"text": f"{c.reason} ({c.reason_en})"},
+            "message": {"text": f"{_said(c.reason, say)} ({c.reason_en})"},
             "properties": {"status": c.status.value},
         }
         if c.offer.where is not None:
@@ -409,9 +456,9 @@ def sarif_log(result: CheckResult) -> dict[str, Any]:
     }
 
 
-def sarif_report(result: CheckResult, *, strict: bool = False) -> str:
+def sarif_report(result: CheckResult, *, strict: bool = False, locale: Locale | None = None) -> str:
     del strict
-    return json.dumps(sarif_log(result), ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(sarif_log(result, locale=locale), ensure_ascii=False, indent=2) + "\n"
 
 
 # ---------------------------------------------------------------- GitHub workflow commands
@@ -437,9 +484,12 @@ def _command(kind: str, where: Location | None, title: str, message: str) -> str
     return f"::{kind} {','.join(props)}::{_escape_data(message)}"
 
 
-def github_report(result: CheckResult, *, strict: bool = False) -> str:
+def github_report(
+    result: CheckResult, *, strict: bool = False, locale: Locale | None = None
+) -> str:
     """GitHub Actions workflow commands: errors for what fails the check, warnings for the rest
     of the deviations, notices for approved capacity overruns."""
+    say = locale or report_locale(result)
     lines = []
     for f in result.findings:
         if f.verdict in (Verdict.POSITIVE, Verdict.NONE):
@@ -447,15 +497,17 @@ def github_report(result: CheckResult, *, strict: bool = False) -> str:
         failing = f.fails or (strict and f.verdict in (Verdict.NEGATIVE, Verdict.MISSING))
         kind = "error" if failing else "warning"
         where = f.offer.where if f.offer and f.offer.where else f.requirement_where
-        title = f"{f.requirement.clause} {_VERDICT_ZH[f.verdict]}"
-        tip = f" → {f.suggestion}" if f.suggestion else ""
-        lines.append(_command(kind, where, title, f"{f.reason}{tip} ({f.reason_en})"))
+        title = f"{f.requirement.clause} {verdict_word(f.verdict, result.tender, say)}"
+        tip = f" → {_said(f.suggestion, say)}" if f.suggestion else ""
+        lines.append(_command(kind, where, title, f"{_said(f.reason, say)}{tip} ({f.reason_en})"))
     for c in result.capacity:
         if c.status is CapacityStatus.WITHIN:
             continue
         kind = {"exceeded": "error", "approved": "notice"}.get(c.status.value, "warning")
-        title = f"能力上限 {c.capacity.commitment}"
-        lines.append(_command(kind, c.offer.where, title, f"{c.reason} ({c.reason_en})"))
+        title = say.text("capacity.title", commitment=c.capacity.commitment)
+        lines.append(
+            _command(kind, c.offer.where, title, f"{_said(c.reason, say)} ({c.reason_en})")
+        )
     return "".join(line + "\n" for line in lines)
 
 
@@ -463,79 +515,96 @@ def github_report(result: CheckResult, *, strict: bool = False) -> str:
 
 
 def deviation_rows(
-    findings: Sequence[Finding], tender: TenderFile
+    findings: Sequence[Finding], tender: TenderFile, locale: Locale | None = None
 ) -> tuple[tuple[str, ...], list[tuple[str, ...]], list[Finding]]:
-    """Header, rows and the findings behind them, as the tender's column set asks."""
+    """Header, rows and the findings behind them, as the tender's column set asks; headings
+    are the tender's own labels when it lists its columns, else the locale's."""
+    say = locale or get_locale()
     spec = tender.deviation_table
     chosen = [f for f in findings if spec.rows == "all" or f.verdict is not Verdict.NONE]
-    words = spec.verdict_words
     cells: dict[Column, Callable[[int, Finding], str]] = {
         Column.INDEX: lambda n, f: str(n),
         Column.CLAUSE: lambda n, f: f.requirement.clause,
         Column.REQUIREMENT: lambda n, f: f.requirement.text,
         Column.RESPONSE: lambda n, f: f.response_zh,
-        Column.DEVIATION: lambda n, f: words.word(f.verdict),
-        Column.NOTE: lambda n, f: f.reason,
+        Column.DEVIATION: lambda n, f: verdict_word(f.verdict, tender, say),
+        Column.NOTE: lambda n, f: _said(f.reason, say),
         Column.MARKER: lambda n, f: f.requirement.marker or "",
         Column.POINTS: lambda n, f: _points(f),
     }
-    header = tuple(c.label for c in spec.columns)
+    own = "columns" in spec.model_fields_set
+    header = tuple(
+        c.label if own else say.text(f"deviation.column.{c.key.value}") for c in spec.columns
+    )
     rows = [tuple(cells[c.key](n, f) for c in spec.columns) for n, f in enumerate(chosen, start=1)]
     return header, rows, chosen
+
+
+def table_title(tender: TenderFile, locale: Locale) -> str:
+    """The deviation table's title: the tender's own, else the locale's."""
+    spec = tender.deviation_table
+    return spec.title if "title" in spec.model_fields_set else locale.text("deviation.title")
 
 
 def _md(text: str) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>")
 
 
-def markdown_report(result: CheckResult, *, strict: bool = False) -> str:
+def markdown_report(
+    result: CheckResult, *, strict: bool = False, locale: Locale | None = None
+) -> str:
     """The deviation table and the guardrails in GitHub-flavoured Markdown (job summary)."""
+    say = locale or report_locale(result)
     t = result.tender
-    header, rows, _ = deviation_rows(result.findings, t)
+    header, rows, _ = deviation_rows(result.findings, t, say)
     ok = result.passed(strict)
-    out = [f"## {t.deviation_table.title}：{t.name}", ""]
-    verdict = "✅ 检查通过" if ok else "❌ 检查未通过"
+    out = [say.text("report.markdown.heading", title=table_title(t, say), name=t.name), ""]
+    verdict = say.text("report.markdown.passed" if ok else "report.markdown.failed")
+    project = say.text("report.markdown.project", project=result.profile.project.project_name)
     out.append(
-        f"**{verdict}** · 项目 {result.profile.project.project_name}"
-        + (
-            f" · 得分 {_num(result.total_points)}/{_num(result.max_points)}"
-            if result.max_points
-            else ""
-        )
+        f"**{verdict}** · {project}" + (f" · {_score(result, say)}" if result.max_points else "")
     )
     out.append("")
     out.append("| " + " | ".join(_md(h) for h in header) + " |")
     out.append("|" + "|".join("---" for _ in header) + "|")
     out.extend("| " + " | ".join(_md(c) for c in row) + " |" for row in rows)
-    if statement := closing_statement(t):
+    if statement := closing_statement(t, say):
         out += ["", statement]
     suggestions = [f for f in result.findings if f.suggestion]
     if suggestions:
-        out += ["", "### 改进建议", ""]
-        out.extend(f"- {_md(f.requirement.clause)}：{_md(f.suggestion or '')}" for f in suggestions)
-    if result.capacity:
-        out += ["", "### 能力上限", "", "| 承诺项 | 承诺 | 上限 | 结论 |", "|---|---|---|---|"]
+        out += ["", say.text("report.markdown.suggestions"), ""]
         out.extend(
-            f"| {c.capacity.commitment} | {_md(c.offer.zh())} | {_md(describe(c.limit))} | "
-            f"{_STATUS_ZH[c.status]} |"
+            say.text(
+                "report.markdown.suggestion",
+                clause=_md(f.requirement.clause),
+                suggestion=_md(_said(f.suggestion, say)),
+            )
+            for f in suggestions
+        )
+    if result.capacity:
+        columns = ("commitment", "promised", "limit", "status")
+        labels = " | ".join(say.text(f"capacity.column.{c}") for c in columns)
+        out += ["", say.text("report.markdown.capacity"), "", f"| {labels} |", "|---|---|---|---|"]
+        out.extend(
+            f"| {c.capacity.commitment} | {_md(_offer(c.offer, say))} | "
+            f"{_md(say.describe(c.limit))} | {say.text(f'capacity.status.{c.status.value}')} |"
             for c in result.capacity
         )
     failures = result.failures(strict)
     if failures:
-        out += ["", "### 未通过原因", ""]
+        out += ["", say.text("report.markdown.failures"), ""]
         out.extend(f"- {_md(line)}" for line in failures)
     return "\n".join(out) + "\n"
 
 
-def closing_statement(tender: TenderFile) -> str | None:
+def closing_statement(tender: TenderFile, locale: Locale | None = None) -> str | None:
     """The row under the deviation table: the tender's own, or the usual one for its method."""
-    from generator.letter.compose import vocabulary
-
+    say = locale or get_locale()
     spec = tender.deviation_table
     if spec.omit_statement:
         return None
-    solicitation = vocabulary(tender.method).solicitation
-    return spec.statement or f"除本表所列偏离外，完全响应{solicitation}要求。"
+    solicitation = say.vocabulary(tender.method).solicitation
+    return spec.statement or say.text("deviation.statement", solicitation=solicitation)
 
 
 def deviation_letter(
@@ -545,18 +614,21 @@ def deviation_letter(
     *,
     signature: Signature | None = None,
     asset_dirs: tuple[Path, ...] = (),
+    language: str | None = None,
 ) -> Letter:
     """The 偏离表 as a Letter (one untitled section holding the table) for the renderers.
 
     `signature` is the letter's own signature block, so table and letter are signed alike;
-    without one, the letter's is composed from the profile.
+    without one, the letter's is composed from the profile. `language` overrides the
+    project's `language:`.
     """
-    from generator.letter.compose import compose, vocabulary
+    from generator.letter.compose import compose
 
-    header, rows, _ = deviation_rows(findings, tender)
-    words = vocabulary(tender.method)
+    say = get_locale(language or profile.project.language)
+    header, rows, _ = deviation_rows(findings, tender, say)
+    words = say.vocabulary(tender.method)
     if signature is None:
-        signature = compose(profile, asset_dirs=asset_dirs).signature
+        signature = compose(profile, asset_dirs=asset_dirs, language=say.name).signature
     project = profile.project
     # Millimetres of the 157 mm A4 text width at 五号 (3.7 mm a character, 3.6 mm cell padding):
     # 序号 stays on one line, 偏离情况 and the clause column hold exactly four characters a line
@@ -577,27 +649,29 @@ def deviation_letter(
         rows=tuple(rows),
         widths=tuple(widths[c.key] for c in tender.deviation_table.columns),
     )
-    opening = [Paragraph(f"项目名称：{tender.name}")]
+    opening = [Paragraph(say.text("deviation.project", name=tender.name))]
     if tender.number:
-        opening.append(Paragraph(f"{words.number_label}：{tender.number}"))
-    statement = closing_statement(tender)
+        opening.append(
+            Paragraph(say.text("deviation.number", label=words.number_label, number=tender.number))
+        )
+    statement = closing_statement(tender, say)
     closing = (Paragraph(statement),) if statement else ()
+    title = table_title(tender, say)
     return Letter(
-        title=tender.deviation_table.title,
-        addressee=(
-            f"致：{name}（{words.buyer}）"
-            if (name := tender.tenderer or project.tenderer)
-            else f"致：{words.buyer}"
+        title=title,
+        addressee=say.text(
+            "deviation.addressee", name=tender.tenderer or project.tenderer, buyer=words.buyer
         ),
         opening=tuple(opening),
         sections=(Section(number="", title="", level=1, blocks=(table,)),),
         closing=closing,
         signature=signature,
         header_text=" ".join(x for x in (tender.name, tender.number) if x),
-        meta_title=f"{tender.deviation_table.title} - {tender.name}",
+        meta_title=say.text("deviation.meta_title", title=title, name=tender.name),
         meta_author=profile.company.name,
-        meta_subject=tender.deviation_table.title,
+        meta_subject=title,
         date=project.date,
+        language=say.name,
         asset_dirs=asset_dirs,
     )
 
@@ -612,6 +686,8 @@ FORMATS: dict[str, Callable[..., str]] = {
 }
 
 
-def render_report(result: CheckResult, fmt: str, *, strict: bool = False) -> str:
-    """The report in `fmt` (one of FORMATS)."""
-    return FORMATS[fmt](result, strict=strict)
+def render_report(
+    result: CheckResult, fmt: str, *, strict: bool = False, language: str | None = None
+) -> str:
+    """The report in `fmt` (one of FORMATS), in `language` (else the project's `language:`)."""
+    return FORMATS[fmt](result, strict=strict, locale=report_locale(result, language))
