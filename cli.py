@@ -142,11 +142,21 @@ def explain(project: Path, overlays: Sequence[Path], sets: Sequence[str]) -> Non
     from generator.terminal import format_table
 
     resolved = load_profile(project, overlays, sets)
+    for notice in resolved.notices:  # every removal, as render says it
+        _say(f"warning: {notice}", err=True, fg="yellow")
     rows = [
-        (r.term, r.value, r.path.removeprefix("commitments."), str(r.source))
+        (
+            r.term,
+            r.value,
+            r.keyed.removeprefix("commitments."),
+            str(r.source),
+            r.old or "",
+            str(r.old_source or ""),
+        )
         for r in explain_rows(resolved)
     ]
-    _say(format_table(["承诺", "内容", "path", "source"], rows, max_widths=(20, 44, 44, 300)))
+    header = ["承诺", "内容", "path", "source", "原值 was", "原值出处 was from"]
+    _say(format_table(header, rows, max_widths=(20, 44, 60, 300, 44, 300)))
 
 
 def _formats(value: str) -> tuple[str, ...]:
@@ -225,7 +235,10 @@ def render(
             bar.update(1)
             ctx.debug(f"{result.job.project}: {result.seconds:.2f} s")
 
-        results = render_many(todo, out_dir, chosen, jobs, on_result=done)
+        def warn(notice: Problem) -> None:
+            _say(f"warning: {notice}", err=True, fg="yellow")  # shown even with -q
+
+        results = render_many(todo, out_dir, chosen, jobs, on_result=done, on_notice=warn)
     elapsed = time.perf_counter() - start
     rows = [
         (str(w.path), str(w.pages or ""), f"{w.size / 1024:.0f} KB")

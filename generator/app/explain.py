@@ -1,4 +1,5 @@
-"""The resolved commitments as rows a sales person can read: what, value, where it came from."""
+"""The resolved commitments as rows a sales person can read: what, value, where it came from,
+and for each value an overlay or `--set` changed, what it was before and where that came from."""
 
 from dataclasses import dataclass
 from enum import Enum
@@ -7,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from generator.errors import Location
-from generator.profiles.loading import Resolved
+from generator.profiles.loading import Change, Resolved
 from generator.profiles.models import chinese_term
 
 
@@ -18,6 +19,17 @@ class Row:
     """the Chinese term from the field's docstring."""
     value: str
     source: Location
+    keyed: str = ""
+    """the path with list items named by identity (`response.tiers[region=本省].arrive`)."""
+    old: str | None = None
+    """what an overlay or `--set` changed: the value before ("" when it added the value)."""
+    old_source: Location | None = None
+    """where the value before came from."""
+
+
+ADDED = "（新增 added）"
+REMOVED = "（已删除 removed）"
+REPLACED = "（整个列表替换 whole list replaced）"
 
 
 def _term(model: type[BaseModel], name: str) -> str:
@@ -55,8 +67,46 @@ def _text(value: Any) -> str:
     return describe(value)
 
 
+def _plain(value: Any) -> str:
+    """A value as written in YAML (text, lists, mappings) on one line."""
+    if isinstance(value, dict):
+        return "，".join(f"{k}: {_plain(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return "、".join(_plain(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def _last_change(path: str, changes: list[Change]) -> Change | None:
+    """The latest change of `path` or of an item or section holding it (added whole)."""
+    for change in reversed(changes):
+        if change.kind == "removed":
+            continue
+        if change.path == path or path.startswith((change.path + ".", change.path + "[")):
+            return change
+    return None
+
+
 def explain_rows(resolved: Resolved) -> list[Row]:
-    """Every commitment that is set, in model order, with its source location."""
+    """Every commitment that is set, in model order, with its source location; a value an
+    overlay or `--set` changed also shows the value before it and that value's source, and
+    every removal is a row of its own at the end."""
     rows: list[Row] = []
     _walk(resolved.profile.commitments, "commitments", "", resolved, rows)
-    return rows
+    changes = list(resolved.changes)
+    out: list[Row] = []
+    for row in rows:
+        keyed = resolved.keyed(row.path)
+        change = _last_change(keyed, changes)
+        if change is None:
+            out.append(Row(row.path, row.term, row.value, row.source, keyed))
+        elif change.kind == "added":
+            out.append(Row(row.path, row.term, row.value, row.source, keyed, ADDED))
+        else:
+            old = _plain(change.old) + (REPLACED if change.kind == "replaced" else "")
+            out.append(Row(row.path, row.term, row.value, row.source, keyed, old, change.old_source))
+    for change in changes:
+        if change.kind == "removed":
+            term = change.path.rsplit(".", 1)[-1]
+            old, where = _plain(change.old), change.old_source
+            out.append(Row(change.path, term, REMOVED, change.source, change.path, old, where))
+    return out
