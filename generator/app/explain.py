@@ -103,7 +103,8 @@ def explain_rows(resolved: Resolved) -> list[Row]:
             out.append(Row(row.path, row.term, row.value, row.source, keyed, ADDED))
         else:
             old = _plain(change.old) + (REPLACED if change.kind == "replaced" else "")
-            out.append(Row(row.path, row.term, row.value, row.source, keyed, old, change.old_source))
+            was = change.old_source
+            out.append(Row(row.path, row.term, row.value, row.source, keyed, old, was))
     for change in changes:
         if change.kind == "removed":
             term = change.path.rsplit(".", 1)[-1]
