@@ -119,7 +119,11 @@ def _profile_options(func: Callable[P, R]) -> Callable[P, R]:
         "sets",
         multiple=True,
         metavar="PATH=VALUE",
-        help="Override one value, e.g. --set warranty.period=3y (repeatable).",
+        help=(
+            "Override one value, e.g. --set warranty.period=3y; a named list item by its name, "
+            "e.g. --set 'response.tiers[region=其它地区].arrive=24h'; ~remove removes "
+            "(repeatable)."
+        ),
     )(func)
     func = click.option(
         "--overlay",

@@ -1,11 +1,13 @@
 """Layering without silent loss: lists of named items merge by identity, removal is explicit
 and reported, `--set` names items by identity, `explain` shows what each change replaced."""
 
+import json
 import typing
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 from click.testing import CliRunner
 from pydantic import BaseModel
@@ -18,6 +20,7 @@ from generator.profiles.identity import IDENTITIES, pattern
 from generator.profiles.loading import Resolved, _unwrap, load_profile
 from generator.profiles.models import Commitments, CompanyFile, ProjectFile
 from generator.profiles.quantities import Duration
+from generator.profiles.schema import schema_text
 
 COMPANY = """\
 kind: company
@@ -544,3 +547,41 @@ def test_render_warns_about_a_removal(folder: Path) -> None:
     )
     html = next((folder / "out").glob("*.html")).read_text(encoding="utf-8")
     assert "回收包装" in html and "不泄露用户资料" not in html
+
+
+def test_a_section_may_change_one_field_of_a_required_group(folder: Path) -> None:
+    # steps are required in a process, but an overlay over a process changes only the total
+    resolved = resolve(folder, overlay(folder, "service_process:\n  total_limit: 30h"))
+    process = _c(resolved).service_process
+    assert str(process.total_limit) == "30 h" and len(process.steps) == 4
+    code, _, err = run("validate", "overlay.yaml")
+    assert code == 0, err
+
+
+def test_a_new_section_missing_a_required_field_is_located_in_the_overlay(folder: Path) -> None:
+    assert errors(folder, overlay(folder, "uptime:\n  restart_warranty: true")) == [
+        "overlay.yaml:4:5: commitments.uptime.annual_min: required, but missing"
+    ]
+
+
+def test_the_overlay_schema_accepts_the_layering_forms_and_refuses_nameless_items() -> None:
+    schema = json.loads(schema_text("overlay"))
+    good = {
+        "kind": "overlay",
+        "commitments": {
+            "response": {
+                "escalation": "~remove",
+                "tiers": [
+                    {"region": "其它地区", "remove": True},
+                    {"region": "本省", "arrive": "4h"},
+                ],
+            },
+            "service_process": {"steps": [{"id": "fix", "limit": "4h"}]},
+            "uptime": "~remove",
+        },
+    }
+    assert list(jsonschema.Draft7Validator(schema).iter_errors(good)) == []
+    bad = {"kind": "overlay", "commitments": {"warranty": {"components": [{"period": "2y"}]}}}
+    assert list(jsonschema.Draft7Validator(schema).iter_errors(bad)) != []
+    company = json.loads(schema_text("company"))
+    assert "remove" not in json.dumps(company["definitions"]["ResponseTier"])

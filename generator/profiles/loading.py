@@ -695,9 +695,9 @@ def _locate(path: Path_, where: dict[Path_, Location], file: str) -> Location:
 def _validate_layer(model: type[BaseModel], doc: Document) -> BaseModel:
     """Validate a project or overlay file on its own, as far as it can be on its own.
 
-    Removal markers are taken out first (the merge checks them), and an item of a keyed list
-    need not be complete: it may name an item below by its key fields and change one value.
-    The merged profile is validated in full.
+    Removal markers are taken out first (the merge checks them), and commitments need not be
+    complete: an item of a keyed list may name an item below by its key fields and change one
+    value, a section may change one field. The merged profile is validated in full.
     """
     data = _unmarked(doc.data, ())
     try:
@@ -734,11 +734,12 @@ def _unmarked(value: Any, path: Path_) -> Any:
 
 
 def _partial_item_error(model: type[BaseModel], error: Any) -> bool:
-    """Is this an error that only says an item (or a keyed list) is not complete on its own?"""
+    """Is this an error that only says a commitment is not complete on its own?"""
     loc = _strip_union_tags(model, tuple(p for p in error["loc"] if isinstance(p, str | int)))
     kind = error["type"]
-    if kind == "missing" and len(loc) >= 2 and isinstance(loc[-2], int):
-        return identity_of(loc[:-2]) is not None
+    if kind == "missing" and loc[:1] == ("commitments",):
+        # A required commitment field may come from the file below; the merge checks it.
+        return True
     if kind == "too_short":
         return identity_of(loc) is not None
     if kind == "value_error":
