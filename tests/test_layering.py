@@ -585,3 +585,23 @@ def test_the_overlay_schema_accepts_the_layering_forms_and_refuses_nameless_item
     assert list(jsonschema.Draft7Validator(schema).iter_errors(bad)) != []
     company = json.loads(schema_text("company"))
     assert "remove" not in json.dumps(company["definitions"]["ResponseTier"])
+
+
+def test_remove_marker_outside_the_commitments_is_an_error(folder: Path) -> None:
+    (folder / "overlay.yaml").write_text("kind: overlay\ncustomer: ~remove\n", encoding="utf-8")
+    assert errors(folder, Path("overlay.yaml")) == [
+        "overlay.yaml:2:11: customer: ~remove removes commitments only"
+    ]
+    (folder / "project.yaml").write_text(PROJECT + "tender_number: ~remove\n", encoding="utf-8")
+    assert errors(folder) == [
+        f"{folder / 'project.yaml'}:4:16: tender_number: ~remove: nothing below to remove"
+    ]
+
+
+def test_a_project_removes_a_company_item_with_a_notice(folder: Path) -> None:
+    text = "commitments:\n  staffing:\n    members:\n      - role: 项目经理\n        remove: true\n"
+    (folder / "project.yaml").write_text(PROJECT + text, encoding="utf-8")
+    resolved = resolve(folder)
+    assert [m.role for m in _c(resolved).staffing.members] == ["工程师"]
+    assert [n.path for n in resolved.notices] == ["commitments.staffing.members[role=项目经理]"]
+    assert resolved.changes == ()  # explain shows what overlays and --set changed

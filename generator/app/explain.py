@@ -76,14 +76,11 @@ def _plain(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _last_change(path: str, changes: list[Change]) -> Change | None:
+def _last_change(path: str, latest: dict[str, tuple[int, Change]]) -> Change | None:
     """The latest change of `path` or of an item or section holding it (added whole)."""
-    for change in reversed(changes):
-        if change.kind == "removed":
-            continue
-        if change.path == path or path.startswith((change.path + ".", change.path + "[")):
-            return change
-    return None
+    holders = [path] + [path[:n] for n, char in enumerate(path) if char in ".["]
+    found = [latest[h] for h in holders if h in latest]
+    return max(found, key=lambda pair: pair[0])[1] if found else None
 
 
 def explain_rows(resolved: Resolved) -> list[Row]:
@@ -93,10 +90,11 @@ def explain_rows(resolved: Resolved) -> list[Row]:
     rows: list[Row] = []
     _walk(resolved.profile.commitments, "commitments", "", resolved, rows)
     changes = list(resolved.changes)
+    latest = {c.path: (n, c) for n, c in enumerate(changes) if c.kind != "removed"}
     out: list[Row] = []
     for row in rows:
         keyed = resolved.keyed(row.path)
-        change = _last_change(keyed, changes)
+        change = _last_change(keyed, latest)
         if change is None:
             out.append(Row(row.path, row.term, row.value, row.source, keyed))
         elif change.kind == "added":

@@ -58,11 +58,12 @@ class Resolved:
     def keyed(self, path: str) -> str:
         """`path` (`commitments.response.tiers[1].arrive`) with items named by identity
         (`commitments.response.tiers[region=其它地区].arrive`)."""
-        found = [p for p in self.labels if path == p or path.startswith((p + ".", p + "["))]
-        if not found:
-            return path
-        longest = max(found, key=len)
-        return self.labels[longest] + path[len(longest) :]
+        ends = [n + 1 for n, char in enumerate(path) if char == "]"]
+        for end in reversed(ends):  # the innermost item's label holds those around it
+            label = self.labels.get(path[:end])
+            if label is not None:
+                return label + path[end:]
+        return path
 
     def where(self, path: str) -> Location:
         """The location of `path`, or of its nearest ancestor that has one."""
@@ -98,6 +99,15 @@ def _sub(where: dict[Path_, Location], prefix: Path_) -> dict[Path_, Location]:
     """The locations under `prefix`, relative to it (`()` is the value's own location)."""
     n = len(prefix)
     return {p[n:]: loc for p, loc in where.items() if p[:n] == prefix}
+
+
+def _children(where: dict[Path_, Location]) -> dict[str | int, dict[Path_, Location]]:
+    """The locations under each key or item, relative to it, in one pass."""
+    out: dict[str | int, dict[Path_, Location]] = {}
+    for p, loc in where.items():
+        if p:
+            out.setdefault(p[0], {})[p[1:]] = loc
+    return out
 
 
 def _absent(value: Any) -> bool:
@@ -232,24 +242,26 @@ class _Layer:
         if isinstance(over, dict) and (isinstance(base, dict) or _absent(base)):
             new = not isinstance(base, dict)
             merged: dict[str, Any] = {} if new else dict(base)
-            where = {} if new else dict(bwhere)
-            where.setdefault((), loc)
+            below = {} if new else _children(bwhere)
+            given = _children(owhere)
             for key, sub in over.items():
                 value, sub_where = self._merge(
                     (*path, key),
                     f"{label}.{key}",
                     merged.get(key, _MISSING),
-                    _sub(where, (key,)),
+                    below.get(key, {}),
                     sub,
-                    _sub(owhere, (key,)),
+                    given.get(key, {}),
                     record and not new,
                 )
-                for old in [p for p in where if p[:1] == (key,)]:
-                    del where[old]
                 if value is _MISSING:
                     merged.pop(key, None)
+                    below.pop(key, None)
                     continue
                 merged[key] = value
+                below[key] = sub_where
+            where: dict[Path_, Location] = {(): loc if new else bwhere.get((), loc)}
+            for key, sub_where in below.items():
                 where.update({(key, *p): at for p, at in sub_where.items()})
             if new and over:
                 self._note(Change(label, "added", None, None, merged, loc), record)
@@ -283,11 +295,30 @@ class _Layer:
     ) -> tuple[Any, dict[Path_, Location]]:
         """Items of `over` change the item below with the same identity, or are added."""
         below = base if isinstance(base, list) else []
-        items = [(item, _sub(bwhere, (n,))) for n, item in enumerate(below)]
+        by_number = _children(bwhere)
+        # Removed items become None, so the numbers in `index` stay right until the end.
+        items: list[tuple[Any, dict[Path_, Location]] | None] = [
+            (item, by_number.get(n, {})) for n, item in enumerate(below)
+        ]
+        index = {
+            key_of(identity, item): n
+            for n, item in reversed(list(enumerate(below)))
+            if isinstance(item, dict)
+        }
+        given = _children(owhere)
         fields = ", ".join(identity.fields)
         seen: dict[tuple[str | None, ...], Location] = {}
+
+        def there() -> str:
+            names = [
+                selector(identity, key_of(identity, it[0]))
+                for it in items
+                if it is not None and isinstance(it[0], dict)
+            ]
+            return f" (there are: {', '.join(names)})" if names else ""
+
         for j, item in enumerate(over):
-            iw = _sub(owhere, (j,))
+            iw = given.get(j, {})
             loc = iw.get((), owhere.get((), Location("?")))
             if not isinstance(item, dict):
                 items.append((copy.deepcopy(item), iw))  # validation says what is wrong
@@ -307,15 +338,7 @@ class _Layer:
                 self.problems.append(Problem(loc, name, message))
                 continue
             seen[key] = loc
-            others = ", ".join(
-                selector(identity, key_of(identity, it)) for it, _ in items if isinstance(it, dict)
-            )
-            there = f" (there are: {others})" if others else ""
-            found = [
-                n
-                for n, (it, _) in enumerate(items)
-                if isinstance(it, dict) and key_of(identity, it) == key
-            ]
+            found = index.get(key)
             if REMOVE_KEY in item:
                 flag = item[REMOVE_KEY]
                 rest = [k for k in item if k not in identity.fields and k != REMOVE_KEY]
@@ -329,41 +352,39 @@ class _Layer:
                         f" {REMOVE_KEY}: true (also has: {', '.join(rest)})"
                     )
                     self.problems.append(Problem(loc, name, message))
-                elif not found:
-                    message = f"no {identity.noun} {selector(identity, key)} below to remove{there}"
-                    self.problems.append(Problem(loc, name, message))
+                elif found is None:
+                    message = f"no {identity.noun} {selector(identity, key)} below to remove"
+                    self.problems.append(Problem(loc, name, message + there()))
                 else:
-                    old, old_where = items.pop(found[0])
+                    old, old_where = typing.cast(tuple[Any, dict[Path_, Location]], items[found])
+                    items[found] = None
+                    del index[key]
                     old_loc = old_where.get(())
                     was = f", from {old_loc}" if old_loc else ""
                     self.notices.append(Problem(loc, name, f"removed (was {_short(old)}{was})"))
                     self._note(Change(name, "removed", old, old_loc, None, loc), record)
                 continue
-            if found:
-                n = found[0]
-                merged, merged_where = self._merge(
-                    (*path, n), name, items[n][0], items[n][1], item, iw, record
-                )
-                items[n] = (merged, merged_where)
+            if found is not None:
+                old, old_where = typing.cast(tuple[Any, dict[Path_, Location]], items[found])
+                items[found] = self._merge((*path, found), name, old, old_where, item, iw, record)
                 continue
-            if all(k is None for k in key) and items:
+            if all(k is None for k in key) and any(it is not None for it in items):
                 message = (
                     f"names no {fields.replace(', ', ' or ')}, and no {identity.noun} below"
-                    f" applies everywhere: name the {identity.noun} to change{there}"
+                    f" applies everywhere: name the {identity.noun} to change"
                 )
-                self.problems.append(Problem(loc, f"{label}[{j}]", message))
+                self.problems.append(Problem(loc, f"{label}[{j}]", message + there()))
                 continue
-            merged, merged_where = self._merge(
-                (*path, len(items)), name, _MISSING, {}, item, iw, record
-            )
-            items.append((merged, merged_where))
+            index[key] = len(items)
+            items.append(self._merge((*path, len(items)), name, _MISSING, {}, item, iw, record))
+        kept = [it for it in items if it is not None]
         where: dict[Path_, Location] = {}
         start = bwhere.get((), owhere.get(()))
         if start is not None:
             where[()] = start
-        for n, (_, item_where) in enumerate(items):
+        for n, (_, item_where) in enumerate(kept):
             where.update({(n, *p): at for p, at in item_where.items()})
-        return [it for it, _ in items], where
+        return [it for it, _ in kept], where
 
 
 def model_for(kind: str) -> type[BaseModel]:
@@ -482,7 +503,11 @@ def load_profile(
     layer.record = True  # from here on, every change is shown by `explain`
     for o_doc in o_docs:
         layer.put(("commitments",), o_doc.data.get("commitments") or {}, o_doc.where)
-        customer = o_doc.data.get("customer") or customer
+        named = o_doc.data.get("customer")
+        if isinstance(named, str) and named.strip() == REMOVE:
+            where = o_doc.locate(("customer",))
+            problems.append(Problem(where, "customer", f"{REMOVE} removes commitments only"))
+        customer = named or customer
     for n, assignment in enumerate(sets, start=1):
         problems.extend(_apply_set(layer, assignment, n))
     problems.extend(layer.problems)
@@ -699,7 +724,9 @@ def _validate_layer(model: type[BaseModel], doc: Document) -> BaseModel:
     complete: an item of a keyed list may name an item below by its key fields and change one
     value, a section may change one field. The merged profile is validated in full.
     """
-    data = _unmarked(doc.data, ())
+    data = dict(doc.data)
+    if isinstance(data.get("commitments"), dict):  # markers remove commitments only
+        data["commitments"] = _unmarked(data["commitments"], ("commitments",))
     try:
         return model.model_validate(data)
     except ValidationError as err:
