@@ -605,3 +605,26 @@ def test_a_project_removes_a_company_item_with_a_notice(folder: Path) -> None:
     assert [m.role for m in _c(resolved).staffing.members] == ["工程师"]
     assert [n.path for n in resolved.notices] == ["commitments.staffing.members[role=项目经理]"]
     assert resolved.changes == ()  # explain shows what overlays and --set changed
+
+
+def test_an_empty_list_over_a_list_is_an_error_not_a_silent_removal(folder: Path) -> None:
+    assert errors(folder, overlay(folder, "warranty:\n  exclusions: []")) == [
+        "overlay.yaml:4:17: commitments.warranty.exclusions: empty, which would drop"
+        " [天灾, 人为损害] (from company.yaml:20:17); write ~remove to remove it, or leave"
+        " the key out to keep it"
+    ]
+
+
+def test_set_removes_a_plain_list_item_by_number_and_later_items_keep_their_lines(
+    folder: Path,
+) -> None:
+    resolved = resolve(folder, sets=("warranty.exclusions[0]=~remove", "response.tiers[0]=~remove"))
+    assert _c(resolved).warranty.exclusions == ["人为损害"]
+    assert [t[0] for t in tiers(resolved)] == ["其它地区"]
+    assert resolved.where("commitments.response.tiers[0].arrive") == Location(
+        "company.yaml", 30, 17
+    )
+    assert [str(n).split(": removed")[0] for n in resolved.notices] == [
+        "--set:1:1: commitments.warranty.exclusions[0]",
+        "--set:1:2: commitments.response.tiers[region=本省]",
+    ]

@@ -114,14 +114,15 @@ def _absent(value: Any) -> bool:
     return value is _MISSING or value is None or value == {} or value == []
 
 
-def _short(value: Any) -> str:
-    """A value in one line for messages."""
+def _short(value: Any, room: int = 100) -> str:
+    """A value in one line for messages, cut to about `room` characters."""
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {_short(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, list):
-        return "[" + ", ".join(_short(v) for v in value) + "]"
-    text = "" if value is None else str(value)
-    return text if len(text) <= 60 else text[:60] + "…"
+        text = "{" + ", ".join(f"{k}: {_short(v)}" for k, v in value.items()) + "}"
+    elif isinstance(value, list):
+        text = "[" + ", ".join(_short(v) for v in value) + "]"
+    else:
+        text = "" if value is None else str(value)
+    return text if len(text) <= room else text[:room] + "…"
 
 
 def _has_marker(value: Any) -> bool:
@@ -230,7 +231,7 @@ class _Layer:
             self.notices.append(Problem(loc, label, f"removed ({was})"))
             self._note(Change(label, "removed", base, old_loc, None, loc), record)
             return _MISSING, {}
-        if over is None:
+        if over is None or (over == [] and isinstance(base, list)):
             if not _absent(base):
                 message = (
                     f"empty, which would drop {_short(base)} (from {old_loc}); write {REMOVE} to"
@@ -238,7 +239,7 @@ class _Layer:
                 )
                 self.problems.append(Problem(loc, label, message))
                 return base, bwhere
-            return None, dict(owhere)
+            return copy.deepcopy(over), dict(owhere)
         if isinstance(over, dict) and (isinstance(base, dict) or _absent(base)):
             new = not isinstance(base, dict)
             merged: dict[str, Any] = {} if new else dict(base)
