@@ -240,7 +240,7 @@ def render(
             ctx.debug(f"{result.job.project}: {result.seconds:.2f} s")
 
         def warn(notice: Problem) -> None:
-            _say(f"warning: {notice}", err=True, fg="yellow")  # shown even with -q
+            ctx.info(f"warning: {notice}", fg="yellow")
 
         results = render_many(todo, out_dir, chosen, jobs, on_result=done, on_notice=warn)
     elapsed = time.perf_counter() - start

@@ -1,6 +1,8 @@
 """The resolved commitments as rows a sales person can read: what, value, where it came from,
 and for each value an overlay or `--set` changed, what it was before and where that came from."""
 
+import re
+import typing
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
@@ -9,7 +11,7 @@ from pydantic import BaseModel
 
 from generator.errors import Location
 from generator.profiles.loading import Change, Resolved
-from generator.profiles.models import chinese_term
+from generator.profiles.models import Commitments, chinese_term
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,29 @@ def _last_change(path: str, latest: dict[str, tuple[int, Change]]) -> Change | N
     return max(found, key=lambda pair: pair[0])[1] if found else None
 
 
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in typing.get_args(annotation) for m in _models_in(arg)]
+
+
+def _term_of(path: str) -> str:
+    """The Chinese term of the field a dotted path (with item selectors) ends at."""
+    names = re.sub(r"\[[^\]]*\]", "", path).split(".")[1:]  # after "commitments"
+    model: type[BaseModel] = Commitments
+    term = names[-1] if names else path
+    for name in names:
+        info = model.model_fields.get(name)
+        if info is None:
+            break
+        term = chinese_term(info.description, name)
+        inner = _models_in(info.annotation)
+        if not inner:
+            break
+        model = inner[0]
+    return term
+
+
 def explain_rows(resolved: Resolved) -> list[Row]:
     """Every commitment that is set, in model order, with its source location; a value an
     overlay or `--set` changed also shows the value before it and that value's source, and
@@ -105,7 +130,7 @@ def explain_rows(resolved: Resolved) -> list[Row]:
             out.append(Row(row.path, row.term, row.value, row.source, keyed, old, was))
     for change in changes:
         if change.kind == "removed":
-            term = change.path.rsplit(".", 1)[-1]
+            term = _term_of(change.path)
             old, where = _plain(change.old), change.old_source
             out.append(Row(change.path, term, REMOVED, change.source, change.path, old, where))
     return out
