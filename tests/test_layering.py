@@ -628,3 +628,11 @@ def test_set_removes_a_plain_list_item_by_number_and_later_items_keep_their_line
         "--set:1:1: commitments.warranty.exclusions[0]",
         "--set:1:2: commitments.response.tiers[region=本省]",
     ]
+
+
+def test_readme_names_every_keyed_list_with_its_fields() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    for path, identity in IDENTITIES.items():
+        shown = path.removeprefix("commitments.").split("[]")[0]
+        assert f"`{shown}`" in readme, path
+        assert all(f"`{field}`" in readme for field in identity.fields), path
