@@ -119,7 +119,11 @@ def _profile_options(func: Callable[P, R]) -> Callable[P, R]:
         "sets",
         multiple=True,
         metavar="PATH=VALUE",
-        help="Override one value, e.g. --set warranty.period=3y (repeatable).",
+        help=(
+            "Override one value, e.g. --set warranty.period=3y; a named list item by its name, "
+            "e.g. --set 'response.tiers[region=其它地区].arrive=24h'; ~remove removes "
+            "(repeatable)."
+        ),
     )(func)
     func = click.option(
         "--overlay",
@@ -163,12 +167,21 @@ def explain(
     from generator.terminal import format_table
 
     resolved = load_profile(project, overlays, sets)
+    for notice in resolved.notices:  # every removal, as render says it
+        _say(f"warning: {notice}", err=True, fg="yellow")
     rows = [
-        (r.term, r.value, r.path.removeprefix("commitments."), str(r.source))
+        (
+            r.term,
+            r.value,
+            r.keyed.removeprefix("commitments."),
+            str(r.source),
+            r.old or "",
+            str(r.old_source or ""),
+        )
         for r in explain_rows(resolved, language)
     ]
     header = explain_header(resolved, language)
-    _say(format_table(header, rows, max_widths=(20, 44, 44, 300)))
+    _say(format_table(header, rows, max_widths=(20, 44, 60, 300, 44, 300)))
 
 
 def _formats(value: str) -> tuple[str, ...]:
@@ -249,7 +262,10 @@ def render(
             bar.update(1)
             ctx.debug(f"{result.job.project}: {result.seconds:.2f} s")
 
-        results = render_many(todo, out_dir, chosen, jobs, on_result=done)
+        def warn(notice: Problem) -> None:
+            ctx.info(f"warning: {notice}", fg="yellow")
+
+        results = render_many(todo, out_dir, chosen, jobs, on_result=done, on_notice=warn)
     elapsed = time.perf_counter() - start
     rows = [
         (str(w.path), str(w.pages or ""), f"{w.size / 1024:.0f} KB")

@@ -218,7 +218,7 @@ def test_explain_example_2_shows_every_commitment_with_its_line() -> None:
     assert len(lines) == len(rows) > 40
     for line, row in zip(lines, rows, strict=True):
         assert re.search(r"(company|project)\.yaml:\d+:\d+$", line), line
-        assert row.path.removeprefix("commitments.") in line
+        assert row.keyed.removeprefix("commitments.") in line
     for expected in ("1年", "8:00至24:00", "8小时", "24小时", "立即", "2年", "3年", "24小时"):
         assert any(expected in line for line in lines), expected
 

@@ -69,15 +69,15 @@ def test_project_overrides_company_and_keeps_the_rest(files: Path) -> None:
     assert resolved.where("commitments.warranty.start").line == 9
 
 
-def test_overlay_replaces_lists_whole_and_names_the_customer(files: Path) -> None:
+def test_overlay_replaces_plain_lists_merges_tiers_and_names_the_customer(files: Path) -> None:
     resolved = load_profile(files / "project.yaml", [files / "overlay.yaml"])
     c = resolved.profile.commitments
     assert c.warranty is not None and c.warranty.exclusions == ["天灾", "人为损害"]
     assert c.response is not None
-    # The overlay's tier list replaces the company's: its repair time is gone with it.
-    assert [(str(t.arrive), t.repair) for t in c.response.tiers] == [("4 h", None)]
+    # The overlay names the tier that applies everywhere: only its arrival time changes.
+    assert [(str(t.arrive), str(t.repair)) for t in c.response.tiers] == [("4 h", "24 h")]
     assert resolved.profile.customer == "银川市交通局"
-    assert "commitments.response.tiers[0].repair" not in resolved.provenance
+    assert resolved.where("commitments.response.tiers[0].repair").file.endswith("company.yaml")
     assert resolved.where("commitments.response.tiers[0].arrive").line == 8
 
 

@@ -43,6 +43,7 @@ ALLOWED = {
     "CJK range that reads a field's term from its docstring, the default signatory title",
     "generator/profiles/reference.py": "examples of input values in the field reference",
     "generator/render/flowchart.py": "line-breaking punctuation classes, not words",
+    "cli.py": "--help examples of input values (a tier addressed by its Chinese region name)",
     # paths branch moves these
     "generator/tender/check.py": "paths branch moves these (check reasons and suggestions)",
     # paths branch moves these

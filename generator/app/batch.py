@@ -231,10 +231,15 @@ def render_many(
     formats: Sequence[str] = ("docx", "pdf"),
     workers: int = 1,
     on_result: Callable[[Result], None] | None = None,
+    on_notice: Callable[[Problem], None] | None = None,
 ) -> list[Result]:
     """Render every job into `out_dir`, results in job order; `on_result` is called as each
-    job finishes (in whatever order the workers finish)."""
+    job finishes (in whatever order the workers finish), `on_notice` with each warning about
+    the input (a removal by an overlay) before anything is rendered."""
     planned, tenders = plan(jobs)
+    if on_notice is not None:
+        for notice in (n for _, resolved, _ in planned for n in resolved.notices):
+            on_notice(notice)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as err:

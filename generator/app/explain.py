@@ -1,5 +1,8 @@
-"""The resolved commitments as rows a sales person can read: what, value, where it came from."""
+"""The resolved commitments as rows a sales person can read: what, value, where it came from,
+and for each value an overlay or `--set` changed, what it was before and where that came from."""
 
+import re
+import typing
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
@@ -8,8 +11,8 @@ from pydantic import BaseModel
 
 from generator.errors import Location
 from generator.locale import Locale, get_locale
-from generator.profiles.loading import Resolved
-from generator.profiles.models import chinese_term
+from generator.profiles.loading import Change, Resolved
+from generator.profiles.models import Commitments, chinese_term
 
 
 @dataclass(frozen=True)
@@ -19,6 +22,12 @@ class Row:
     """the Chinese term from the field's docstring."""
     value: str
     source: Location
+    keyed: str = ""
+    """the path with list items named by identity (`response.tiers[region=本省].arrive`)."""
+    old: str | None = None
+    """what an overlay or `--set` changed: the value before ("" when it added the value)."""
+    old_source: Location | None = None
+    """where the value before came from."""
 
 
 def _term(model: type[BaseModel], name: str) -> str:
@@ -55,16 +64,91 @@ def _text(value: Any, say: Locale) -> str:
     return say.describe(value)
 
 
+def _plain(value: Any, say: Locale) -> str:
+    """A value as written in YAML (text, lists, mappings) on one line."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_plain(v, say)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return say.text("list.join", items=[_plain(v, say) for v in value])
+    return "" if value is None else str(value)
+
+
+def _last_change(path: str, latest: dict[str, tuple[int, Change]]) -> Change | None:
+    """The latest change of `path` or of an item or section holding it (added whole)."""
+    holders = [path] + [path[:n] for n, char in enumerate(path) if char in ".["]
+    found = [latest[h] for h in holders if h in latest]
+    return max(found, key=lambda pair: pair[0])[1] if found else None
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in typing.get_args(annotation) for m in _models_in(arg)]
+
+
+def _term_of(path: str) -> str:
+    """The Chinese term of the field a dotted path (with item selectors) ends at."""
+    names = re.sub(r"\[[^\]]*\]", "", path).split(".")[1:]  # after "commitments"
+    model: type[BaseModel] = Commitments
+    term = names[-1] if names else path
+    for name in names:
+        info = model.model_fields.get(name)
+        if info is None:
+            break
+        term = chinese_term(info.description, name)
+        inner = _models_in(info.annotation)
+        if not inner:
+            break
+        model = inner[0]
+    return term
+
+
 def explain_rows(resolved: Resolved, language: str | None = None) -> list[Row]:
-    """Every commitment that is set, in model order, with its source location, its values
-    worded in `language` (else the project's `language:`)."""
+    """Every commitment that is set, in model order, with its source location and its values
+    worded in `language` (else the project's `language:`); a value an overlay or `--set`
+    changed also shows the value before it and that value's source, and every removal is a
+    row of its own at the end."""
     say = get_locale(language or resolved.profile.project.language)
     rows: list[Row] = []
     _walk(resolved.profile.commitments, "commitments", "", resolved, rows, say)
-    return rows
+    changes = list(resolved.changes)
+    latest = {c.path: (n, c) for n, c in enumerate(changes) if c.kind != "removed"}
+    out: list[Row] = []
+    for row in rows:
+        keyed = resolved.keyed(row.path)
+        change = _last_change(keyed, latest)
+        if change is None:
+            out.append(Row(row.path, row.term, row.value, row.source, keyed))
+        elif change.kind == "added":
+            out.append(
+                Row(row.path, row.term, row.value, row.source, keyed, say.text("explain.added"))
+            )
+        else:
+            old = _plain(change.old, say) + (
+                say.text("explain.replaced") if change.kind == "replaced" else ""
+            )
+            was = change.old_source
+            out.append(Row(row.path, row.term, row.value, row.source, keyed, old, was))
+    for change in changes:
+        if change.kind == "removed":
+            term = _term_of(change.path)
+            old, where = _plain(change.old, say), change.old_source
+            out.append(
+                Row(
+                    change.path,
+                    term,
+                    say.text("explain.removed"),
+                    change.source,
+                    change.path,
+                    old,
+                    where,
+                )
+            )
+    return out
 
 
 def explain_header(resolved: Resolved, language: str | None = None) -> tuple[str, ...]:
     """The column headings of the `explain` table, in the language of `explain_rows`."""
     say = get_locale(language or resolved.profile.project.language)
-    return tuple(say.text(f"explain.column.{c}") for c in ("term", "value", "path", "source"))
+    columns = ("term", "value", "path", "source", "was", "was_from")
+    return tuple(say.text(f"explain.column.{c}") for c in columns)

@@ -10,13 +10,24 @@ import re
 import types
 import typing
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Union
 
 from pydantic import BaseModel, ValidationError
 
 from generator.errors import InputError, Location, Problem
+from generator.profiles.identity import (
+    IDENTITIES,
+    REMOVE,
+    REMOVE_KEY,
+    Identity,
+    identity_of,
+    key_of,
+    key_text,
+    pattern,
+    selector,
+)
 from generator.profiles.models import CompanyFile, OverlayFile, Profile, ProjectFile
 from generator.profiles.yamlreader import Document, Path_, dotted, load_document, parse_document
 
@@ -37,6 +48,22 @@ class Resolved:
     files: tuple[Path, ...]
     asset_dirs: tuple[Path, ...]
     """folders images may be read from: those of the company, project and overlay files."""
+    changes: tuple["Change", ...] = ()
+    """what the overlays and `--set` changed, in the order they changed it."""
+    notices: tuple[Problem, ...] = ()
+    """warnings for the user (every removal), printed by `render` and `explain`."""
+    labels: dict[str, str] = field(default_factory=dict)
+    """dotted path of each item of a keyed list → the same path naming it by identity."""
+
+    def keyed(self, path: str) -> str:
+        """`path` (`commitments.response.tiers[1].arrive`) with items named by identity
+        (`commitments.response.tiers[region=其它地区].arrive`)."""
+        ends = [n + 1 for n, char in enumerate(path) if char == "]"]
+        for end in reversed(ends):  # the innermost item's label holds those around it
+            label = self.labels.get(path[:end])
+            if label is not None:
+                return label + path[end:]
+        return path
 
     def where(self, path: str) -> Location:
         """The location of `path`, or of its nearest ancestor that has one."""
@@ -48,16 +75,84 @@ class Resolved:
         return Location(str(self.files[0]), 1, 1)
 
 
+@dataclass(frozen=True)
+class Change:
+    """A value an overlay or `--set` changed, added, removed or replaced (a whole plain list)."""
+
+    path: str
+    """dotted, items named by identity: commitments.response.tiers[region=本省].arrive"""
+    kind: Literal["changed", "added", "removed", "replaced"]
+    old: Any
+    """the value below (plain YAML data), None when added."""
+    old_source: Location | None
+    new: Any
+    """the value now (plain YAML data), None when removed."""
+    source: Location
+    """where the change was written."""
+
+
+_MISSING: Any = object()
+"""A value that is not there (unlike None, an empty value the user wrote)."""
+
+
+def _sub(where: dict[Path_, Location], prefix: Path_) -> dict[Path_, Location]:
+    """The locations under `prefix`, relative to it (`()` is the value's own location)."""
+    n = len(prefix)
+    return {p[n:]: loc for p, loc in where.items() if p[:n] == prefix}
+
+
+def _children(where: dict[Path_, Location]) -> dict[str | int, dict[Path_, Location]]:
+    """The locations under each key or item, relative to it, in one pass."""
+    out: dict[str | int, dict[Path_, Location]] = {}
+    for p, loc in where.items():
+        if p:
+            out.setdefault(p[0], {})[p[1:]] = loc
+    return out
+
+
+def _absent(value: Any) -> bool:
+    return value is _MISSING or value is None or value == {} or value == []
+
+
+def _short(value: Any, room: int = 100) -> str:
+    """A value in one line for messages, cut to about `room` characters."""
+    if isinstance(value, dict):
+        text = "{" + ", ".join(f"{k}: {_short(v)}" for k, v in value.items()) + "}"
+    elif isinstance(value, list):
+        text = "[" + ", ".join(_short(v) for v in value) + "]"
+    else:
+        text = "" if value is None else str(value)
+    return text if len(text) <= room else text[:room] + "…"
+
+
+def _has_marker(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(_has_marker(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_marker(v) for v in value)
+    return isinstance(value, str) and value.strip() == REMOVE
+
+
 @dataclass
 class _Layer:
-    """Merged data and where each value came from, built up one file at a time."""
+    """Merged data and where each value came from, built up one file at a time.
+
+    Mappings merge key by key; lists of named items (see `identity`) merge item by item by
+    their identity; other values and plain lists replace what was below. `~remove` and
+    `remove: true` remove explicitly; every removal is a notice, every change made while
+    `record` is on (overlays, `--set`) is a `Change`.
+    """
 
     data: dict[str, Any]
     where: dict[Path_, Location]
     keys: dict[Path_, Location]
+    changes: list[Change] = field(default_factory=list)
+    notices: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    record: bool = False
 
     def put(self, path: Path_, value: Any, where: dict[Path_, Location]) -> None:
-        """Set `path` to `value` (deep-merging mappings) and take over its provenance.
+        """Layer `value` (with its locations `where`, absolute paths) over the value at `path`.
 
         Every step but a list index must lead through mappings; the caller checks that.
         """
@@ -65,18 +160,232 @@ class _Layer:
         for step in path[:-1]:
             parent = parent.setdefault(step, {}) if isinstance(step, str) else parent[step]
         last = path[-1]
-        current = parent.get(last) if isinstance(parent, dict) else parent[last]
-        if isinstance(current, dict) and isinstance(value, dict):
-            for key, sub in value.items():
-                self.put((*path, key), sub, where)
+        current = parent.get(last, _MISSING) if isinstance(parent, dict) else parent[last]
+        label = self.label(path)
+        merged, merged_where = self._merge(
+            path, label, current, _sub(self.where, path), value, _sub(where, path), self.record
+        )
+        if isinstance(last, int) and merged is _MISSING:
+            # An item removed by index: the items after it move up one place.
+            list_path = path[:-1]
+            items = _sub(self.where, list_path)
+            for old in [p for p in self.where if p[: len(list_path)] == list_path]:
+                del self.where[old]
+            del parent[last]
+            for rel, loc in items.items():
+                if not rel:
+                    self.where[list_path] = loc
+                elif rel[0] != last:
+                    index = rel[0] - 1 if isinstance(rel[0], int) and rel[0] > last else rel[0]
+                    self.where[(*list_path, index, *rel[1:])] = loc
             return
-        # A list or scalar replaces what was there, so its old provenance must go too.
         for old in [p for p in self.where if p[: len(path)] == path]:
             del self.where[old]
-        parent[last] = copy.deepcopy(value)
-        for p, loc in where.items():
-            if p[: len(path)] == path:
-                self.where[p] = loc
+        if merged is _MISSING:
+            parent.pop(last, None)
+            return
+        parent[last] = merged
+        for rel, loc in merged_where.items():
+            self.where[(*path, *rel)] = loc
+
+    def label(self, path: Path_) -> str:
+        """`path` for messages, with the items of keyed lists named by identity."""
+        out = ""
+        node: Any = self.data
+        for n, step in enumerate(path):
+            if isinstance(step, int):
+                identity = identity_of(path[:n])
+                item = node[step] if isinstance(node, list) and step < len(node) else None
+                if identity is not None and isinstance(item, dict):
+                    out += selector(identity, key_of(identity, item))
+                else:
+                    out += f"[{step}]"
+                node = item
+            else:
+                out += f".{step}" if out else step
+                node = node.get(step) if isinstance(node, dict) else None
+        return out
+
+    def _note(self, change: Change, record: bool) -> None:
+        if record:
+            self.changes.append(change)
+
+    def _merge(
+        self,
+        path: Path_,
+        label: str,
+        base: Any,
+        bwhere: dict[Path_, Location],
+        over: Any,
+        owhere: dict[Path_, Location],
+        record: bool,
+    ) -> tuple[Any, dict[Path_, Location]]:
+        """`over` layered on `base`; both with locations relative to `path`."""
+        loc = owhere.get((), Location("?"))
+        old_loc = bwhere.get(())
+        if isinstance(over, str) and over.strip() == REMOVE:
+            if _absent(base):
+                self.problems.append(Problem(loc, label, f"{REMOVE}: nothing below to remove"))
+                return base, bwhere
+            was = f"was {_short(base)}" + (f", from {old_loc}" if old_loc else "")
+            self.notices.append(Problem(loc, label, f"removed ({was})"))
+            self._note(Change(label, "removed", base, old_loc, None, loc), record)
+            return _MISSING, {}
+        if over is None or (over == [] and isinstance(base, list)):
+            if not _absent(base):
+                message = (
+                    f"empty, which would drop {_short(base)} (from {old_loc}); write {REMOVE} to"
+                    " remove it, or leave the key out to keep it"
+                )
+                self.problems.append(Problem(loc, label, message))
+                return base, bwhere
+            return copy.deepcopy(over), dict(owhere)
+        if isinstance(over, dict) and (isinstance(base, dict) or _absent(base)):
+            new = not isinstance(base, dict)
+            merged: dict[str, Any] = {} if new else dict(base)
+            below = {} if new else _children(bwhere)
+            given = _children(owhere)
+            for key, sub in over.items():
+                value, sub_where = self._merge(
+                    (*path, key),
+                    f"{label}.{key}",
+                    merged.get(key, _MISSING),
+                    below.get(key, {}),
+                    sub,
+                    given.get(key, {}),
+                    record and not new,
+                )
+                if value is _MISSING:
+                    merged.pop(key, None)
+                    below.pop(key, None)
+                    continue
+                merged[key] = value
+                below[key] = sub_where
+            where: dict[Path_, Location] = {(): loc if new else bwhere.get((), loc)}
+            for key, sub_where in below.items():
+                where.update({(key, *p): at for p, at in sub_where.items()})
+            if new and over:
+                self._note(Change(label, "added", None, None, merged, loc), record)
+            return merged, where
+        identity = identity_of(path)
+        keyed = isinstance(over, list) and (isinstance(base, list) or _absent(base))
+        if identity is not None and keyed:
+            return self._merge_keyed(path, label, identity, base, bwhere, over, owhere, record)
+        if _has_marker(over):
+            message = f"{REMOVE} stands for a whole value, section or named item, not part of one"
+            self.problems.append(Problem(loc, label, message))
+            return base, bwhere
+        if over != base:
+            kind: Literal["changed", "added", "replaced"] = (
+                "added" if _absent(base) else "replaced" if isinstance(over, list) else "changed"
+            )
+            before = None if base is _MISSING else base
+            self._note(Change(label, kind, before, old_loc, over, loc), record)
+        return copy.deepcopy(over), dict(owhere)
+
+    def _merge_keyed(
+        self,
+        path: Path_,
+        label: str,
+        identity: Identity,
+        base: Any,
+        bwhere: dict[Path_, Location],
+        over: list[Any],
+        owhere: dict[Path_, Location],
+        record: bool,
+    ) -> tuple[Any, dict[Path_, Location]]:
+        """Items of `over` change the item below with the same identity, or are added."""
+        below = base if isinstance(base, list) else []
+        by_number = _children(bwhere)
+        # Removed items become None, so the numbers in `index` stay right until the end.
+        items: list[tuple[Any, dict[Path_, Location]] | None] = [
+            (item, by_number.get(n, {})) for n, item in enumerate(below)
+        ]
+        index = {
+            key_of(identity, item): n
+            for n, item in reversed(list(enumerate(below)))
+            if isinstance(item, dict)
+        }
+        given = _children(owhere)
+        fields = ", ".join(identity.fields)
+        seen: dict[tuple[str | None, ...], Location] = {}
+
+        def there() -> str:
+            names = [
+                selector(identity, key_of(identity, it[0]))
+                for it in items
+                if it is not None and isinstance(it[0], dict)
+            ]
+            return f" (there are: {', '.join(names)})" if names else ""
+
+        for j, item in enumerate(over):
+            iw = given.get(j, {})
+            loc = iw.get((), owhere.get((), Location("?")))
+            if not isinstance(item, dict):
+                items.append((copy.deepcopy(item), iw))  # validation says what is wrong
+                continue
+            key = key_of(identity, item)
+            name = label + selector(identity, key)
+            if not identity.all_empty_ok and None in key:
+                message = (
+                    f"a {identity.noun} is named by {fields}: give {fields} to change the"
+                    f" {identity.noun} of that name or to add one"
+                )
+                self.problems.append(Problem(loc, f"{label}[{j}]", message))
+                continue
+            if key in seen:
+                first = seen[key].line
+                message = f"the same {identity.noun} twice in one file (first at line {first})"
+                self.problems.append(Problem(loc, name, message))
+                continue
+            seen[key] = loc
+            found = index.get(key)
+            if REMOVE_KEY in item:
+                flag = item[REMOVE_KEY]
+                rest = [k for k in item if k not in identity.fields and k != REMOVE_KEY]
+                if not isinstance(flag, str) or flag.strip().lower() != "true":
+                    where_flag = iw.get((REMOVE_KEY,), loc)
+                    message = f'write "{REMOVE_KEY}: true" to remove this {identity.noun}'
+                    self.problems.append(Problem(where_flag, f"{name}.{REMOVE_KEY}", message))
+                elif rest:
+                    message = (
+                        f"a {identity.noun} to remove gives only {fields} and"
+                        f" {REMOVE_KEY}: true (also has: {', '.join(rest)})"
+                    )
+                    self.problems.append(Problem(loc, name, message))
+                elif found is None:
+                    message = f"no {identity.noun} {selector(identity, key)} below to remove"
+                    self.problems.append(Problem(loc, name, message + there()))
+                else:
+                    old, old_where = typing.cast(tuple[Any, dict[Path_, Location]], items[found])
+                    items[found] = None
+                    del index[key]
+                    old_loc = old_where.get(())
+                    was = f", from {old_loc}" if old_loc else ""
+                    self.notices.append(Problem(loc, name, f"removed (was {_short(old)}{was})"))
+                    self._note(Change(name, "removed", old, old_loc, None, loc), record)
+                continue
+            if found is not None:
+                old, old_where = typing.cast(tuple[Any, dict[Path_, Location]], items[found])
+                items[found] = self._merge((*path, found), name, old, old_where, item, iw, record)
+                continue
+            if all(k is None for k in key) and any(it is not None for it in items):
+                message = (
+                    f"names no {fields.replace(', ', ' or ')}, and no {identity.noun} below"
+                    f" applies everywhere: name the {identity.noun} to change"
+                )
+                self.problems.append(Problem(loc, f"{label}[{j}]", message + there()))
+                continue
+            index[key] = len(items)
+            items.append(self._merge((*path, len(items)), name, _MISSING, {}, item, iw, record))
+        kept = [it for it in items if it is not None]
+        where: dict[Path_, Location] = {}
+        start = bwhere.get((), owhere.get(()))
+        if start is not None:
+            where[()] = start
+        for n, (_, item_where) in enumerate(kept):
+            where.update({(n, *p): at for p, at in item_where.items()})
+        return [it for it, _ in kept], where
 
 
 def model_for(kind: str) -> type[BaseModel]:
@@ -112,6 +421,8 @@ def load_file(path: Path) -> tuple[Kind, BaseModel, Document]:
     doc = load_document(path)
     kind = _kind_of(doc)
     model = model_for(kind)
+    if kind in ("project", "overlay"):
+        return kind, _validate_layer(model, doc), doc
     return kind, validate(model, doc.data, doc.where, doc.key_where, doc.file), doc
 
 
@@ -154,10 +465,16 @@ def load_profile(
     o_docs = [_load_kind(o, "overlay") for o in overlays]
 
     # Each file must be right on its own first: its errors point at its own lines.
-    checks: list[tuple[Document, type[BaseModel]]] = [(c_doc, CompanyFile), (p_doc, ProjectFile)]
+    # A project or overlay may name an item below by its key fields alone, so those are
+    # checked leniently here and in full once merged.
+    checks: list[tuple[Document, type[BaseModel]]] = [(p_doc, ProjectFile)]
+    try:
+        validate(CompanyFile, c_doc.data, c_doc.where, c_doc.key_where, c_doc.file)
+    except InputError as err:
+        problems.extend(err.problems)
     for doc, model in checks + [(o, OverlayFile) for o in o_docs]:
         try:
-            validate(model, doc.data, doc.where, doc.key_where, doc.file)
+            _validate_layer(model, doc)
         except InputError as err:
             problems.extend(err.problems)
     if problems:
@@ -184,14 +501,23 @@ def load_profile(
             if p[:1] == ("approvals",) and len(p) > 1 and isinstance(p[1], int):
                 approvals_where[("approvals", offset + p[1], *p[2:])] = where
     layer.put(("approvals",), approvals, approvals_where)
+    layer.record = True  # from here on, every change is shown by `explain`
     for o_doc in o_docs:
         layer.put(("commitments",), o_doc.data.get("commitments") or {}, o_doc.where)
-        customer = o_doc.data.get("customer") or customer
+        named = o_doc.data.get("customer")
+        if isinstance(named, str) and named.strip() == REMOVE:
+            where = o_doc.locate(("customer",))
+            problems.append(Problem(where, "customer", f"{REMOVE} removes commitments only"))
+        customer = named or customer
     for n, assignment in enumerate(sets, start=1):
         problems.extend(_apply_set(layer, assignment, n))
+    problems.extend(layer.problems)
     if problems:
         raise InputError(problems)
-    layer.keys = {**p_doc.key_where}
+    # Item numbers of the project file no longer hold once its lists merged with the company's.
+    layer.keys = {
+        p: at for p, at in p_doc.key_where.items() if not any(isinstance(s, int) for s in p)
+    }
 
     project_model = validate(ProjectFile, layer.data, layer.where, layer.keys, p_doc.file)
     company_model = CompanyFile.model_validate(company_data)
@@ -206,7 +532,23 @@ def load_profile(
             provenance.setdefault("company." + dotted(p), loc)
     files = (project, company_path, *overlays)
     dirs = tuple(dict.fromkeys(f.resolve().parent for f in files))
-    return Resolved(profile, provenance, files, dirs)
+    labels = {dotted(p): layer.label(p) for p in _item_paths(layer.data, ())}
+    return Resolved(
+        profile, provenance, files, dirs, tuple(layer.changes), tuple(layer.notices), labels
+    )
+
+
+def _item_paths(value: Any, path: Path_) -> Iterable[Path_]:
+    """The path of every item of a keyed list inside `value`."""
+    if isinstance(value, dict):
+        for key, sub in value.items():
+            yield from _item_paths(sub, (*path, key))
+    elif isinstance(value, list):
+        keyed = identity_of(path) is not None
+        for n, item in enumerate(value):
+            if keyed:
+                yield (*path, n)
+            yield from _item_paths(item, (*path, n))
 
 
 def _display(path: Path) -> str:
@@ -228,33 +570,108 @@ def _load_kind(path: Path, kind: Kind, display: str | None = None) -> Document:
     return doc
 
 
-_SET = re.compile(
-    r"^(?P<path>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*|\[\d+\])*)=(?P<v>.*)$", re.S
-)
+_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
+_STEP = re.compile(rf"\.?({_NAME})|\[([^\[\]]*)\]")
+_PATH = re.compile(rf"{_NAME}(?:\.{_NAME}|\[[^\[\]]*\])*")
+
+
+def _split_set(assignment: str) -> tuple[str, str] | None:
+    """`path=value` split at the first "=" outside brackets (selectors hold "=" too)."""
+    depth = 0
+    for n, char in enumerate(assignment):
+        if char == "[":
+            depth += 1
+        elif char == "]":
+            depth -= 1
+        elif char == "=" and depth == 0:
+            return assignment[:n].strip(), assignment[n + 1 :]
+    return None
+
+
+def _set_path(layer: _Layer, text: str, loc: Location) -> tuple[list[str | int], list[Problem]]:
+    """The path of a `--set`, with every `[field=value]` selector turned into an item number.
+
+    Unknown fields, no matching item and more than one matching item are errors.
+    """
+    path: list[str | int] = []
+    for m in _STEP.finditer(text):
+        name, inside = m.group(1), m.group(2)
+        if name is not None:
+            path.append(name)
+            continue
+        if re.fullmatch(r"\s*\d+\s*", inside):
+            path.append(int(inside))
+            continue
+        if not path or isinstance(path[0], int):
+            return path, [Problem(loc, text, f"[{inside}] must follow a list name")]
+        if path[0] not in ProjectFile.model_fields:
+            path.insert(0, "commitments")
+        shown = layer.label(tuple(path))
+        identity = identity_of(tuple(path))
+        if identity is None:
+            message = f"not a list of named items; use an item number, e.g. {shown}[0]"
+            return path, [Problem(loc, shown, message)]
+        wanted: dict[str, str | None] = {}
+        for pair in inside.split(","):
+            field_name, equals, value = pair.partition("=")
+            field_name = field_name.strip()
+            if not equals or field_name not in identity.fields:
+                fields = ", ".join(identity.fields)
+                message = f'"{pair.strip()}": a {identity.noun} is named by {fields} (field=value)'
+                return path, [Problem(loc, shown + f"[{inside}]", message)]
+            wanted[field_name] = key_text(value)
+        items = _node(layer.data, path)
+        items = items if isinstance(items, list) else []
+        found = [
+            n
+            for n, item in enumerate(items)
+            if isinstance(item, dict) and all(key_text(item.get(f)) == v for f, v in wanted.items())
+        ]
+        if len(found) != 1:
+            names = [selector(identity, key_of(identity, i)) for i in items if isinstance(i, dict)]
+            there = f" (there are: {', '.join(names)})" if names else ""
+            what = "no" if not found else f"{len(found)} {identity.noun}s match; name one"
+            message = f"{what} {identity.noun} [{inside}]{there}" if not found else what + there
+            return path, [Problem(loc, shown + f"[{inside}]", message)]
+        path.append(found[0])
+    return path, []
+
+
+def _node(data: Any, path: Sequence[str | int]) -> Any:
+    for step in path:
+        if isinstance(step, int):
+            data = data[step] if isinstance(data, list) and step < len(data) else None
+        else:
+            data = data.get(step) if isinstance(data, dict) else None
+    return data
 
 
 def _apply_set(layer: _Layer, assignment: str, n: int) -> list[Problem]:
-    """Apply one `--set path=value`; the value is read as a YAML value (strings stay strings)."""
+    """Apply one `--set path=value`; the value is read as a YAML value (strings stay strings).
+
+    A list item is addressed by number (`tiers[0]`) or, in a list of named items, by its key
+    fields (`tiers[region=其它地区]`, `steps[id=repair]`, `tiers[region=本省,time=off_hours]`).
+    """
     loc = Location("--set", 1, n)
-    match = _SET.match(assignment.strip())
-    if not match:
+    split = _split_set(assignment.strip())
+    if split is None or not _PATH.fullmatch(split[0]):
         return [Problem(loc, "", f'"{assignment}" is not path=value (e.g. warranty.period=3y)')]
-    path: list[str | int] = [
-        int(part[1:-1]) if part.startswith("[") else part
-        for part in re.findall(r"[A-Za-z_][A-Za-z0-9_]*|\[\d+\]", match["path"])
-    ]
+    text, raw = split
+    path, problems = _set_path(layer, text, loc)
+    if problems:
+        return problems
     if path[0] not in ProjectFile.model_fields:
         path.insert(0, "commitments")
     if path[0] in ("kind", "company"):
         return [Problem(loc, str(path[0]), f"{path[0]} cannot be changed with --set")]
-    if "\n" in match["v"] or "\r" in match["v"]:
-        return [Problem(loc, match["path"], "a --set value must be on one line")]
-    if not match["v"].strip(" \t\u3000"):
-        return [Problem(loc, match["path"], "a --set value cannot be empty")]
+    if "\n" in raw or "\r" in raw:
+        return [Problem(loc, text, "a --set value must be on one line")]
+    if not raw.strip(" \t\u3000"):
+        return [Problem(loc, text, "a --set value cannot be empty")]
     try:
-        value_doc = parse_document(("v: " + match["v"]).encode(), "--set")
+        value_doc = parse_document(("v: " + raw).encode(), "--set")
     except InputError as err:
-        return [Problem(loc, match["path"], p.message) for p in err.problems]
+        return [Problem(loc, text, p.message) for p in err.problems]
     value = value_doc.data.get("v")
     parent: Any = layer.data
     for step in path[:-1]:
@@ -299,6 +716,65 @@ def _locate(path: Path_, where: dict[Path_, Location], file: str) -> Location:
         if path[:n] in where:
             return where[path[:n]]
     return Location(file, 1, 1)
+
+
+def _validate_layer(model: type[BaseModel], doc: Document) -> BaseModel:
+    """Validate a project or overlay file on its own, as far as it can be on its own.
+
+    Removal markers are taken out first (the merge checks them), and commitments need not be
+    complete: an item of a keyed list may name an item below by its key fields and change one
+    value, a section may change one field. The merged profile is validated in full.
+    """
+    data = dict(doc.data)
+    if isinstance(data.get("commitments"), dict):  # markers remove commitments only
+        data["commitments"] = _unmarked(data["commitments"], ("commitments",))
+    try:
+        return model.model_validate(data)
+    except ValidationError as err:
+        problems = [
+            _problem(model, e, doc.where, doc.key_where, doc.file)
+            for e in err.errors()
+            if not _partial_item_error(model, e)
+        ]
+    if problems:
+        raise InputError(problems)
+    # Complete only once merged: what `validate` shows of the file alone is its own data.
+    return model.model_construct(**data)
+
+
+def _unmarked(value: Any, path: Path_) -> Any:
+    """`value` without `~remove` values and with `remove: true` items reduced to their keys."""
+    if isinstance(value, dict):
+        return {
+            k: _unmarked(v, (*path, k))
+            for k, v in value.items()
+            if not (isinstance(v, str) and v.strip() == REMOVE)
+        }
+    if isinstance(value, list):
+        identity = identity_of(path)
+        out = []
+        for n, item in enumerate(value):
+            if identity is not None and isinstance(item, dict) and REMOVE_KEY in item:
+                item = {k: v for k, v in item.items() if k in identity.fields}
+            out.append(_unmarked(item, (*path, n)))
+        return out
+    return value
+
+
+def _partial_item_error(model: type[BaseModel], error: Any) -> bool:
+    """Is this an error that only says a commitment is not complete on its own?"""
+    loc = _strip_union_tags(model, tuple(p for p in error["loc"] if isinstance(p, str | int)))
+    kind = error["type"]
+    if kind == "missing" and loc[:1] == ("commitments",):
+        # A required commitment field may come from the file below; the merge checks it.
+        return True
+    if kind == "too_short":
+        return identity_of(loc) is not None
+    if kind == "value_error":
+        # A model check over a keyed list (the process graph) needs the merged list.
+        prefix = pattern(loc) + "."
+        return any(p.startswith(prefix) for p in IDENTITIES)
+    return False
 
 
 def _problem(
