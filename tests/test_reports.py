@@ -18,6 +18,7 @@ from generator.profiles.yamlreader import dotted
 from generator.render.docxfile import render_docx
 from generator.render.pdffile import render_pdf
 from generator.tender.check import CheckResult, check
+from generator.tender.loading import FILE_MODELS
 from generator.tender.model import TenderFile
 from generator.tender.reports import (
     deviation_letter,
@@ -45,7 +46,7 @@ PAIRS = [
 
 
 def run(tender_name: str, example: str) -> CheckResult:
-    _, model, doc = load_file(TENDERS / f"{tender_name}.yaml")
+    _, model, doc = load_file(TENDERS / f"{tender_name}.yaml", FILE_MODELS)
     assert isinstance(model, TenderFile)
     resolved = load_profile(EXAMPLES / example / "project.yaml")
     return check(resolved, model, tender_where={dotted(p): w for p, w in doc.where.items()})

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.errors import InputError, Location, OutputError, Problem
-from generator.profiles.loading import Resolved, load_profile, load_tender
+from generator.profiles.loading import Resolved, load_profile
 from generator.render.output import (
     MAX_NAME_BYTES,
     distinct_stems,
@@ -21,6 +21,7 @@ from generator.render.output import (
     safe_stem,
     write_atomic,
 )
+from generator.tender.loading import load_tender
 
 if TYPE_CHECKING:
     from generator.letter.document import Letter

@@ -8,7 +8,7 @@ from pydantic import BaseModel
 
 from generator.errors import Location
 from generator.profiles.loading import Resolved
-from generator.profiles.models import chinese_term
+from generator.profiles.paths import chinese_term
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ def _walk(obj: Any, path: str, term: str, resolved: Resolved, out: list[Row]) ->
 
 
 def _text(value: Any) -> str:
-    from generator.tender.check import describe
+    from generator.tender.wording import describe
 
     if value is True:
         return "是"

@@ -1,14 +1,20 @@
 """JSON Schemas of the file kinds, in draft-07 form so editors (VS Code YAML) can use them."""
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
-from generator.profiles.loading import model_for
+from pydantic import BaseModel
+
+from generator.profiles.loading import PROFILE_MODELS
 
 
-def json_schema(kind: str) -> dict[str, Any]:
-    """The JSON Schema of one kind of file, with `definitions` instead of `$defs`."""
-    model = model_for("project" if kind == "profile" else kind)
+def json_schema(
+    kind: str, models: Mapping[str, type[BaseModel]] = PROFILE_MODELS
+) -> dict[str, Any]:
+    """The JSON Schema of one kind of file in `models` (generator.tender.loading.FILE_MODELS
+    has every kind), with `definitions` instead of `$defs`."""
+    model = models["project" if kind == "profile" else kind]
     out = model.model_json_schema(ref_template="#/definitions/{model}")
     defs = out.pop("$defs", None)
     result: dict[str, Any] = {"$schema": "http://json-schema.org/draft-07/schema#", **out}
@@ -18,5 +24,5 @@ def json_schema(kind: str) -> dict[str, Any]:
     return result
 
 
-def schema_text(kind: str) -> str:
-    return json.dumps(json_schema(kind), ensure_ascii=False, indent=2) + "\n"
+def schema_text(kind: str, models: Mapping[str, type[BaseModel]] = PROFILE_MODELS) -> str:
+    return json.dumps(json_schema(kind, models), ensure_ascii=False, indent=2) + "\n"
