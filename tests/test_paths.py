@@ -11,10 +11,12 @@ from typing import Annotated, Any
 import pytest
 from pydantic import BaseModel, ValidationError
 
+from generator.locale import Message
 from generator.profiles.kinds import KINDS, Better, Quantity, ValueKind
 from generator.profiles.models import Profile, commitment_paths
 from generator.profiles.paths import Commit, Lookup, PathInfo, build_table
 from generator.profiles.quantities import QuantityError, WorkingDayRule
+from generator.profiles.yamlreader import load_document
 from generator.tender.check import check
 from generator.tender.comparators import COMPARATORS, Comparator, register, unregister
 from generator.tender.model import TenderFile, Verdict
@@ -92,6 +94,11 @@ class _Exactly(Comparator):
 
     name = "exactly"
     aliases = ("恰为",)
+
+    @property
+    def message_key(self) -> str:
+        # A real comparator adds check.comparator.exactly to every messages/check.yaml.
+        return "check.comparator.equals"
 
     def score(
         self, offer: Quantity, wanted: Quantity | None, info: PathInfo, rule: WorkingDayRule | None
@@ -206,3 +213,33 @@ def test_a_marked_field_of_no_kind_is_a_programming_error() -> None:
 
     with pytest.raises(TypeError, match="no value kind"):
         build_table(Broken)
+
+
+@pytest.mark.parametrize("lang", ["zh-Hans", "en"])
+def test_every_kind_and_comparator_has_its_words(lang: str) -> None:
+    catalog = load_document(ROOT / "templates" / lang / "messages" / "check.yaml").data["check"]
+    assert set(catalog["value"]) == set(KINDS)
+    assert set(catalog["comparator"]) == set(COMPARATORS)
+    assert set(catalog["way"]) >= {b.value for b in Better if b is not Better.NONE}
+
+
+def test_check_messages_have_the_same_keys_in_every_language() -> None:
+    def keys(node: Any, prefix: str = "") -> set[str]:
+        if not isinstance(node, dict):
+            return {prefix}
+        return {k for key, sub in node.items() for k in keys(sub, f"{prefix}.{key}")}
+
+    zh, en = (
+        keys(load_document(ROOT / "templates" / lang / "messages" / "check.yaml").data)
+        for lang in ("zh-Hans", "en")
+    )
+    assert zh == en
+
+
+def test_findings_carry_messages_that_any_language_says() -> None:
+    resolved = _Resolved({"warranty": {"period": "18 months"}})
+    f = check(resolved, _tender("at_least")).findings[0]
+    assert isinstance(f.reason, Message) and f.reason.key == "check.reason.negative"
+    assert f.suggestion is not None and f.suggestion.key == "check.suggestion.meet"
+    assert str(f.reason) == "承诺18个月，未达到要求（不少于3年）"
+    assert f.reason_en == "offers 18 months, short of the required 3 years"

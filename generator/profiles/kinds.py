@@ -48,7 +48,7 @@ class ValueKind:
     """One kind of commitment value: how it is read from text and how two of it compare."""
 
     name: ClassVar[str]
-    """the kind's id, e.g. duration; also the suffix of its message key `value.<name>`."""
+    """the kind's id, e.g. duration; also names its message `check.value.<name>`."""
     ordered: ClassVar[bool] = True
     """values have an order (at_least/at_most apply); otherwise only equal/unequal."""
     steppable: ClassVar[bool] = False
@@ -61,6 +61,9 @@ class ValueKind:
     """the comparators to suggest when one does not fit this kind (input-error hint)."""
     noun: ClassVar[str] = "a value"
     """how input errors name the kind, e.g. yes/no, a choice."""
+    way: ClassVar[str | None] = None
+    """how a better value is worded in suggestions (check.way.*); None = by the path's
+    better direction (larger/smaller)."""
 
     def holds(self, core: Any) -> bool:
         """Whether a field of Python type `core` holds this kind."""
@@ -105,8 +108,8 @@ class ValueKind:
         return f"{way} is better for {path}; use {right}"
 
     def message_key(self) -> str:
-        """The locale message a value of this kind is said with."""
-        return f"value.{self.name}"
+        """The message a value of this kind is said with (templates/*/messages/check.yaml)."""
+        return f"check.value.{self.name}"
 
 
 def _signed(c: int, better: Better) -> int:
@@ -179,6 +182,7 @@ class WindowKind(ValueKind):
     """A daily on-duty window: better when it covers the wanted one."""
 
     name = "window"
+    way = "cover"
 
     def holds(self, core: Any) -> bool:
         return core is DailyWindow

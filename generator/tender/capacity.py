@@ -2,7 +2,9 @@
 can keep, and the approval that allows going beyond it."""
 
 from collections.abc import Iterable
+from typing import Any
 
+from generator.locale import Message
 from generator.profiles.kinds import Quantity
 from generator.profiles.models import Approval, Capacity, Profile, commitment_paths
 from generator.profiles.paths import PathInfo
@@ -10,14 +12,9 @@ from generator.profiles.quantities import NotComparable
 from generator.tender.findings import CapacityFinding, CapacityStatus
 from generator.tender.offers import Offer, Offers
 from generator.tender.places import normalise_place
-from generator.tender.wording import describe, describe_en
+from generator.tender.wording import Said, message, value_message
 
 __all__ = ["capacity_findings"]
-
-_WHERE_ZH = {
-    "service_centre_cities": "（设服务网点的城市）",
-    "elsewhere": "（无服务网点的地区）",
-}
 
 
 def capacity_findings(offers: Offers) -> Iterable[CapacityFinding]:
@@ -57,40 +54,31 @@ def _finding(
                 best = offer
         except NotComparable:
             blocked = blocked or offer
-    scope = _WHERE_ZH.get(cap.where or "", "")
+    where = Message(f"check.capacity.where.{cap.where}") if cap.where else ""
     approval = _approval(offers.profile, cap.commitment)
+    said_limit = value_message(info.kind, limit)
 
     def finding(
-        offer: Offer, status: CapacityStatus, approval: Approval | None, zh: str, en: str
+        offer: Offer, status: CapacityStatus, approval: Approval | None, **args: Any
     ) -> CapacityFinding:
-        return CapacityFinding(cap, limit, offer, status, approval, limit_where, zh, en)
+        reason = message(
+            f"capacity.{status.value}", offer=offer.message, limit=said_limit, where=where, **args
+        )
+        return CapacityFinding(cap, limit, offer, status, approval, limit_where, Said(reason))
 
     if best is not None and approval is not None:
         return finding(
             best,
             CapacityStatus.APPROVED,
             approval,
-            f"承诺{best.zh()}超出能力上限{describe(limit)}{scope}，已经{approval.approved_by}"
-            f"于{approval.date.isoformat()}审批（{approval.reference}）",
-            f"promises {best.en()} beyond the capacity of {describe_en(limit)}, approved by "
-            f"{approval.approved_by} on {approval.date.isoformat()} ({approval.reference})",
+            by=approval.approved_by,
+            date=approval.date.isoformat(),
+            reference=approval.reference,
         )
     if best is not None:
-        return finding(
-            best,
-            CapacityStatus.EXCEEDED,
-            None,
-            f"承诺{best.zh()}超出能力上限{describe(limit)}{scope}，且无审批记录",
-            f"promises {best.en()} beyond the capacity of {describe_en(limit)} without approval",
-        )
+        return finding(best, CapacityStatus.EXCEEDED, None)
     if blocked is not None:
-        return finding(
-            blocked,
-            CapacityStatus.NOT_COMPARABLE,
-            approval,
-            f"承诺{blocked.zh()}与能力上限{describe(limit)}无法比较",
-            f"cannot compare {blocked.en()} with the capacity of {describe_en(limit)}",
-        )
+        return finding(blocked, CapacityStatus.NOT_COMPARABLE, approval)
     strongest = found[0]
     for offer in found[1:]:
         try:
@@ -98,13 +86,7 @@ def _finding(
                 strongest = offer
         except NotComparable:
             continue
-    return finding(
-        strongest,
-        CapacityStatus.WITHIN,
-        approval,
-        f"承诺{strongest.zh()}在能力上限{describe(limit)}{scope}以内",
-        f"promises {strongest.en()}, within the capacity of {describe_en(limit)}",
-    )
+    return finding(strongest, CapacityStatus.WITHIN, approval)
 
 
 def _approval(profile: Profile, path: str) -> Approval | None:

@@ -7,11 +7,12 @@ code. The parts: `offers` finds what the profile promises for a path, the requir
 """
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 
 from generator.errors import InputError, Location, Problem
+from generator.locale import Message
 from generator.profiles.loading import load_profile
 from generator.profiles.models import commitment_paths
 from generator.profiles.paths import PathInfo
@@ -23,12 +24,13 @@ from generator.tender.findings import (
     CheckResult,
     Finding,
     verdict_of,
+    wanted_message,
 )
 from generator.tender.loading import load_tender
 from generator.tender.model import Requirement, TenderFile, Verdict
 from generator.tender.offers import Offer, Offers, ResolvedProfile
 from generator.tender.scoring import points_for
-from generator.tender.wording import describe, describe_en, wanted_zh
+from generator.tender.wording import Said, describe, describe_en, message, said, value_message
 
 __all__ = [
     "CapacityFinding",
@@ -76,10 +78,8 @@ class _Judged:
 
     verdict: Verdict
     offer: Offer | None
-    reason: str
-    reason_en: str
-    suggestion: str | None = None
-    suggestion_en: str | None = None
+    reason: Message
+    suggestion: Message | None = None
     compared: tuple[Offer, ...] = ()
     """the offers the comparator could judge (points are counted for these)."""
 
@@ -102,27 +102,33 @@ def _finding(
         substantive=tender.is_substantive(req),
         verdict=judged.verdict,
         offer=judged.offer,
-        reason=judged.reason,
-        reason_en=judged.reason_en,
+        reason=Said(judged.reason),
         requirement_where=at,
         points=points,
         max_points=req.scoring.max_points if req.scoring else None,
-        suggestion=judged.suggestion,
-        suggestion_en=judged.suggestion_en,
+        suggestion=said(judged.suggestion),
     )
 
 
 def _missing(req: Requirement, info: PathInfo, uncovered: list[str]) -> _Judged:
-    where = f"（{'、'.join(uncovered)}）" if uncovered else ""
-    where_en = f" for {', '.join(uncovered)}" if uncovered else ""
+    value = _value(req, info)
     return _Judged(
         Verdict.MISSING,
         None,
-        f"未承诺{info.label}{where}",
-        f"no {req.commitment} commitment{where_en}",
-        f"须承诺{info.label}{wanted_zh(req) if req.value else ''}",
-        f"commit to {req.commitment}" + (f" of {describe_en(req.threshold)}" if req.value else ""),
+        message("reason.missing", term=info.label, path=info.path, places=uncovered),
+        message(
+            "suggestion.commit",
+            term=info.label,
+            path=info.path,
+            value=value,
+            wanted=wanted_message(req),
+        ),
     )
+
+
+def _value(req: Requirement, info: PathInfo) -> Message | None:
+    wanted = req.threshold
+    return None if wanted is None else value_message(info.kind, wanted)
 
 
 def _judge(
@@ -139,41 +145,28 @@ def _judge(
             blocked.append((offer, str(error)))
     compared = tuple(o for _, o in scored)
     worst = min((score for score, _ in scored), default=None)
+    asked = {"wanted": wanted_message(req), "value": _value(req, info)}
     if worst is not None and worst < 0:
         offer = _worst([o for s, o in scored if s < 0], info, rule)
-        return _Judged(
-            Verdict.NEGATIVE,
-            offer,
-            f"承诺{offer.zh()}，未达到要求（{wanted_zh(req)}）",
-            f"offers {offer.en()}, short of the required {describe_en(wanted)}",
-            f"至少承诺{describe(wanted)}方可满足要求" if wanted is not None else None,
-            f"offer {describe_en(wanted)} to meet the requirement" if wanted is not None else None,
-            compared,
-        )
+        meet = None if wanted is None else message("suggestion.meet", value=asked["value"])
+        reason = message("reason.negative", offer=offer.message, **asked)
+        return _Judged(Verdict.NEGATIVE, offer, reason, meet, compared)
     if blocked:
-        offer, message = blocked[0]
-        hint = "，须在招标文件中给出工作日折算规则" if "working-day rule" in message else ""
-        return _Judged(
-            Verdict.NOT_COMPARABLE,
-            offer,
-            f"承诺{offer.zh()}与要求（{wanted_zh(req)}）无法比较{hint}",
-            message,
-            compared=compared,
+        offer, why = blocked[0]
+        # The hint names the one assumption a tender can add: a working-day rule.
+        working_day = "working-day rule" in why
+        reason = message(
+            "reason.not_comparable",
+            offer=offer.message,
+            why=why,
+            working_day=working_day,
+            **asked,
         )
+        return _Judged(Verdict.NOT_COMPARABLE, offer, reason, compared=compared)
     offer = _worst([o for _, o in scored], info, rule)
     verdict = verdict_of(worst or 0)
-    if verdict is Verdict.NONE:
-        reason = f"承诺{offer.zh()}，满足要求"
-        return _Judged(
-            verdict, offer, reason, f"offers {offer.en()}, as required", None, None, compared
-        )
-    return _Judged(
-        verdict,
-        offer,
-        f"承诺{offer.zh()}，优于要求（{wanted_zh(req)}）",
-        f"offers {offer.en()}, better than the required {describe_en(wanted)}",
-        compared=compared,
-    )
+    reason = message(f"reason.{verdict.value}", offer=offer.message, **asked)
+    return _Judged(verdict, offer, reason, compared=compared)
 
 
 def _worst(found: list[Offer], info: PathInfo, rule: WorkingDayRule | None) -> Offer:
@@ -202,16 +195,8 @@ def _scored(
         return None, judged
     if not gains:
         return None, judged
-    points, zh, en = min(gains, key=lambda g: g[0])
-    return points, _Judged(
-        judged.verdict,
-        judged.offer,
-        judged.reason,
-        judged.reason_en,
-        judged.suggestion or zh,
-        judged.suggestion_en or en,
-        judged.compared,
-    )
+    points, gain = min(gains, key=lambda g: g[0])
+    return points, replace(judged, suggestion=judged.suggestion or gain)
 
 
 def check_files(

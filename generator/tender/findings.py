@@ -6,19 +6,43 @@ from decimal import Decimal
 from enum import StrEnum
 
 from generator.errors import Location
+from generator.locale import Message
 from generator.profiles.kinds import Quantity
 from generator.profiles.models import Approval, Capacity, Profile, commitment_paths
 from generator.tender.model import Requirement, TenderFile, Verdict
 from generator.tender.offers import Offer
-from generator.tender.wording import required_zh
+from generator.tender.wording import Said, english, message, value_message
 
 __all__ = [
     "CapacityFinding",
     "CapacityStatus",
     "CheckResult",
     "Finding",
+    "required_message",
     "verdict_of",
+    "wanted_message",
 ]
+
+
+def wanted_message(req: Requirement) -> Message:
+    """What a requirement asks, without its term: 不超过24小时, 须提供."""
+    info = commitment_paths()[req.commitment]
+    value = None if req.threshold is None else value_message(info.kind, req.threshold)
+    return message("wanted", comparator=Message(req.comparator.message_key), value=value)
+
+
+def required_message(req: Requirement) -> Message:
+    """The requirement as one phrase, e.g. 到场时间不超过24小时, 须提供免费培训."""
+    info = commitment_paths()[req.commitment]
+    value = None if req.threshold is None else value_message(info.kind, req.threshold)
+    return message(
+        "required",
+        term=info.label,
+        path=info.path,
+        flag=not info.kind.stated,
+        value=value,
+        wanted=wanted_message(req),
+    )
 
 
 def verdict_of(score: int) -> Verdict:
@@ -39,16 +63,15 @@ class Finding:
     verdict: Verdict
     offer: Offer | None
     """the commitment that decided the verdict (the worst one in scope)."""
-    reason: str
-    """one line in Chinese."""
-    reason_en: str
+    reason: Said
+    """why this verdict (check.reason.*): a Message; a Said until every report says it
+    through the locale, so text readers still get the zh-Hans sentence."""
     requirement_where: Location | None
     points: Decimal | None = None
     """points earned (None: not scored, or not comparable)."""
     max_points: Decimal | None = None
-    suggestion: str | None = None
-    """the smallest change that would meet the minimum or gain points, in Chinese."""
-    suggestion_en: str | None = None
+    suggestion: Said | None = None
+    """the smallest change that would meet the minimum or gain points (check.suggestion.*)."""
 
     @property
     def fails(self) -> bool:
@@ -56,19 +79,34 @@ class Finding:
         return self.substantive and self.verdict in (Verdict.NEGATIVE, Verdict.MISSING)
 
     @property
-    def required_zh(self) -> str:
+    def required(self) -> Message:
         """The requirement as one phrase, e.g. 到场时间不超过24小时."""
-        return required_zh(self.requirement)
+        return required_message(self.requirement)
+
+    @property
+    def response(self) -> Message:
+        """投标响应: what the profile promises, e.g. 到场时间：8小时."""
+        info = commitment_paths()[self.requirement.commitment]
+        offer = self.offer.message if self.offer else None
+        flag = not info.kind.stated  # a yes/no promise is its own name
+        return message("response", term=info.label, path=info.path, flag=flag, offer=offer)
+
+    # Transitional, until the reports say the messages through the locale:
+    @property
+    def reason_en(self) -> str:
+        return english(self.reason) or ""
+
+    @property
+    def suggestion_en(self) -> str | None:
+        return english(self.suggestion)
+
+    @property
+    def required_zh(self) -> str:
+        return str(Said(self.required))
 
     @property
     def response_zh(self) -> str:
-        """投标响应: what the profile promises, e.g. 到场时间：8小时."""
-        if self.offer is None:
-            return "未承诺"
-        info = commitment_paths()[self.requirement.commitment]
-        if not info.kind.stated:  # a yes/no promise is its own name
-            return info.label
-        return f"{info.label}：{self.offer.zh()}"
+        return str(Said(self.response))
 
 
 class CapacityStatus(StrEnum):
@@ -90,12 +128,17 @@ class CapacityFinding:
     status: CapacityStatus
     approval: Approval | None
     limit_where: Location | None
-    reason: str
-    reason_en: str
+    reason: Said
+    """how the promise stands against the limit (check.capacity.*); a Said, see Finding."""
 
     @property
     def fails(self) -> bool:
         return self.status is CapacityStatus.EXCEEDED
+
+    @property
+    def reason_en(self) -> str:
+        """Transitional: the English the reports print beside the reason."""
+        return english(self.reason) or ""
 
 
 @dataclass(frozen=True)

@@ -10,12 +10,13 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from generator.errors import Location
-from generator.profiles.kinds import Quantity
+from generator.locale import Message
+from generator.profiles.kinds import Quantity, ValueKind
 from generator.profiles.models import Profile, ResponseTier, Severity, TimeScope
 from generator.profiles.paths import Lookup, PathInfo
 from generator.tender.model import Scope, TenderFile
 from generator.tender.places import Place, requirement_places, site_place, tiers_at
-from generator.tender.wording import describe, describe_en, enum_zh
+from generator.tender.wording import Said, english, message, plain, value_message
 
 __all__ = ["Offer", "Offers", "ResolvedProfile"]
 
@@ -35,19 +36,28 @@ class Offer:
     """One commitment value the profile makes, with where it was written."""
 
     value: Quantity
+    kind: ValueKind
     key: str
     """dotted path into the profile, e.g. commitments.response.tiers[1].arrive."""
     where: Location | None
-    context: str = ""
-    """which tier or component it belongs to, e.g. 其它地区, 一般故障, 电气部分."""
+    context: Said | None = None
+    """which tier or component it belongs to, e.g. 其它地区，一般故障 or 电气部分."""
+
+    @property
+    def message(self) -> Message:
+        """The value with its context, e.g. 8小时（其它地区）."""
+        return Message(
+            "check.offer",
+            {"value": value_message(self.kind, self.value), "context": plain(self.context)},
+        )
 
     def zh(self) -> str:
-        text = describe(self.value)
-        return f"{text}（{self.context}）" if self.context else text
+        """Transitional: the reports print offers as text until they say `message`."""
+        return str(Said(self.message))
 
     def en(self) -> str:
-        text = describe_en(self.value)
-        return f"{text} ({self.context})" if self.context else text
+        """Transitional: see `zh`."""
+        return english(self.message) or ""
 
 
 @dataclass(frozen=True)
@@ -65,13 +75,9 @@ def _matches(value: Severity | TimeScope | None, wanted: Severity | TimeScope | 
     return wanted is None or value is None or value == wanted
 
 
-def _tier_context(tier: ResponseTier) -> str:
-    parts = [
-        tier.region or "",
-        enum_zh(tier.severity) if tier.severity else "",
-        enum_zh(tier.time) if tier.time else "",
-    ]
-    return "，".join(p for p in parts if p)
+def _tier_context(tier: ResponseTier) -> Said | None:
+    parts = [p for p in (tier.region, tier.severity, tier.time) if p]
+    return Said(message("context.tier", parts=parts)) if parts else None
 
 
 class Offers:
@@ -124,7 +130,7 @@ class Offers:
         if value is None or value is False:
             return [], []
         key = f"commitments.{info.path}"
-        return [Offer(value, key, self.where(key))], []
+        return [Offer(value, info.kind, key, self.where(key))], []
 
     def _tiers(self, info: PathInfo, asked: Asked) -> tuple[list[Offer], list[str]]:
         parent, field = info.path.rsplit(".", 1)
@@ -150,7 +156,8 @@ class Offers:
                     continue
                 found = True
                 key = f"commitments.{parent}.{info.via}[{i}].{field}"
-                offers[i] = Offer(value, key, self.where(key), _tier_context(tiers[i]))
+                context = _tier_context(tiers[i])
+                offers[i] = Offer(value, info.kind, key, self.where(key), context)
             if not found and place is not None:
                 uncovered.append(place.label)
         return list(offers.values()), uncovered
@@ -162,7 +169,8 @@ class Offers:
 
         def part(i: int) -> Offer:
             key = f"commitments.{parent}.{info.via}[{i}].{field}"
-            return Offer(getattr(parts[i], field), key, self.where(key), parts[i].name)
+            name = Said(message("context.component", name=parts[i].name))
+            return Offer(getattr(parts[i], field), info.kind, key, self.where(key), name)
 
         if asked.component is not None:
             want = asked.component.strip()

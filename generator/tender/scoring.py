@@ -3,21 +3,22 @@ that would earn more."""
 
 from decimal import ROUND_FLOOR, Decimal
 
+from generator.locale import Message
 from generator.profiles.kinds import Better, Quantity
 from generator.profiles.paths import PathInfo
-from generator.profiles.quantities import WorkingDayRule, format_number
+from generator.profiles.quantities import WorkingDayRule
 from generator.tender.model import Requirement
 from generator.tender.offers import Offer
-from generator.tender.wording import describe, describe_en
+from generator.tender.wording import message, value_message
 
 __all__ = ["Gain", "points_for"]
 
-Gain = tuple[Decimal, str | None, str | None]
-"""Points earned, and the change that would earn more (zh, en), if any."""
+Gain = tuple[Decimal, Message | None]
+"""Points earned, and the change that would earn more, if any."""
 
 
 def points_for(req: Requirement, info: PathInfo, rule: WorkingDayRule | None, offer: Offer) -> Gain:
-    """Points for `offer` and the smallest change that would earn more (zh, en).
+    """Points for `offer` and the smallest change that would earn more.
 
     Raises NotComparable when the offer cannot be compared with the scoring values."""
     scoring = req.scoring
@@ -31,7 +32,7 @@ def points_for(req: Requirement, info: PathInfo, rule: WorkingDayRule | None, of
         points = max((p for v, p in tiers if goodness(offer.value, v) >= 0), default=Decimal(0))
         better = [(v, p) for v, p in tiers if p > points]
         if not better:
-            return points, None, None
+            return points, None
         # The least demanding tier that still earns more points is the smallest change.
         target_value, target_points = better[0]
         for v, p in better[1:]:
@@ -39,7 +40,7 @@ def points_for(req: Requirement, info: PathInfo, rule: WorkingDayRule | None, of
                 goodness(v, target_value) == 0 and p > target_points
             ):
                 target_value, target_points = v, p
-        return points, *_gain(info, target_value, target_points - points)
+        return points, _gain(info, target_value, target_points - points)
     step = info.parse(scoring.step or "")
     start = info.parse(scoring.base or req.value or "")
     top = scoring.max
@@ -49,21 +50,18 @@ def points_for(req: Requirement, info: PathInfo, rule: WorkingDayRule | None, of
     steps, make = info.kind.steps(offer.value, start, step, sign, rule)
     points = min(top, max(Decimal(0), steps * per))
     if points >= top:
-        return points, None, None
+        return points, None
     need = int((points / per).to_integral_value(ROUND_FLOOR)) + 1
     target = make(need)
     if target is None:
-        return points, None, None
+        return points, None
     gained = min(top, need * per) - points
-    return points, *_gain(info, target, gained)
+    return points, _gain(info, target, gained)
 
 
-def _gain(info: PathInfo, target: Quantity, gained: Decimal) -> tuple[str, str]:
-    word = "不超过" if info.smaller_is_better else "不少于"
-    word_en = "at most" if info.smaller_is_better else "at least"
-    if info.kind.name == "window":
-        word, word_en = "覆盖", "covering"
-    return (
-        f"{info.label}承诺{word}{describe(target)}可再得{format_number(gained)}分",
-        f"offer {word_en} {describe_en(target)} for {format_number(gained)} more points",
+def _gain(info: PathInfo, target: Quantity, gained: Decimal) -> Message:
+    way = Message(f"check.way.{info.kind.way or info.better.value}")
+    value = value_message(info.kind, target)
+    return message(
+        "suggestion.gain", term=info.label, path=info.path, way=way, value=value, points=gained
     )
