@@ -776,7 +776,7 @@ class ServiceProcess(Model):
                 if sub[0] > best[0] or not best[1]:
                     best = sub
             visiting.discard(step.id)
-            own = _minutes(step.limit)
+            own = _clock_minutes(step.limit)
             memo[step.id] = (own + best[0], [step, *best[1]])
             return memo[step.id]
 
@@ -786,7 +786,7 @@ class ServiceProcess(Model):
         return result[1]
 
 
-def _minutes(d: Duration | None) -> Decimal:
+def _clock_minutes(d: Duration | None) -> Decimal:
     if d is None or d.unit not in (Unit.MINUTE, Unit.HOUR, Unit.DAY):
         return Decimal(0)  # the path is chosen by clock time; other units are checked above
     return d.to(Unit.MINUTE)

@@ -156,7 +156,7 @@ def build_table(root: type[BaseModel]) -> PathTable:
     """Every marked field under `root`, by dotted path. A marked field whose type is no
     value kind is a programming error and raises TypeError at once."""
     out: dict[str, PathInfo] = {}
-    _walk(root, "", out)
+    _walk_model(root, "", out)
     return PathTable(out)
 
 
@@ -177,7 +177,7 @@ def _info(
     return PathInfo(path, kind, core, commit.better, label, commit.unit, lookup, via)
 
 
-def _walk(model: type[BaseModel], prefix: str, out: dict[str, PathInfo]) -> None:
+def _walk_model(model: type[BaseModel], prefix: str, out: dict[str, PathInfo]) -> None:
     refined: dict[str, str] = {}  # field -> the Components list refining it
     for name, field in model.model_fields.items():
         core, meta = strip_optional(field.annotation)
@@ -200,7 +200,7 @@ def _walk(model: type[BaseModel], prefix: str, out: dict[str, PathInfo]) -> None
                         out[info.path] = info
             continue
         if isinstance(core, type) and issubclass(core, BaseModel):
-            _walk(core, path, out)
+            _walk_model(core, path, out)
             continue
         via = refined.get(name)
         lookup = Lookup.PLAIN if via is None else Lookup.COMPONENTS

@@ -32,14 +32,14 @@ def capacity_findings(offers: Offers) -> Iterable[CapacityFinding]:
         info = commitment_paths()[cap.commitment]
         found = offers.for_capacity(info)
         if found:
-            yield _finding(offers, i, cap, info, info.parse(cap.limit), found)
+            yield _capacity_finding(offers, i, cap, info, info.parse(cap.limit), found)
 
 
 def _better(info: PathInfo, a: Quantity, b: Quantity) -> bool:
     return info.kind.goodness(a, b, info.better, None) > 0
 
 
-def _finding(
+def _capacity_finding(
     offers: Offers, index: int, cap: Capacity, info: PathInfo, limit: Quantity, found: list[Offer]
 ) -> CapacityFinding:
     key = f"company.capacity[{index}]"

@@ -111,7 +111,7 @@ def _finding(
 
 
 def _missing(req: Requirement, info: PathInfo, uncovered: list[str]) -> _Judged:
-    value = _value(req, info)
+    value = _asked_value(req, info)
     return _Judged(
         Verdict.MISSING,
         None,
@@ -126,7 +126,7 @@ def _missing(req: Requirement, info: PathInfo, uncovered: list[str]) -> _Judged:
     )
 
 
-def _value(req: Requirement, info: PathInfo) -> Message | None:
+def _asked_value(req: Requirement, info: PathInfo) -> Message | None:
     wanted = req.threshold
     return None if wanted is None else value_message(info.kind, wanted)
 
@@ -145,7 +145,7 @@ def _judge(
             blocked.append((offer, str(error)))
     compared = tuple(o for _, o in scored)
     worst = min((score for score, _ in scored), default=None)
-    asked = {"wanted": wanted_message(req), "value": _value(req, info)}
+    asked = {"wanted": wanted_message(req), "value": _asked_value(req, info)}
     if worst is not None and worst < 0:
         offer = _worst([o for s, o in scored if s < 0], info, rule)
         meet = None if wanted is None else message("suggestion.meet", value=asked["value"])

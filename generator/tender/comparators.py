@@ -188,7 +188,7 @@ def _validate(value: Any) -> Comparator:
     return comparator_named(value)
 
 
-def json_schema() -> dict[str, Any]:
+def comparator_json_schema() -> dict[str, Any]:
     """The JSON Schema of a comparator field: every name and alias known at this point."""
     return {
         "type": "string",

@@ -33,8 +33,7 @@ from generator.profiles.models import (
 )
 from generator.profiles.paths import Lookup, PathInfo
 from generator.profiles.quantities import NotComparable, QuantityError, WorkingDayRule
-from generator.tender.comparators import Comparator
-from generator.tender.comparators import json_schema as comparator_schema
+from generator.tender.comparators import Comparator, comparator_json_schema
 
 __all__ = [
     "Column",
@@ -161,7 +160,7 @@ class Requirement(Model):
     """招标要求原文, the tender's own words."""
     commitment: PathName
     """承诺项路径 it constrains, e.g. warranty.period, response.arrive."""
-    comparator: Annotated[Comparator, WithJsonSchema(comparator_schema())]
+    comparator: Annotated[Comparator, WithJsonSchema(comparator_json_schema())]
     """比较方式: at_least, at_most, equals or required (不少于/不超过/为/须)."""
     value: QuantityText | None = None
     """要求值 with its unit, e.g. 3 years, 24小时, 每季度一次, 95%; empty for `required`."""

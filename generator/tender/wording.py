@@ -101,7 +101,7 @@ def _env(lang: str) -> SandboxedEnvironment:
     def finalize(value: Any) -> Any:
         if isinstance(value, Message):
             return _say(value, lang)
-        return _value(value, lang)
+        return _format(value, lang)
 
     return SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, finalize=finalize)
 
@@ -114,7 +114,7 @@ def _say(msg: Message, lang: str) -> str:
     return str(template.render(dict(msg.args))).strip()
 
 
-def _value(value: Any, lang: str) -> Any:
+def _format(value: Any, lang: str) -> Any:
     if isinstance(value, Duration | Frequency | DailyWindow):
         return value.zh() if lang == "zh-Hans" else value.en()
     if isinstance(value, StrEnum):
