@@ -14,7 +14,8 @@ depend on the locale's internals.
 """
 
 import functools
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -81,19 +82,39 @@ def english(msg: Message | None) -> str | None:
 
 
 @functools.cache
-def _catalog(lang: str) -> dict[str, Any]:
+def _catalog(lang: str) -> dict[str, str]:
     path = data_dir("templates") / lang / "messages" / "check.yaml"
-    flat: dict[str, Any] = {}
+    flat: dict[str, str] = {}
 
     def walk(node: Mapping[str, Any], prefix: str) -> None:
         for key, value in node.items():
             if isinstance(value, Mapping):
                 walk(value, f"{prefix}{key}.")
             else:
-                flat[f"{prefix}{key}"] = _env(lang).from_string(str(value))
+                flat[f"{prefix}{key}"] = str(value)
 
     walk(load_document(path).data, "")
     return flat
+
+
+_PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*\}\}")
+
+
+@functools.cache
+def _template(lang: str, key: str) -> Callable[[Mapping[str, Any]], str]:
+    # Compiled on first use, and only when it has logic: compiling is most of the time a check
+    # spends on words, and most sentences only fill in placeholders.
+    text = _catalog(lang)[key]
+    if "{%" in text or "{#" in text or _PLACEHOLDER.sub("", text).count("{{"):
+        template = _env(lang).from_string(text)
+        return lambda args: str(template.render(args))
+    finalize = _env(lang).finalize
+    assert finalize is not None
+
+    def fill(args: Mapping[str, Any]) -> str:
+        return _PLACEHOLDER.sub(lambda m: str(finalize(args[m[1]])), text)
+
+    return fill
 
 
 @functools.cache
@@ -108,10 +129,13 @@ def _env(lang: str) -> SandboxedEnvironment:
 
 def _say(msg: Message, lang: str) -> str:
     try:
-        template = _catalog(lang)[msg.key]
+        template = _template(lang, msg.key)
     except KeyError:
         raise RenderError(f'{lang}: no message "{msg.key}" in messages/check.yaml') from None
-    return str(template.render(dict(msg.args))).strip()
+    try:
+        return template(msg.args).strip()
+    except KeyError as missing:
+        raise RenderError(f'{lang}: message "{msg.key}" needs {missing}') from None
 
 
 def _format(value: Any, lang: str) -> Any:
