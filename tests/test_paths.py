@@ -1,6 +1,7 @@
 """The path table, value kinds and comparators: declared once, found by lookup, and the
 verdict decided by the requirement's comparator."""
 
+import pickle
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -243,3 +244,11 @@ def test_findings_carry_messages_that_any_language_says() -> None:
     assert f.suggestion is not None and f.suggestion.key == "check.suggestion.meet"
     assert str(f.reason) == "承诺18个月，未达到要求（不少于3年）"
     assert f.reason_en == "offers 18 months, short of the required 3 years"
+
+
+def test_findings_survive_pickling_for_worker_processes() -> None:
+    resolved = _Resolved({"warranty": {"period": "18 months"}})
+    f = check(resolved, _tender("at_least")).findings[0]
+    back = pickle.loads(pickle.dumps(f))
+    assert back.reason == f.reason and back.reason.key == f.reason.key
+    assert back.requirement.comparator is f.requirement.comparator

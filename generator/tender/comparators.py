@@ -57,6 +57,10 @@ class Comparator:
     def __repr__(self) -> str:
         return f"<comparator {self.name}>"
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # One object per comparator, also in worker processes.
+        return (comparator_named, (self.name,))
+
     @property
     def message_key(self) -> str:
         """The locale message wording it, e.g. 不少于."""

@@ -55,6 +55,10 @@ class Said(str, Message):
     def __init__(self, msg: Message) -> None:
         pass  # set in __new__: Message's own __init__ would reject a frozen str
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuilt from the message (pickling a str subclass would pass its text instead).
+        return (Said, (Message(self.key, dict(self.args)),))
+
 
 def message(key: str, **args: Any) -> Message:
     """`Message(check.<key>, args)`."""
