@@ -109,8 +109,9 @@ def schema(kind: str) -> None:
     `profile` is another name for `project`.
     """
     from generator.profiles.schema import schema_text
+    from generator.tender.loading import FILE_MODELS
 
-    click.echo(schema_text(kind), nl=False)
+    click.echo(schema_text(kind, FILE_MODELS), nl=False)
 
 
 def _profile_options(func: Callable[P, R]) -> Callable[P, R]:

@@ -30,7 +30,7 @@ __version__ = "0.1.0"
 # public name -> the module that defines it
 _EXPORTS: dict[str, str] = {
     "load_profile": "generator.profiles.loading",
-    "load_tender": "generator.profiles.loading",
+    "load_tender": "generator.tender.loading",
     "Resolved": "generator.profiles.loading",
     "compose": "generator.letter.compose",
     "Letter": "generator.letter.document",
@@ -65,10 +65,11 @@ if TYPE_CHECKING:
     from generator.errors import GeneratorError, InputError
     from generator.letter.compose import compose
     from generator.letter.document import Letter
-    from generator.profiles.loading import Resolved, load_profile, load_tender
+    from generator.profiles.loading import Resolved, load_profile
     from generator.render.docxfile import render_docx
     from generator.render.pdffile import render_html, render_pdf
     from generator.tender.check import CheckResult, check
+    from generator.tender.loading import load_tender
     from generator.tender.model import TenderFile
 
 

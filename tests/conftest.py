@@ -188,9 +188,10 @@ def check_example(tender_name: str, example_name: str, overlays: Sequence[str] =
     from generator.profiles.loading import load_file, load_profile
     from generator.profiles.yamlreader import dotted
     from generator.tender.check import check
+    from generator.tender.loading import FILE_MODELS
     from generator.tender.model import TenderFile
 
-    _, model, doc = load_file(tender_path(tender_name))
+    _, model, doc = load_file(tender_path(tender_name), FILE_MODELS)
     assert isinstance(model, TenderFile)
     where = {dotted(p): loc for p, loc in doc.where.items()}
     project = example(example_name)

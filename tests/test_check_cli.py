@@ -160,8 +160,8 @@ def test_reports_go_to_a_device_as_it_is_and_through_links(tmp_path: Path) -> No
 
 @pytest.mark.parametrize("text", ["²", "①", "٣"])
 def test_digits_that_are_not_ascii_are_not_counts(text: str) -> None:
+    from generator.profiles.models import commitment_paths
     from generator.profiles.quantities import QuantityError
-    from generator.tender.model import parse_quantity, path_info
 
     with pytest.raises(QuantityError, match="is not a whole number"):
-        parse_quantity(path_info("training.sessions"), text)
+        commitment_paths()["training.sessions"].parse(text)

@@ -12,10 +12,12 @@ from pydantic import ValidationError
 from conftest import EXAMPLES, TENDERS, Resolved, check_example, profile, req, tender
 from generator.errors import InputError
 from generator.profiles.loading import load_any, load_file, load_profile
+from generator.profiles.models import commitment_paths
 from generator.profiles.quantities import DailyWindow, Duration, Frequency
 from generator.profiles.yamlreader import dotted
 from generator.tender.check import CapacityStatus, CheckResult, check
-from generator.tender.model import TenderFile, Verdict, commitment_paths
+from generator.tender.loading import FILE_MODELS
+from generator.tender.model import TenderFile, Verdict
 
 P, N, NEG, MISS, NC = (
     Verdict.POSITIVE,
@@ -35,14 +37,14 @@ def one(resolved: Resolved, *requirements: dict[str, Any], **extra: Any) -> Chec
 
 def test_commitment_paths_cover_the_promises_with_their_types() -> None:
     paths = commitment_paths()
-    assert paths["warranty.period"] is Duration
-    assert paths["response.arrive"] is Duration
-    assert paths["response.duty_hours"] is DailyWindow
-    assert paths["response.hotline.hours"] is DailyWindow
-    assert paths["inspections.frequency"] is Frequency
-    assert paths["spare_parts.supply_period"] is Duration
-    assert paths["training.free"] is bool
-    assert paths["uptime.annual_min"] is Decimal
+    assert paths["warranty.period"].type is Duration
+    assert paths["response.arrive"].type is Duration
+    assert paths["response.duty_hours"].type is DailyWindow
+    assert paths["response.hotline.hours"].type is DailyWindow
+    assert paths["inspections.frequency"].type is Frequency
+    assert paths["spare_parts.supply_period"].type is Duration
+    assert paths["training.free"].type is bool
+    assert paths["uptime.annual_min"].type is Decimal
     assert "response.tiers" not in paths and "warranty.components" not in paths
 
 
@@ -156,7 +158,7 @@ def test_tender_file_errors_have_file_and_line(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     with pytest.raises(InputError) as caught:
-        load_any(path)
+        load_any(path, FILE_MODELS)
     lines = str(caught.value).splitlines()
     assert any(
         ":6:" in line and "requirements[0].commitment" in line and "warranty.period" in line
@@ -171,7 +173,7 @@ def test_example_tenders_validate() -> None:
     files = sorted(TENDERS.glob("*.yaml"))
     assert len(files) >= 3
     for path in files:
-        kind, model = load_any(path)
+        kind, model = load_any(path, FILE_MODELS)
         assert kind == "tender" and isinstance(model, TenderFile)
         assert any(r.marker == "★" for r in model.requirements), path
         assert any(r.scoring for r in model.requirements) or path.stem == "office-supply", path
@@ -745,7 +747,7 @@ def test_office_supply_tender_against_example_3_needs_a_working_day_rule() -> No
     res = run_example("office-supply", "ex3-trading-supply")
     assert [v for _, v in verdicts(res)] == [NC, N, N, N, N]
     assert res.passed() and not res.passed(strict=True)
-    _, model, _ = load_file(TENDERS / "office-supply.yaml")
+    _, model, _ = load_file(TENDERS / "office-supply.yaml", FILE_MODELS)
     assert isinstance(model, TenderFile)
     ruled = model.model_copy(update={"working_day_hours": Decimal(24)})
     resolved = load_profile(EXAMPLES / "ex3-trading-supply" / "project.yaml")

@@ -23,6 +23,7 @@ from generator.profiles.models import (
     StartEvent,
 )
 from generator.profiles.quantities import DailyWindow, Duration, Frequency, Unit
+from generator.tender.loading import FILE_MODELS
 from generator.tender.model import TenderFile
 from seed_promises import SEED_LETTERS, SEED_PROMISES
 
@@ -107,7 +108,7 @@ def test_profiles_folder_holds_the_examples_and_the_starter() -> None:
 
 @pytest.mark.parametrize("path", PROFILE_FILES, ids=lambda p: p.relative_to(PROFILES).as_posix())
 def test_every_profile_file_validates(path: Path) -> None:
-    kind, model = load_any(path)
+    kind, model = load_any(path, FILE_MODELS)
     expected = {
         "company": CompanyFile,
         "project": Profile,

@@ -20,6 +20,7 @@ from generator.profiles.quantities import DailyWindow, Duration, Frequency
 from generator.profiles.yamlreader import dotted
 from generator.resources import data_dir
 from generator.tender.check import CapacityStatus, CheckResult, check
+from generator.tender.loading import FILE_MODELS
 from generator.tender.model import Column, TenderFile, Verdict
 from generator.tender.reports import FORMATS, deviation_letter, render_report
 
@@ -44,10 +45,10 @@ ALLOWED = {
     "generator/profiles/reference.py": "examples of input values in the field reference",
     "generator/render/flowchart.py": "line-breaking punctuation classes, not words",
     "cli.py": "--help examples of input values (a tier addressed by its Chinese region name)",
-    # paths branch moves these
-    "generator/tender/check.py": "paths branch moves these (check reasons and suggestions)",
-    # paths branch moves these
-    "generator/tender/model.py": "paths branch moves these (tender model defaults, input aliases)",
+    "generator/profiles/kinds.py": "the words a yes/no value is written with (是, 须, 提供)",
+    "generator/profiles/paths.py": "the CJK range that reads a field's term from its docstring",
+    "generator/tender/comparators.py": "comparator words a tender is written with (不少于 …)",
+    "generator/tender/places.py": "place-name suffixes stripped to match sites (自治区, 省 …)",
 }
 
 
@@ -184,7 +185,7 @@ def test_every_message_compiles_in_every_catalog(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def medical() -> CheckResult:
-    _, model, doc = load_file(TENDERS / "medical-ultrasound.yaml")
+    _, model, doc = load_file(TENDERS / "medical-ultrasound.yaml", FILE_MODELS)
     assert isinstance(model, TenderFile)
     resolved = load_profile(EXAMPLES / "ex1-weighing" / "project.yaml")
     return check(resolved, model, tender_where={dotted(p): w for p, w in doc.where.items()})
@@ -205,7 +206,7 @@ def test_a_tenders_verdict_words_win_in_the_deviation_table(medical: CheckResult
 
 
 def test_without_verdict_words_the_locale_says_them() -> None:
-    _, model, _ = load_file(TENDERS / "highway-monitoring.yaml")
+    _, model, _ = load_file(TENDERS / "highway-monitoring.yaml", FILE_MODELS)
     assert isinstance(model, TenderFile)
     assert "verdict_words" not in model.deviation_table.model_fields_set
     resolved = load_profile(EXAMPLES / "ex1-weighing" / "project.yaml")

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from generator.errors import InputError, Location, OutputError, Problem
 from generator.locale import get_locale
-from generator.profiles.loading import Resolved, load_profile, load_tender
+from generator.profiles.loading import Resolved, load_profile
 from generator.render.output import (
     MAX_NAME_BYTES,
     distinct_stems,
@@ -22,6 +22,7 @@ from generator.render.output import (
     safe_stem,
     write_atomic,
 )
+from generator.tender.loading import load_tender
 
 if TYPE_CHECKING:
     from generator.letter.document import Letter

@@ -12,7 +12,8 @@ from pydantic import BaseModel
 from generator.errors import Location
 from generator.locale import Locale, get_locale
 from generator.profiles.loading import Change, Resolved
-from generator.profiles.models import Commitments, chinese_term
+from generator.profiles.models import Commitments
+from generator.profiles.paths import chinese_term
 
 
 @dataclass(frozen=True)

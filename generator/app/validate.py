@@ -5,6 +5,7 @@ from pathlib import Path
 
 from generator.errors import InputError, Location, Problem
 from generator.profiles.loading import load_any
+from generator.tender.loading import FILE_MODELS
 
 
 def validate_files(files: Sequence[Path]) -> list[tuple[str, str, str]]:
@@ -16,7 +17,7 @@ def validate_files(files: Sequence[Path]) -> list[tuple[str, str, str]]:
             problems.append(Problem(Location(str(path)), "", "is a folder; name the YAML files"))
             continue
         try:
-            kind, model = load_any(path)
+            kind, model = load_any(path, FILE_MODELS)
         except InputError as err:
             problems.extend(err.problems)
             continue

@@ -9,10 +9,10 @@ import difflib
 import re
 import types
 import typing
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Union
+from typing import Any, Literal, Union
 
 from pydantic import BaseModel, ValidationError
 
@@ -31,11 +31,15 @@ from generator.profiles.identity import (
 from generator.profiles.models import CompanyFile, OverlayFile, Profile, ProjectFile
 from generator.profiles.yamlreader import Document, Path_, dotted, load_document, parse_document
 
-if TYPE_CHECKING:
-    from generator.tender.model import TenderFile
+FileKind = Literal["company", "project", "overlay", "tender"]
+"""The `kind:` of a YAML file. Tender files are read by generator.tender.loading."""
 
-Kind = Literal["company", "project", "overlay", "tender"]
-KINDS: tuple[Kind, ...] = ("company", "project", "overlay", "tender")
+PROFILE_MODELS: Mapping[str, type[BaseModel]] = {
+    "company": CompanyFile,
+    "project": ProjectFile,
+    "overlay": OverlayFile,
+}
+"""The model of each kind of profile file; generator.tender.loading adds the tender."""
 
 
 @dataclass(frozen=True)
@@ -388,26 +392,12 @@ class _Layer:
         return [it for it, _ in kept], where
 
 
-def model_for(kind: str) -> type[BaseModel]:
-    """The model of a kind of file."""
-    if kind == "tender":
-        from generator.tender.model import TenderFile
-
-        return TenderFile
-    models: dict[str, type[BaseModel]] = {
-        "company": CompanyFile,
-        "project": ProjectFile,
-        "overlay": OverlayFile,
-    }
-    return models[kind]
-
-
-def _kind_of(doc: Document) -> Kind:
+def _kind_of(doc: Document, kinds: Collection[str] = typing.get_args(FileKind)) -> FileKind:
     kind = doc.data.get("kind")
-    if kind in KINDS:
-        return typing.cast(Kind, kind)
+    if kind in kinds:
+        return typing.cast(FileKind, kind)
     loc = doc.where.get(("kind",), Location(doc.file, 1, 1))
-    wanted = ", ".join(KINDS)
+    wanted = ", ".join(kinds)
     msg = (
         f'"{kind}" is not a kind of file (one of: {wanted})'
         if kind
@@ -416,28 +406,34 @@ def _kind_of(doc: Document) -> Kind:
     raise InputError([Problem(loc, "kind", msg)])
 
 
-def load_file(path: Path) -> tuple[Kind, BaseModel, Document]:
-    """Read and validate one file on its own, whatever its kind."""
+def load_file(
+    path: Path, models: Mapping[str, type[BaseModel]] = PROFILE_MODELS
+) -> tuple[FileKind, BaseModel, Document]:
+    """Read and validate one file on its own, of any kind in `models`."""
     doc = load_document(path)
-    kind = _kind_of(doc)
-    model = model_for(kind)
+    kind = _kind_of(doc, models)
+    model = models[kind]
     if kind in ("project", "overlay"):
         return kind, _validate_layer(model, doc), doc
     return kind, validate(model, doc.data, doc.where, doc.key_where, doc.file), doc
 
 
-def load_tender(path: Path) -> tuple["TenderFile", dict[str, Location]]:
-    """A validated tender file and where each of its values is, by dotted path."""
-    from generator.tender.model import TenderFile
-
-    doc = _load_kind(path, "tender")
-    model = validate(TenderFile, doc.data, doc.where, doc.key_where, doc.file)
-    return typing.cast(TenderFile, model), {dotted(p): loc for p, loc in doc.where.items()}
+M = typing.TypeVar("M", bound=BaseModel)
 
 
-def load_any(path: Path) -> tuple[Kind, BaseModel]:
-    """Validate any kind of file; a project is resolved with its company (for `validate`)."""
-    kind, model, _ = load_file(path)
+def load_model(path: Path, kind: FileKind, model: type[M]) -> tuple[M, dict[str, Location]]:
+    """A validated file of one kind and where each of its values is, by dotted path."""
+    doc = _load_kind(path, kind)
+    validated = validate(model, doc.data, doc.where, doc.key_where, doc.file)
+    return typing.cast(M, validated), {dotted(p): loc for p, loc in doc.where.items()}
+
+
+def load_any(
+    path: Path, models: Mapping[str, type[BaseModel]] = PROFILE_MODELS
+) -> tuple[FileKind, BaseModel]:
+    """Validate any kind of file in `models`; a project is resolved with its company (for
+    `validate`)."""
+    kind, model, _ = load_file(path, models)
     if kind == "project":
         return kind, load_profile(path).profile
     return kind, model
@@ -559,7 +555,7 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _load_kind(path: Path, kind: Kind, display: str | None = None) -> Document:
+def _load_kind(path: Path, kind: FileKind, display: str | None = None) -> Document:
     doc = load_document(path, display=display)
     found = _kind_of(doc)
     if found != kind:

@@ -28,6 +28,8 @@ from pydantic import (
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
+from generator.profiles.kinds import Better
+from generator.profiles.paths import Commit, Components, PathTable, Tiers, build_table
 from generator.profiles.quantities import (
     DailyWindowField,
     Duration,
@@ -53,14 +55,18 @@ def _percent(value: Any) -> Any:
 
 Percent = Annotated[Decimal, BeforeValidator(_percent), Field(ge=0, le=100)]
 
-
-def chinese_term(description: str | None, fallback: str) -> str:
-    """The Chinese term a field docstring starts with (质保期, 到场时间 …), else `fallback`."""
-    text = (description or "").strip()
-    end = 0
-    while end < len(text) and ("\u3400" <= text[end] <= "\u9fff" or text[end] in "（）、/"):
-        end += 1
-    return text[:end] or fallback
+# Commitment fields declare what they are (see generator.profiles.paths): a tender may name
+# them, and the check knows which way is better. The value kind follows from the type.
+TimeLimit = Annotated[DurationField, Commit(Better.SMALLER, "time")]
+"""A time limit (响应/到场/修复时间, 交货期 ...): the shorter, the better."""
+Period = Annotated[DurationField, Commit(Better.LARGER, "calendar")]
+"""A period promised (质保期, 备件供应年限 ...): the longer, the better."""
+Often = Annotated[FrequencyField, Commit(Better.LARGER)]
+"""How often (巡检频次 ...): the more often, the better."""
+OnDuty = Annotated[DailyWindowField, Commit(Better.LARGER)]
+"""Daily on-duty hours (值班时间): the wider the window it covers, the better."""
+Promise = Annotated[bool, Commit(Better.NONE)]
+"""A yes/no promise: made or not; a tender can only require it."""
 
 
 @cache
@@ -255,11 +261,10 @@ class StaffRole(Model):
 
 
 def _known_commitment(path: str) -> str:
-    # Imported here: the tender module builds its path table from these very models.
-    from generator.tender.model import commitment_paths, suggest_path
-
-    if path not in commitment_paths():
-        near = suggest_path(path)
+    # commitment_paths() is defined below Commitments; it is looked up when a file is read.
+    paths = commitment_paths()
+    if path not in paths:
+        near = paths.suggest(path)
         hint = f' (did you mean "{near}"?)' if near else ""
         raise ValueError(f'"{path}" is not a commitment path{hint}')
     return path
@@ -292,11 +297,9 @@ class Capacity(Model):
     @field_validator("limit")
     @classmethod
     def _limit_fits_the_commitment(cls, value: str, info: ValidationInfo) -> str:
-        from generator.tender.model import parse_quantity, path_info
-
         path = info.data.get("commitment")
         if path is not None:
-            parse_quantity(path_info(path), value)  # a QuantityError says what is wrong
+            commitment_paths()[path].parse(value)  # a QuantityError says what is wrong
         return value
 
 
@@ -319,40 +322,40 @@ class Approval(Model):
 class Quality(Model):
     """质量保证与包装."""
 
-    genuine_goods: bool = False
+    genuine_goods: Promise = False
     """商品品质: 所售商品均为正品, 绝无假货."""
-    original_packaging: bool = False
+    original_packaging: Promise = False
     """原厂原包装: goods are the maker's own, in the maker's packaging."""
-    certified: bool = False
+    certified: Promise = False
     """符合国家质量认证和质量认证体系."""
     documents: list[Name] = []
     """随货技术资料, e.g. 安装说明书, 产品装箱目录, 中文使用说明书, 合格证, 保修凭证."""
     packaging: list[Name] = []
     """包装要求, e.g. 防潮, 防雨, 防锈, 防腐, 防震."""
-    clear_labels: bool = False
+    clear_labels: Promise = False
     """标识清晰无误."""
-    inspected_before_shipping: bool = False
+    inspected_before_shipping: Promise = False
     """出厂全性能检查: 全过程、全性能检查, 确认合格后才装箱发货."""
-    quality_records: bool = False
+    quality_records: Promise = False
     """质量记录和检测资料: 产品的制造和检测均有质量记录和检测资料."""
 
 
 class Delivery(Model):
     """交货、安装、调试."""
 
-    on_award: bool = False
+    on_award: Promise = False
     """接到中标通知书后即供货."""
-    lead_time: DurationField | None = None
+    lead_time: TimeLimit | None = None
     """交货期, e.g. 30 days, 15个工作日."""
-    rush_orders: bool = False
+    rush_orders: Promise = False
     """特殊要求提前完工: 有特殊要求需提前完工的, 可特别组织生产、安装."""
-    free_installation: bool = False
+    free_installation: Promise = False
     """免费安装."""
-    free_commissioning: bool = False
+    free_commissioning: Promise = False
     """免费调试、开通、检测."""
-    written_test_results: bool = False
+    written_test_results: Promise = False
     """调试成功后书面提供测试结果."""
-    leave_with_consent: bool = False
+    leave_with_consent: Promise = False
     """征得用户同意后技术人员方可撤离现场."""
 
 
@@ -393,11 +396,11 @@ class ServicePlan(Model):
 class Warranty(Model):
     """质保期与保修范围."""
 
-    period: DurationField | None = None
+    period: Period | None = None
     """质保期 of the whole system or unit, e.g. 18 months, 1 year."""
-    start: StartEvent | None = None
+    start: Annotated[StartEvent, Commit(Better.NONE)] | None = None
     """起算点: acceptance 验收合格之日, commissioning 调试成功后, delivery 到货, purchase 购买."""
-    components: list[ComponentWarranty] = []
+    components: Annotated[list[ComponentWarranty], Components("period")] = []
     """分部件质保期."""
     covers: list[Name] = []
     """保修范围: causes of damage covered, e.g. 安装工艺, 材料, 产品质量."""
@@ -405,11 +408,11 @@ class Warranty(Model):
     """保修期内由供方承担的费用, e.g. 部件费用, 元件费用, 出差费用."""
     exclusions: list[Text] = []
     """除外情形, e.g. 天灾, 人为损害."""
-    statutory_three_guarantees: bool = False
+    statutory_three_guarantees: Promise = False
     """按国家有关法律规定实行三包."""
     service_plans: list[ServicePlan] = []
     """保修服务方式 by period, e.g. 硬件第一年上门, 后两年送修."""
-    system_maintenance: bool = False
+    system_maintenance: Promise = False
     """质保期内负责系统维护."""
 
 
@@ -428,18 +431,18 @@ class ResponseTier(Model):
     """故障等级."""
     time: TimeScope | None = None
     """时段: working hours, off-hours, peak or off season."""
-    respond: DurationField | None = None
+    respond: TimeLimit | None = None
     """响应时间: from the report to a technical answer, e.g. 30min, 立即."""
-    arrive: DurationField | None = None
+    arrive: TimeLimit | None = None
     """到场时间: from the report to an engineer on site, e.g. 8h."""
-    repair: DurationField | None = None
+    repair: TimeLimit | None = None
     """修复时间: from the report (or arrival) to the fault fixed, e.g. 24h."""
 
 
 class Hotline24(Model):
     """服务热线承诺."""
 
-    hours: DailyWindowField
+    hours: OnDuty
     """热线服务时间, e.g. 7x24."""
     staffed_by: Name | None = None
     """受理人员, e.g. 专职工程师."""
@@ -450,70 +453,72 @@ class Response(Model):
 
     hotline: Hotline24 | None = None
     """服务热线."""
-    free_consulting: bool = False
+    free_consulting: Promise = False
     """专职工程师随时免费提供技术咨询."""
-    duty_hours: DailyWindowField | None = None
+    duty_hours: OnDuty | None = None
     """值班时间, e.g. 8:00-24:00 (早8:00至晚12:00) or 7x24."""
-    duty_staff_free: bool = False
+    duty_staff_free: Promise = False
     """提供免费值班人员."""
-    tiers: list[ResponseTier] = []
+    tiers: Annotated[list[ResponseTier], Tiers()] = []
     """响应、到场、修复时限, by region, severity or time."""
-    escalation: DurationField | None = None
+    escalation: TimeLimit | None = None
     """升级处理时限: a fault not solved on the spot is escalated; staff are sent within this."""
     repair_modes: list[ServiceMode] = []
     """维修方式, e.g. 上门维修, 寄修."""
-    freight_paid: bool = False
+    freight_paid: Promise = False
     """维修产生的运杂费由本公司承担."""
-    all_weather: bool = False
+    all_weather: Promise = False
     """全天候服务响应."""
-    sufficient_spares: bool = False
+    sufficient_spares: Promise = False
     """保证有充足的备品备件 for repairs."""
 
 
 class Replacement(Model):
     """更换与备用设备."""
 
-    doa_window: DurationField | None = None
+    doa_window: Period | None = None
     """质量问题包换期: 到货后多少时间内出现质量问题可更换, e.g. 7个工作日."""
-    doa_replace_within: DurationField | None = None
+    doa_replace_within: TimeLimit | None = None
     """更换时限, e.g. 3个工作日."""
-    replace_after_failed_repairs: Annotated[int, Field(ge=1, le=10)] | None = None
+    replace_after_failed_repairs: (
+        Annotated[int, Field(ge=1, le=10), Commit(Better.SMALLER)] | None
+    ) = None
     """维修不能正常使用的更换次数: 维修N次仍不能正常使用的, 无偿更换新设备."""
-    loaner: bool = False
+    loaner: Promise = False
     """提供代用（备用）设备."""
-    loaner_after: DurationField | None = None
+    loaner_after: TimeLimit | None = None
     """备用设备提供时限: 未能在此时限内修复时提供备用设备, e.g. 48h."""
 
 
 class Uptime(Model):
     """开机率保证."""
 
-    annual_min: Percent
+    annual_min: Annotated[Percent, Commit(Better.LARGER)]
     """年开机率: 不低于此值, e.g. 95%."""
-    restart_warranty: bool = False
+    restart_warranty: Promise = False
     """低于保证值时更换设备并重新计算质保期."""
 
 
 class Staffing(Model):
     """售后服务机构及人员配备."""
 
-    dedicated_organisation: bool = False
+    dedicated_organisation: Promise = False
     """设有专门的售后服务机构和人员."""
-    project_team: bool = False
+    project_team: Promise = False
     """为本项目组建专门的售后服务队伍和管理机构."""
     local_office: Name | None = None
     """本地服务机构所在地, e.g. 银川市."""
-    local_office_travel: DurationField | None = None
+    local_office_travel: TimeLimit | None = None
     """本地服务机构到场时间: 本地服务机构到现场的时间, e.g. 2h."""
     team_lead: Name | None = None
     """售后服务小组组长, e.g. 项目经理."""
     members: list[StaffRole] = []
     """人员配备."""
-    staff_experienced: bool = False
+    staff_experienced: Promise = False
     """服务人员具有丰富的同类项目建设和服务经验, 并参与本项目建设."""
-    staff_trained: bool = False
+    staff_trained: Promise = False
     """对本地售后服务人员进行全面培训."""
-    dedicated_person: bool = False
+    dedicated_person: Promise = False
     """设立专人售后服务制度."""
 
 
@@ -531,11 +536,11 @@ class TrainingAudience(Model):
 class Training(Model):
     """技术培训计划."""
 
-    free: bool = False
+    free: Promise = False
     """免费培训."""
-    until_competent: bool = False
+    until_competent: Promise = False
     """直到被培训人员能完全胜任工作要求."""
-    before_operation: bool = False
+    before_operation: Promise = False
     """在系统正式投入运行之前完成."""
     content: list[Name] = []
     """培训内容, e.g. 设备和系统的使用, 维护."""
@@ -551,77 +556,77 @@ class Training(Model):
     """移交的文档和介质, e.g. 用户操作手册, 系统安装指南及管理手册."""
     schedule: Text | None = None
     """培训时间安排."""
-    sessions: Annotated[int, Field(ge=1, le=1000)] | None = None
+    sessions: Annotated[int, Field(ge=1, le=1000), Commit(Better.LARGER)] | None = None
     """培训次数."""
-    duration: DurationField | None = None
+    duration: Period | None = None
     """培训时长, e.g. 3 days."""
 
 
 class SpareParts(Model):
     """备品备件."""
 
-    supply_period: DurationField | None = None
+    supply_period: Period | None = None
     """备件供应年限, e.g. 15 years."""
-    price_basis: PriceBasis | None = None
+    price_basis: Annotated[PriceBasis, Commit(Better.NONE)] | None = None
     """备件价格基准, e.g. best 最优惠价."""
-    stock_for_operation: DurationField | None = None
+    stock_for_operation: Period | None = None
     """备品备件保障运行期: 提供保证系统运行多长时间的必要备品备件, e.g. 2 years."""
-    depot: bool = False
+    depot: Promise = False
     """设有备品备件库."""
 
 
 class Inspections(Model):
     """定期巡检与回访."""
 
-    frequency: FrequencyField | None = None
+    frequency: Often | None = None
     """巡检频次, e.g. 每半年一次."""
-    during_warranty: bool = False
+    during_warranty: Promise = False
     """在质保期内定期巡视."""
     led_by: Name | None = None
     """巡检人员, e.g. 巡检工程技术人员为主, 设计人员参与."""
-    collect_feedback: bool = False
+    collect_feedback: Promise = False
     """听取用户意见和建议."""
-    site_visits: FrequencyField | None = None
+    site_visits: Often | None = None
     """现场走访频次, e.g. 一年2次."""
-    return_visits: bool = False
+    return_visits: Promise = False
     """回访."""
-    satisfaction_survey: bool = False
+    satisfaction_survey: Promise = False
     """满意度调查问卷."""
-    periodic_checks_after_warranty: bool = False
+    periodic_checks_after_warranty: Promise = False
     """质保期后保持联系并派专人定期检查."""
 
 
 class AfterWarranty(Model):
     """质保期后的服务与收费."""
 
-    at_cost_period: DurationField | None = None
+    at_cost_period: Period | None = None
     """成本价保修期, e.g. 3 years."""
-    fee_basis: PriceBasis | None = None
+    fee_basis: Annotated[PriceBasis, Commit(Better.NONE)] | None = None
     """收费基准."""
     fee_items: list[Name] = []
     """收费项目, e.g. 设备成本价, 人员差旅, 食宿."""
-    free_phone_support: bool = False
+    free_phone_support: Promise = False
     """保修期满后电话技术支持免费."""
-    renewal: bool = False
+    renewal: Promise = False
     """质保期满后可续签维护协议."""
-    lifetime_support: bool = False
+    lifetime_support: Promise = False
     """终身技术服务支持."""
-    long_term_maintenance: bool = False
+    long_term_maintenance: Promise = False
     """对所提供的设备长期维护."""
 
 
 class Records(Model):
     """档案与报告."""
 
-    customer_files: bool = False
+    customer_files: Promise = False
     """建立用户档案, 记录产品使用情况."""
-    maintenance_records: bool = False
+    maintenance_records: Promise = False
     """建立维修维护档案记录."""
-    service_reports: bool = False
+    service_reports: Promise = False
     """定期向用户汇报维修、维护情况."""
-    report_frequency: FrequencyField | None = None
+    report_frequency: Often | None = None
     """服务报告频次, e.g. 每季度一次."""
-    track_issues: bool = False
+    track_issues: Promise = False
     """对用户问题的处理情况进行跟踪和验证."""
 
 
@@ -630,50 +635,50 @@ class Complaints(Model):
 
     channels: list[Name] = []
     """投诉渠道, e.g. 技术部调度员, 维修部经理."""
-    discipline: bool = False
+    discipline: Promise = False
     """责任核实与惩处: 核实是我方责任的, 对相关人员进行惩处."""
-    apologise: bool = False
+    apologise: Promise = False
     """并向用户赔礼道歉."""
-    explain_otherwise: bool = False
+    explain_otherwise: Promise = False
     """非我方责任的解释: 不是我方责任的, 相关人员向用户解释."""
-    satisfactory_reply: bool = False
+    satisfactory_reply: Promise = False
     """保证给顾客一个满意的答复."""
-    reply_within: DurationField | None = None
+    reply_within: TimeLimit | None = None
     """投诉答复时限."""
 
 
 class SpecialEvents(Model):
     """特殊时期和重大活动保障."""
 
-    dedicated_staff: bool = False
+    dedicated_staff: Promise = False
     """派专人参与系统保驾运行."""
-    joint_duty: bool = False
+    joint_duty: Promise = False
     """与用户共同值守."""
 
 
 class Pricing(Model):
     """价格承诺."""
 
-    best_price: bool = False
+    best_price: Promise = False
     """同等条件下以最优惠的价格提供."""
-    free_in_warranty: bool = False
+    free_in_warranty: Promise = False
     """保修期内免费维修更换: 保修期内免费维修和更换质量原因造成的零部件损坏."""
-    parts_at_cost_after_warranty: bool = False
+    parts_at_cost_after_warranty: Promise = False
     """保修期外零部件只收成本费."""
-    customer_damage_at_cost: bool = False
+    customer_damage_at_cost: Promise = False
     """需方人为因素造成的损坏按成本价计."""
 
 
 class CustomerDuties(Model):
     """用户配合事项."""
 
-    report_suggestions: bool = False
+    report_suggestions: Promise = False
     """及时告知建议和要求."""
-    periodic_maintenance: bool = False
+    periodic_maintenance: Promise = False
     """按使用说明书和维护手册定期维护."""
-    notify_faults: bool = False
+    notify_faults: Promise = False
     """设备出现故障及时通知."""
-    keep_records: bool = False
+    keep_records: Promise = False
     """做好设备运行日常记录."""
 
 
@@ -712,7 +717,7 @@ class ServiceProcess(Model):
 
     steps: Annotated[list[ServiceStep], Field(min_length=2, max_length=40)]
     """流程步骤, the first is the start."""
-    total_limit: DurationField | None = None
+    total_limit: TimeLimit | None = None
     """全流程时限, e.g. 24h (从售后服务登记到用户签认维修维护记录)."""
 
     @model_validator(mode="after")
@@ -731,7 +736,7 @@ class ServiceProcess(Model):
             if len(s.branches) == 1:
                 raise ValueError(f'decision "{s.id}" needs at least two branches')
         longest = self.longest_path()
-        if self.total_limit is not None and longest is not None:
+        if self.total_limit is not None:
             try:
                 for s in self.steps:  # every step must be countable against the total
                     if s.limit is not None:
@@ -756,8 +761,11 @@ class ServiceProcess(Model):
         targets = [b.to for b in step.branches] or ([step.next] if step.next else [])
         return [by_id[t] for t in targets]
 
-    def longest_path(self) -> list[ServiceStep] | None:
-        """The path from the first step with the largest summed time limit (None if it loops)."""
+    def longest_path(self) -> list[ServiceStep]:
+        """The path from the first step with the largest summed time limit.
+
+        Raises ValueError if the steps loop back (a flowchart must not); the model validator
+        turns that into a located error, so a loaded profile never loops."""
         # Time limits of different families (hours vs working days) cannot be summed; the
         # comparison in the validator reports that as an error through NotComparable.
         memo: dict[str, tuple[Decimal, list[ServiceStep]]] = {}
@@ -777,7 +785,7 @@ class ServiceProcess(Model):
                 if sub[0] > best[0] or not best[1]:
                     best = sub
             visiting.discard(step.id)
-            own = _minutes(step.limit)
+            own = _clock_minutes(step.limit)
             memo[step.id] = (own + best[0], [step, *best[1]])
             return memo[step.id]
 
@@ -787,7 +795,7 @@ class ServiceProcess(Model):
         return result[1]
 
 
-def _minutes(d: Duration | None) -> Decimal:
+def _clock_minutes(d: Duration | None) -> Decimal:
     if d is None or d.unit not in (Unit.MINUTE, Unit.HOUR, Unit.DAY):
         return Decimal(0)  # the path is chosen by clock time; other units are checked above
     return d.to(Unit.MINUTE)
@@ -856,6 +864,11 @@ class Commitments(Model):
 
 
 # ---------------------------------------------------------------- the three files
+
+
+def commitment_paths() -> PathTable:
+    """Every commitment path a tender or capacity entry may name (`warranty.period` ...)."""
+    return build_table(Commitments)
 
 
 class CompanyFile(Model):

@@ -44,6 +44,9 @@ def _type_name(annotation: Any, nested: list[type[BaseModel]]) -> str:
         return f"[{annotation.__name__}](#{annotation.__name__.lower()})"
     if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
         return "one of " + ", ".join(f"`{m.value}`" for m in annotation)
+    own = getattr(annotation, "__reference__", None)  # a type that words itself (Comparator)
+    if callable(own):
+        return str(own())
     return _SCALARS.get(annotation, getattr(annotation, "__name__", str(annotation)))
 
 

@@ -1,16 +1,22 @@
 """JSON Schemas of the file kinds, in draft-07 form so editors (VS Code YAML) can use them."""
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
+from pydantic import BaseModel
+
 from generator.profiles.identity import REMOVE, REMOVE_KEY, identity_of
-from generator.profiles.loading import model_for
+from generator.profiles.loading import PROFILE_MODELS
 
 
-def json_schema(kind: str) -> dict[str, Any]:
-    """The JSON Schema of one kind of file, with `definitions` instead of `$defs`."""
+def json_schema(
+    kind: str, models: Mapping[str, type[BaseModel]] = PROFILE_MODELS
+) -> dict[str, Any]:
+    """The JSON Schema of one kind of file in `models` (generator.tender.loading.FILE_MODELS
+    has every kind), with `definitions` instead of `$defs`."""
     kind = "project" if kind == "profile" else kind
-    model = model_for(kind)
+    model = models[kind]
     out = model.model_json_schema(ref_template="#/definitions/{model}")
     defs = out.pop("$defs", None)
     result: dict[str, Any] = {"$schema": "http://json-schema.org/draft-07/schema#", **out}
@@ -75,5 +81,5 @@ def _allow_layering(schema: dict[str, Any]) -> None:
             prop.update(outer, anyOf=[*options, {"const": REMOVE}])
 
 
-def schema_text(kind: str) -> str:
-    return json.dumps(json_schema(kind), ensure_ascii=False, indent=2) + "\n"
+def schema_text(kind: str, models: Mapping[str, type[BaseModel]] = PROFILE_MODELS) -> str:
+    return json.dumps(json_schema(kind, models), ensure_ascii=False, indent=2) + "\n"

@@ -6,17 +6,11 @@ A requirement names the commitment it constrains by a dotted path into the commi
 better, so a tender and a profile always compare like with like.
 """
 
-import difflib
-import types
-import typing
-from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
-from enum import Enum, StrEnum
-from functools import cache
-from typing import Annotated, Any, Literal, Union
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any, Literal
 
 from pydantic import (
-    BaseModel,
     BeforeValidator,
     Field,
     ValidationError,
@@ -25,35 +19,26 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from generator.profiles.kinds import Quantity
 from generator.profiles.models import (
-    Commitments,
     Method,
     Model,
     Name,
     ProcurementMethod,
-    ResponseTier,
     Severity,
     Site,
     Text,
     TimeScope,
-    chinese_term,
+    commitment_paths,
 )
-from generator.profiles.quantities import (
-    DailyWindow,
-    Duration,
-    Frequency,
-    NotComparable,
-    QuantityError,
-    WorkingDayRule,
-)
+from generator.profiles.paths import Lookup, PathInfo
+from generator.profiles.quantities import NotComparable, QuantityError, WorkingDayRule
+from generator.tender.comparators import Comparator, comparator_json_schema
 
 __all__ = [
     "Column",
-    "Comparator",
     "DeviationTableSpec",
     "Marker",
-    "PathInfo",
-    "Quantity",
     "Requirement",
     "Scope",
     "ScoreTier",
@@ -62,13 +47,7 @@ __all__ = [
     "TenderFile",
     "Verdict",
     "VerdictWords",
-    "commitment_paths",
-    "parse_quantity",
-    "path_info",
 ]
-
-Quantity = Duration | Frequency | DailyWindow | Decimal | int | bool | StrEnum
-"""A parsed requirement or commitment value."""
 
 
 class Verdict(StrEnum):
@@ -86,44 +65,6 @@ class Verdict(StrEnum):
     """不可比: e.g. working days against hours without a working-day rule."""
 
 
-class Comparator(StrEnum):
-    """比较方式 of a requirement."""
-
-    AT_LEAST = "at_least"
-    """不少于/不低于: for periods, frequencies and percentages (larger is better)."""
-    AT_MOST = "at_most"
-    """不超过/以内: for time limits (smaller is better)."""
-    EQUALS = "equals"
-    """为/等于: a stated value; better still counts as a positive deviation."""
-    REQUIRED = "required"
-    """须提供: the commitment must be made (yes/no items, or any value)."""
-
-
-_COMPARATOR_ALIASES = {
-    "≥": "at_least",
-    ">=": "at_least",
-    "不少于": "at_least",
-    "不低于": "at_least",
-    "至少": "at_least",
-    "≤": "at_most",
-    "<=": "at_most",
-    "不超过": "at_most",
-    "不多于": "at_most",
-    "以内": "at_most",
-    "内": "at_most",
-    "=": "equals",
-    "为": "equals",
-    "等于": "equals",
-    "须": "required",
-    "必须": "required",
-    "须提供": "required",
-}
-
-
-def _comparator(value: Any) -> Any:
-    return _COMPARATOR_ALIASES.get(value.strip(), value) if isinstance(value, str) else value
-
-
 def _as_text(value: Any) -> Any:
     # YAML hands us strings, but inline dicts in tests and tools may hold numbers.
     if isinstance(value, bool):
@@ -133,7 +74,8 @@ def _as_text(value: Any) -> Any:
 
 QuantityText = Annotated[str, BeforeValidator(_as_text), Field(min_length=1, max_length=200)]
 """A value as written, parsed against the commitment's type: 3 years, 24小时, 每季度一次, 95%."""
-CommitmentPath = Annotated[str, Field(pattern=r"^[a-z_]+(\.[a-z_]+)*$", max_length=100)]
+PathName = Annotated[str, Field(pattern=r"^[a-z_]+(\.[a-z_]+)*$", max_length=100)]
+"""A commitment path as a tender names it; checked against the path table by TenderFile."""
 
 
 class Marker(Model):
@@ -216,20 +158,9 @@ class Requirement(Model):
     """招标文件条目号, e.g. 第五章 3.2(1)."""
     text: Text
     """招标要求原文, the tender's own words."""
-    commitment: CommitmentPath
+    commitment: PathName
     """承诺项路径 it constrains, e.g. warranty.period, response.arrive."""
-    comparator: Annotated[
-        Comparator,
-        BeforeValidator(_comparator),
-        WithJsonSchema(
-            {
-                "type": "string",
-                "enum": [c.value for c in Comparator] + list(_COMPARATOR_ALIASES),
-                "description": "at_least, at_most, equals or required, or the tender's words "
-                "(不少于, 不低于, 不超过, 以内, 为, 须 ...).",
-            }
-        ),
-    ]
+    comparator: Annotated[Comparator, WithJsonSchema(comparator_json_schema())]
     """比较方式: at_least, at_most, equals or required (不少于/不超过/为/须)."""
     value: QuantityText | None = None
     """要求值 with its unit, e.g. 3 years, 24小时, 每季度一次, 95%; empty for `required`."""
@@ -249,7 +180,7 @@ class Requirement(Model):
         """The parsed value (None for `required` without a value)."""
         if self.value is None:
             return None
-        return parse_quantity(path_info(self.commitment), self.value)
+        return commitment_paths()[self.commitment].parse(self.value)
 
 
 class Column(StrEnum):
@@ -270,43 +201,48 @@ class TableColumn(Model):
 
     key: Column
     """列内容: index, clause, requirement, response, deviation, note, marker or points."""
-    label: Name
-    """表头, e.g. 招标文件条目号, 投标文件应答."""
+    label: Name | None = None
+    """表头, e.g. 招标文件条目号, 投标文件应答; empty = the language's heading for `key`."""
 
 
 _DEFAULT_COLUMNS = [
-    TableColumn(key=Column.INDEX, label="序号"),
-    TableColumn(key=Column.CLAUSE, label="招标文件条目号"),
-    TableColumn(key=Column.REQUIREMENT, label="招标要求"),
-    TableColumn(key=Column.RESPONSE, label="投标响应"),
-    TableColumn(key=Column.DEVIATION, label="偏离情况"),
-    TableColumn(key=Column.NOTE, label="说明"),
+    TableColumn(key=key)
+    for key in (
+        Column.INDEX,
+        Column.CLAUSE,
+        Column.REQUIREMENT,
+        Column.RESPONSE,
+        Column.DEVIATION,
+        Column.NOTE,
+    )
 ]
 
 
 class VerdictWords(Model):
     """偏离情况的措辞 (some tenders write 偏差 instead of 偏离)."""
 
-    positive: Name = "正偏离"
+    positive: Name | None = None
     """正偏离: better than required."""
-    none: Name = "无偏离"
+    none: Name | None = None
     """无偏离: as required."""
-    negative: Name = "负偏离"
+    negative: Name | None = None
     """负偏离: worse than required."""
-    missing: Name = "未响应"
+    missing: Name | None = None
     """未响应: no such commitment."""
-    not_comparable: Name = "不可比"
+    not_comparable: Name | None = None
     """不可比: cannot be compared."""
 
-    def word(self, verdict: Verdict) -> str:
-        return str(getattr(self, verdict.value))
+    def word(self, verdict: Verdict) -> str | None:
+        """The tender's own word for `verdict`, or None: then the language's word is used."""
+        word = getattr(self, verdict.value)
+        return None if word is None else str(word)
 
 
 class DeviationTableSpec(Model):
     """偏离表格式 as the tender's 投标文件格式 chapter asks for it."""
 
-    title: Name = "售后服务偏离表"
-    """表名."""
+    title: Name | None = None
+    """表名; empty = the language's (售后服务偏离表)."""
     columns: Annotated[list[TableColumn], Field(min_length=1, max_length=10)] = _DEFAULT_COLUMNS
     """列及表头, in order."""
     rows: Literal["all", "deviations"] = "all"
@@ -357,7 +293,7 @@ class TenderFile(Model):
                 )
             )
 
-        paths = _path_table()
+        paths = commitment_paths()
         ids: dict[str, int] = {}
         for i, req in enumerate(self.requirements):
             at: tuple[str | int, ...] = ("requirements", i)
@@ -374,8 +310,8 @@ class TenderFile(Model):
             ids.setdefault(key, i)
             info = paths.get(req.commitment)
             if info is None:
-                close = difflib.get_close_matches(req.commitment, list(paths), n=1, cutoff=0.5)
-                hint = f'; did you mean "{close[0]}"?' if close else ""
+                close = paths.suggest(req.commitment)
+                hint = f'; did you mean "{close}"?' if close else ""
                 fail((*at, "commitment"), req.commitment, f"unknown commitment path{hint}")
                 continue
             hours = req.working_day_hours or self.working_day_hours
@@ -403,210 +339,42 @@ class TenderFile(Model):
         return self.requirements[index].id or f"R{index + 1}"
 
 
-# ---------------------------------------------------------------- commitment paths
-
-Kind = Literal["duration", "frequency", "window", "percent", "count", "flag", "choice"]
-
-# Durations where a shorter promise is the better one (time limits); others are periods.
-_SHORTER_IS_BETTER = frozenset(
-    {
-        "respond",
-        "arrive",
-        "repair",
-        "escalation",
-        "lead_time",
-        "doa_replace_within",
-        "loaner_after",
-        "reply_within",
-        "local_office_travel",
-        "total_limit",
-    }
-)
-_FEWER_IS_BETTER = frozenset({"replace_after_failed_repairs"})
-# Lists of sub-models that are not a single value: tiers are flattened into response.<field>,
-# component warranties are reached through Scope.component, the rest are prose.
-_TIER_FIELDS = ("respond", "arrive", "repair")
-
-
-@dataclass(frozen=True)
-class PathInfo:
-    """What a commitment path holds: its type, whether smaller is better, and its Chinese name."""
-
-    path: str
-    kind: Kind
-    type: type
-    smaller_is_better: bool
-    label: str
-    """承诺项名称, e.g. 质保期, 到场时间."""
-
-
-def _unwrap(annotation: Any) -> Any:
-    """The core type of `X | None` and `Annotated[X, ...]`."""
-    while True:
-        origin = typing.get_origin(annotation)
-        if origin is Annotated:
-            annotation = typing.get_args(annotation)[0]
-        elif origin in (Union, types.UnionType):
-            args = [a for a in typing.get_args(annotation) if a is not type(None)]
-            if len(args) != 1:
-                return annotation
-            annotation = args[0]
-        else:
-            return annotation
-
-
-def _kind(core: Any) -> Kind | None:
-    if core is Duration:
-        return "duration"
-    if core is Frequency:
-        return "frequency"
-    if core is DailyWindow:
-        return "window"
-    if core is Decimal:
-        return "percent"
-    if core is bool:
-        return "flag"
-    if core is int:
-        return "count"
-    if isinstance(core, type) and issubclass(core, Enum):
-        return "choice"
-    return None
-
-
-def _walk(model: type[BaseModel], prefix: str, out: dict[str, PathInfo]) -> None:
-    for name, field in model.model_fields.items():
-        path = f"{prefix}.{name}" if prefix else name
-        core = _unwrap(field.annotation)
-        if typing.get_origin(core) is list:
-            item = typing.get_args(core)[0]
-            if item is ResponseTier:
-                for sub in _TIER_FIELDS:
-                    tier_field = ResponseTier.model_fields[sub]
-                    out[f"{prefix}.{sub}"] = PathInfo(
-                        f"{prefix}.{sub}",
-                        "duration",
-                        Duration,
-                        True,
-                        chinese_term(tier_field.description, sub),
-                    )
-            continue
-        if isinstance(core, type) and issubclass(core, BaseModel):
-            _walk(core, path, out)
-            continue
-        kind = _kind(core)
-        if kind is None:
-            continue
-        smaller = name in _SHORTER_IS_BETTER or name in _FEWER_IS_BETTER
-        label = chinese_term(field.description, name)
-        out[path] = PathInfo(path, kind, core, smaller, label)
-
-
-@cache
-def _path_table() -> dict[str, PathInfo]:
-    out: dict[str, PathInfo] = {}
-    _walk(Commitments, "", out)
-    return out
-
-
-def commitment_paths() -> dict[str, type]:
-    """Every commitment path a tender or capacity entry may name, with the type of its value."""
-    return {path: info.type for path, info in _path_table().items()}
-
-
-def path_info(path: str) -> PathInfo:
-    """What `path` holds; KeyError for an unknown path."""
-    return _path_table()[path]
-
-
-def suggest_path(path: str) -> str | None:
-    """The known commitment path closest to `path`, if any is close."""
-    close = difflib.get_close_matches(path, list(_path_table()), n=1, cutoff=0.5)
-    return close[0] if close else None
-
-
-_TRUE = {"true", "yes", "y", "1", "是", "须", "提供"}
-
-
-def parse_quantity(info: PathInfo, text: str) -> Quantity:
-    """Read `text` as a value of the commitment at `info`; QuantityError if it is not one."""
-    s = text.strip()
-    if info.kind == "duration":
-        return Duration.parse(s)
-    if info.kind == "frequency":
-        return Frequency.parse(s)
-    if info.kind == "window":
-        return DailyWindow.parse(s)
-    if info.kind == "percent":
-        try:
-            number = Decimal(s.removesuffix("%").strip())
-        except InvalidOperation:
-            raise QuantityError(f'"{s}" is not a percentage (write e.g. "95%")') from None
-        if not number.is_finite() or not 0 <= number <= 100:
-            raise QuantityError(f'"{s}" must be between 0% and 100%')
-        return number
-    if info.kind == "count":
-        if not (s.isascii() and s.isdigit()):
-            raise QuantityError(f'"{s}" is not a whole number')
-        return int(s)
-    if info.kind == "flag":
-        if s.lower() not in _TRUE:
-            raise QuantityError(f'"{s}": a yes/no commitment can only be required (write "true")')
-        return True
-    enum = info.type
-    assert issubclass(enum, StrEnum)
-    try:
-        return enum(s)
-    except ValueError:
-        choices = ", ".join(str(m.value) for m in enum)
-        raise QuantityError(f'"{s}" is not one of {choices}') from None
+Problems = list[tuple[tuple[str | int, ...], Any, str]]
+"""Input errors found in a requirement: (location under it, the value, the message)."""
 
 
 def _requirement_problems(
     req: Requirement, info: PathInfo, rule: WorkingDayRule | None
-) -> list[tuple[tuple[str | int, ...], Any, str]]:
+) -> Problems:
     """Every mismatch between a requirement and its commitment's type, with its location."""
-    out: list[tuple[tuple[str | int, ...], Any, str]] = []
-    kind, comparator = info.kind, req.comparator
-    if kind == "flag" and comparator is not Comparator.REQUIRED:
-        out.append((("comparator",), comparator, f"{req.commitment} is yes/no; use required"))
-    if kind == "choice" and comparator not in (Comparator.EQUALS, Comparator.REQUIRED):
-        out.append((("comparator",), comparator, f"{req.commitment} is a choice; use equals"))
-    if kind in ("duration", "percent", "count", "frequency"):
-        wrong = Comparator.AT_LEAST if info.smaller_is_better else Comparator.AT_MOST
-        if comparator is wrong:
-            right = "at_most" if info.smaller_is_better else "at_least"
-            better = "shorter/fewer" if info.smaller_is_better else "longer/more"
-            out.append(
-                (
-                    ("comparator",),
-                    comparator,
-                    f"{better} is better for {req.commitment}; use {right}",
-                )
-            )
-    if kind == "window" and comparator is Comparator.AT_MOST:
-        out.append((("comparator",), comparator, "an on-duty window must cover; use at_least"))
-    if req.value is None and comparator is not Comparator.REQUIRED:
+    out: Problems = []
+    comparator = req.comparator
+    wrong = comparator.problem(info)
+    if wrong is not None:
+        out.append((("comparator",), comparator.name, wrong))
+    if req.value is None and comparator.needs_value:
         out.append((("value",), None, f"{comparator} needs a value"))
     wanted: Quantity | None = None
     if req.value is not None:
         try:
-            wanted = parse_quantity(info, req.value)
+            wanted = info.parse(req.value)
         except QuantityError as error:
             out.append((("value",), req.value, str(error)))
-    if req.scope.component is not None and not req.commitment.startswith("warranty."):
+    if req.scope.component is not None and info.lookup is not Lookup.COMPONENTS:
         out.append((("scope", "component"), req.scope.component, "component applies to warranty"))
     if req.scoring is not None:
         out.extend(_scoring_problems(req.scoring, info, wanted, rule))
     return out
 
 
-def _comparable(a: Quantity, b: Quantity | None, rule: WorkingDayRule | None) -> str | None:
+def _comparable(
+    a: Quantity, b: Quantity | None, info: PathInfo, rule: WorkingDayRule | None
+) -> str | None:
     """Why a scoring value cannot be compared with the requirement's value, or None."""
+    if b is None:
+        return None
     try:
-        if isinstance(a, Duration) and isinstance(b, Duration):
-            a.compare(b, rule)
-        if isinstance(a, Frequency) and isinstance(b, Frequency):
-            a.compare(b, rule)
+        info.kind.goodness(a, b, info.better, rule)
     except NotComparable as error:
         return str(error)
     return None
@@ -614,19 +382,19 @@ def _comparable(a: Quantity, b: Quantity | None, rule: WorkingDayRule | None) ->
 
 def _scoring_problems(
     scoring: Scoring, info: PathInfo, wanted: Quantity | None, rule: WorkingDayRule | None
-) -> list[tuple[tuple[str | int, ...], Any, str]]:
-    out: list[tuple[tuple[str | int, ...], Any, str]] = []
-    if info.kind in ("flag", "choice"):
+) -> Problems:
+    out: Problems = []
+    if not info.kind.scorable:
         return [(("scoring",), None, f"{info.path} cannot be scored by value")]
     for j, tier in enumerate(scoring.tiers):
         try:
-            why = _comparable(parse_quantity(info, tier.value), wanted, rule)
+            why = _comparable(info.parse(tier.value), wanted, info, rule)
         except QuantityError as error:
             why = str(error)
         if why is not None:
             out.append((("scoring", "tiers", j, "value"), tier.value, why))
     if scoring.step is not None:
-        if info.kind not in ("duration", "percent", "count"):
+        if not info.kind.steppable:
             out.append(
                 (("scoring", "step"), scoring.step, f"{info.path} cannot be scored by steps")
             )
@@ -636,18 +404,12 @@ def _scoring_problems(
                 if text is None:
                     continue
                 try:
-                    value = parse_quantity(info, text)
-                    why = _comparable(value, wanted, rule)
-                    if name == "step" and not _positive(value):
+                    value = info.parse(text)
+                    why = _comparable(value, wanted, info, rule)
+                    if name == "step" and not info.kind.positive(value):
                         why = "a scoring step must be more than 0"
                 except QuantityError as error:
                     why = str(error)
                 if why is not None:
                     out.append((("scoring", name), text, why))
     return out
-
-
-def _positive(value: Quantity) -> bool:
-    if isinstance(value, Duration):
-        return value.value > 0
-    return isinstance(value, int | Decimal) and not isinstance(value, bool) and value > 0

@@ -51,13 +51,8 @@ def report_locale(result: CheckResult, language: str | None = None) -> Locale:
 def verdict_word(verdict: Verdict, tender: TenderFile, locale: Locale) -> str:
     """The one word for a verdict in every format: the tender's own `verdict_words` where it
     sets them (正偏差 …), else the locale's `verdict.*`."""
-    words = tender.deviation_table.verdict_words
-    if (
-        "verdict_words" in tender.deviation_table.model_fields_set
-        and verdict.value in words.model_fields_set
-    ):
-        return words.word(verdict)
-    return locale.verdict(verdict)
+    own = tender.deviation_table.verdict_words.word(verdict)
+    return own if own is not None else locale.verdict(verdict)
 
 
 def _said(wording: object, locale: Locale) -> str:
@@ -532,10 +527,7 @@ def deviation_rows(
         Column.MARKER: lambda n, f: f.requirement.marker or "",
         Column.POINTS: lambda n, f: _points(f),
     }
-    own = "columns" in spec.model_fields_set
-    header = tuple(
-        c.label if own else say.text(f"deviation.column.{c.key.value}") for c in spec.columns
-    )
+    header = tuple(c.label or say.text(f"deviation.column.{c.key.value}") for c in spec.columns)
     rows = [tuple(cells[c.key](n, f) for c in spec.columns) for n, f in enumerate(chosen, start=1)]
     return header, rows, chosen
 
@@ -543,7 +535,7 @@ def deviation_rows(
 def table_title(tender: TenderFile, locale: Locale) -> str:
     """The deviation table's title: the tender's own, else the locale's."""
     spec = tender.deviation_table
-    return spec.title if "title" in spec.model_fields_set else locale.text("deviation.title")
+    return spec.title or locale.text("deviation.title")
 
 
 def _md(text: str) -> str:
