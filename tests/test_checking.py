@@ -4,13 +4,14 @@ capacity guardrails, pass/fail, and the example tenders against the example prof
 import textwrap
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import pytest
 from pydantic import ValidationError
 
 from conftest import EXAMPLES, TENDERS, Resolved, check_example, profile, req, tender
 from generator.errors import InputError
+from generator.locale import Message, get_locale
 from generator.profiles.loading import load_any, load_file, load_profile
 from generator.profiles.models import commitment_paths
 from generator.profiles.quantities import DailyWindow, Duration, Frequency
@@ -18,6 +19,16 @@ from generator.profiles.yamlreader import dotted
 from generator.tender.check import CapacityStatus, CheckResult, check
 from generator.tender.loading import FILE_MODELS
 from generator.tender.model import TenderFile, Verdict
+
+
+@overload
+def zh(msg: Message) -> str: ...
+@overload
+def zh(msg: Message | None) -> str | None: ...
+def zh(msg: Message | None) -> str | None:
+    """What the check says, in the letters' default language."""
+    return None if msg is None else get_locale().say(msg)
+
 
 P, N, NEG, MISS, NC = (
     Verdict.POSITIVE,
@@ -325,14 +336,14 @@ def test_reasons_say_what_was_offered_and_required() -> None:
         profile({"warranty": {"period": "18 months"}}),
         req("warranty.period", "at_least", "3 years"),
     ).findings[0]
-    assert f.reason == "承诺18个月，未达到要求（不少于3年）"
+    assert zh(f.reason) == "承诺18个月，未达到要求（不少于3年）"
     assert f.reason_en == "offers 18 months, short of the required 3 years"
-    assert f.suggestion == "至少承诺3年方可满足要求"
+    assert zh(f.suggestion) == "至少承诺3年方可满足要求"
     nc = one(
         profile({"replacement": {"doa_replace_within": "3个工作日"}}),
         req("replacement.doa_replace_within", "at_most", "72h"),
     ).findings[0]
-    assert "工作日折算" in nc.reason and "working-day rule" in nc.reason_en
+    assert "工作日折算" in zh(nc.reason) and "working-day rule" in nc.reason_en
 
 
 # ---------------------------------------------------------------- tiers and scopes
@@ -363,7 +374,7 @@ def test_region_tiers_are_compared_within_scope(
     requirement = req("response.arrive", "at_most", "24h", scope={"areas": areas})
     f = one(profile(REGION_TIERS, site=site), requirement).findings[0]
     assert f.verdict is verdict
-    assert f.offer is not None and f.offer.context == context
+    assert f.offer is not None and zh(f.offer.context) == context
 
 
 def test_a_place_no_tier_covers_is_missing() -> None:
@@ -372,7 +383,7 @@ def test_a_place_no_tier_covers_is_missing() -> None:
         profile(tiers, site={"province": "宁夏", "city": "固原"}),
         req("response.arrive", "at_most", "4h"),
     ).findings[0]
-    assert f.verdict is MISS and "宁夏 固原" in f.reason
+    assert f.verdict is MISS and "宁夏 固原" in zh(f.reason)
 
 
 def test_site_names_match_with_or_without_suffixes() -> None:
@@ -470,7 +481,7 @@ def test_tier_scoring(offered: str, points: int, suggestion: str | None) -> None
         req("response.arrive", "at_most", "24h", scoring=ARRIVE_TIERS),
     ).findings[0]
     assert f.points == points and f.max_points == 10
-    assert f.suggestion == suggestion
+    assert zh(f.suggestion) == suggestion
 
 
 @pytest.mark.parametrize(
@@ -493,7 +504,7 @@ def test_step_scoring_per_extra_year_capped(
         req("warranty.period", "at_least", "3 years", scoring=scoring),
     ).findings[0]
     assert f.points == points
-    assert f.suggestion == suggestion
+    assert zh(f.suggestion) == suggestion
 
 
 def test_step_scoring_for_time_limits_and_totals() -> None:
@@ -517,7 +528,7 @@ def test_step_scoring_for_time_limits_and_totals() -> None:
     arrive, warranty, repair = res.findings
     assert (
         arrive.points == Decimal("1.5")
-        and arrive.suggestion == "到场时间承诺不超过16小时可再得1.5分"
+        and zh(arrive.suggestion) == "到场时间承诺不超过16小时可再得1.5分"
     )
     assert warranty.points == 1 and repair.points is None
     assert res.total_points == Decimal("2.5") and res.max_points == 5
@@ -601,7 +612,7 @@ def test_promise_beyond_capacity_fails_without_approval() -> None:
     (cap,) = res.capacity
     assert cap.status is CapacityStatus.EXCEEDED and cap.capacity.where == "service_centre_cities"
     assert not res.passed()
-    assert "超出能力上限4小时" in cap.reason and "无审批记录" in cap.reason
+    assert "超出能力上限4小时" in zh(cap.reason) and "无审批记录" in zh(cap.reason)
 
 
 def test_the_elsewhere_cap_applies_outside_service_centre_cities() -> None:
@@ -631,7 +642,7 @@ def test_component_warranties_and_supply_years_are_capped_too() -> None:
     )
     by_path = {c.capacity.commitment: c for c in res.capacity}
     assert by_path["warranty.period"].status is CapacityStatus.EXCEEDED
-    assert by_path["warranty.period"].offer.context == "曳引机"
+    assert zh(by_path["warranty.period"].offer.context) == "曳引机"
     assert by_path["spare_parts.supply_period"].status is CapacityStatus.EXCEEDED
     assert len(res.failures()) == 2
 
@@ -675,8 +686,8 @@ def test_highway_tender_against_example_2() -> None:
     assert res.passed() and not res.passed(strict=True)
     assert res.total_points == 1 and res.max_points == 8
     warranty, arrive = res.findings[0], res.findings[2]
-    assert warranty.suggestion == "质保期承诺不少于2年可再得1分"
-    assert arrive.suggestion == "到场时间承诺不超过4小时可再得2分"
+    assert zh(warranty.suggestion) == "质保期承诺不少于2年可再得1分"
+    assert zh(arrive.suggestion) == "到场时间承诺不超过4小时可再得2分"
     assert [(c.capacity.commitment, c.status) for c in res.capacity] == [
         ("response.arrive", CapacityStatus.WITHIN),  # 银川 has a service centre: cap 4h, promise 8h
         ("warranty.period", CapacityStatus.WITHIN),
@@ -724,7 +735,8 @@ def test_medical_tender_against_example_1() -> None:
     assert not res.passed()
     assert len(res.failures()) == 4 and len(res.failures(strict=True)) == 7
     assert res.total_points == 0 and res.max_points == 10
-    assert res.findings[3].offer is not None and res.findings[3].offer.context == "其它地区"
+    offer = res.findings[3].offer
+    assert offer is not None and zh(offer.context) == "其它地区"
 
 
 def test_elevator_tender_against_example_4() -> None:

@@ -404,7 +404,7 @@ def test_reports_say_the_checks_messages_in_their_language(medical: CheckResult)
     from dataclasses import replace
 
     said = Message("verdict.not_comparable")
-    first = replace(medical.findings[0], reason=said)  # type: ignore[arg-type]
+    first = replace(medical.findings[0], reason=said)
     result = replace(medical, findings=(first, *medical.findings[1:]))
     assert json.loads(render_report(result, "json"))["findings"][0]["reason"] == "不可比"
     assert "[第三章 四、1] 不可比" in render_report(result, "text")

@@ -12,7 +12,7 @@ from generator.profiles.quantities import NotComparable
 from generator.tender.findings import CapacityFinding, CapacityStatus
 from generator.tender.offers import Offer, Offers
 from generator.tender.places import normalise_place
-from generator.tender.wording import Said, message, value_message
+from generator.tender.wording import message, value_message
 
 __all__ = ["capacity_findings"]
 
@@ -64,7 +64,7 @@ def _capacity_finding(
         reason = message(
             f"capacity.{status.value}", offer=offer.message, limit=said_limit, where=where, **args
         )
-        return CapacityFinding(cap, limit, offer, status, approval, limit_where, Said(reason))
+        return CapacityFinding(cap, limit, offer, status, approval, limit_where, reason)
 
     if best is not None and approval is not None:
         return finding(

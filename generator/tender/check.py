@@ -30,7 +30,7 @@ from generator.tender.loading import load_tender
 from generator.tender.model import Requirement, TenderFile, Verdict
 from generator.tender.offers import Offer, Offers, ResolvedProfile
 from generator.tender.scoring import points_for
-from generator.tender.wording import Said, describe, describe_en, message, said, value_message
+from generator.tender.wording import message, value_message
 
 __all__ = [
     "CapacityFinding",
@@ -41,8 +41,6 @@ __all__ = [
     "ResolvedProfile",
     "check",
     "check_files",
-    "describe",
-    "describe_en",
 ]
 
 
@@ -102,11 +100,11 @@ def _finding(
         substantive=tender.is_substantive(req),
         verdict=judged.verdict,
         offer=judged.offer,
-        reason=Said(judged.reason),
+        reason=judged.reason,
         requirement_where=at,
         points=points,
         max_points=req.scoring.max_points if req.scoring else None,
-        suggestion=said(judged.suggestion),
+        suggestion=judged.suggestion,
     )
 
 

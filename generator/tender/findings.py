@@ -6,12 +6,12 @@ from decimal import Decimal
 from enum import StrEnum
 
 from generator.errors import Location
-from generator.locale import Message
+from generator.locale import Locale, Message, get_locale
 from generator.profiles.kinds import Quantity
 from generator.profiles.models import Approval, Capacity, Profile, commitment_paths
 from generator.tender.model import Requirement, TenderFile, Verdict
 from generator.tender.offers import Offer
-from generator.tender.wording import Said, english, message, value_message
+from generator.tender.wording import message, value_message
 
 __all__ = [
     "CapacityFinding",
@@ -63,14 +63,13 @@ class Finding:
     verdict: Verdict
     offer: Offer | None
     """the commitment that decided the verdict (the worst one in scope)."""
-    reason: Said
-    """why this verdict (check.reason.*): a Message; a Said until every report says it
-    through the locale, so text readers still get the zh-Hans sentence."""
+    reason: Message
+    """why this verdict (check.reason.*), said by a report through its locale."""
     requirement_where: Location | None
     points: Decimal | None = None
     """points earned (None: not scored, or not comparable)."""
     max_points: Decimal | None = None
-    suggestion: Said | None = None
+    suggestion: Message | None = None
     """the smallest change that would meet the minimum or gain points (check.suggestion.*)."""
 
     @property
@@ -91,22 +90,14 @@ class Finding:
         flag = not info.kind.stated  # a yes/no promise is its own name
         return message("response", term=info.label, path=info.path, flag=flag, offer=offer)
 
-    # Transitional, until the reports say the messages through the locale:
     @property
     def reason_en(self) -> str:
-        return english(self.reason) or ""
+        """The reason in English, the stable text machine formats carry beside the locale's."""
+        return get_locale("en").say(self.reason)
 
     @property
     def suggestion_en(self) -> str | None:
-        return english(self.suggestion)
-
-    @property
-    def required_zh(self) -> str:
-        return str(Said(self.required))
-
-    @property
-    def response_zh(self) -> str:
-        return str(Said(self.response))
+        return None if self.suggestion is None else get_locale("en").say(self.suggestion)
 
 
 class CapacityStatus(StrEnum):
@@ -128,8 +119,8 @@ class CapacityFinding:
     status: CapacityStatus
     approval: Approval | None
     limit_where: Location | None
-    reason: Said
-    """how the promise stands against the limit (check.capacity.*); a Said, see Finding."""
+    reason: Message
+    """how the promise stands against the limit (check.capacity.*)."""
 
     @property
     def fails(self) -> bool:
@@ -137,8 +128,8 @@ class CapacityFinding:
 
     @property
     def reason_en(self) -> str:
-        """Transitional: the English the reports print beside the reason."""
-        return english(self.reason) or ""
+        """The reason in English (see Finding.reason_en)."""
+        return get_locale("en").say(self.reason)
 
 
 @dataclass(frozen=True)
@@ -152,14 +143,18 @@ class CheckResult:
     site: str | None
     """the project site the tiers were chosen for, e.g. 宁夏 银川."""
 
-    def failures(self, strict: bool = False) -> list[str]:
-        """Why the check fails, one line each (empty when it passes)."""
+    def failures(self, strict: bool = False, locale: Locale | None = None) -> list[str]:
+        """Why the check fails, one line each in `locale` (default: the project's language),
+        empty when it passes."""
+        say = locale or get_locale(self.profile.project.language)
         out: list[str] = []
         for f in self.findings:
             if f.fails or (strict and _strict_fails(f)):
-                out.append(f"{f.requirement.clause}: {f.reason}")
+                out.append(f"{f.requirement.clause}: {say.say(f.reason)}")
         out.extend(
-            f"capacity {c.capacity.commitment}: {c.reason}" for c in self.capacity if c.fails
+            f"capacity {c.capacity.commitment}: {say.say(c.reason)}"
+            for c in self.capacity
+            if c.fails
         )
         return out
 

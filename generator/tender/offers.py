@@ -16,7 +16,7 @@ from generator.profiles.models import Profile, ResponseTier, Severity, TimeScope
 from generator.profiles.paths import Lookup, PathInfo
 from generator.tender.model import Scope, TenderFile
 from generator.tender.places import Place, requirement_places, site_place, tiers_at
-from generator.tender.wording import Said, english, message, plain, value_message
+from generator.tender.wording import message, value_message
 
 __all__ = ["Offer", "Offers", "ResolvedProfile"]
 
@@ -40,7 +40,7 @@ class Offer:
     key: str
     """dotted path into the profile, e.g. commitments.response.tiers[1].arrive."""
     where: Location | None
-    context: Said | None = None
+    context: Message | None = None
     """which tier or component it belongs to, e.g. 其它地区，一般故障 or 电气部分."""
 
     @property
@@ -48,16 +48,8 @@ class Offer:
         """The value with its context, e.g. 8小时（其它地区）."""
         return Message(
             "check.offer",
-            {"value": value_message(self.kind, self.value), "context": plain(self.context)},
+            {"value": value_message(self.kind, self.value), "context": self.context},
         )
-
-    def zh(self) -> str:
-        """Transitional: the reports print offers as text until they say `message`."""
-        return str(Said(self.message))
-
-    def en(self) -> str:
-        """Transitional: see `zh`."""
-        return english(self.message) or ""
 
 
 @dataclass(frozen=True)
@@ -75,9 +67,9 @@ def _matches(value: Severity | TimeScope | None, wanted: Severity | TimeScope | 
     return wanted is None or value is None or value == wanted
 
 
-def _tier_context(tier: ResponseTier) -> Said | None:
+def _tier_context(tier: ResponseTier) -> Message | None:
     parts = [p for p in (tier.region, tier.severity, tier.time) if p]
-    return Said(message("context.tier", parts=parts)) if parts else None
+    return message("context.tier", parts=parts) if parts else None
 
 
 class Offers:
@@ -169,7 +161,7 @@ class Offers:
 
         def part(i: int) -> Offer:
             key = f"commitments.{parent}.{info.via}[{i}].{field}"
-            name = Said(message("context.component", name=parts[i].name))
+            name = message("context.component", name=parts[i].name)
             return Offer(getattr(parts[i], field), info.kind, key, self.where(key), name)
 
         if asked.component is not None:

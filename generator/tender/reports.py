@@ -55,12 +55,9 @@ def verdict_word(verdict: Verdict, tender: TenderFile, locale: Locale) -> str:
     return own if own is not None else locale.verdict(verdict)
 
 
-def _said(wording: object, locale: Locale) -> str:
-    """A finding's wording in the report's language: a Message (what the check says) is said
-    by the locale; text the check already wrote is kept as it is."""
-    if isinstance(wording, Message):
-        return locale.say(Message(wording.key, wording.args))
-    return "" if wording is None else str(wording)
+def _said(wording: Message | None, locale: Locale) -> str:
+    """What the check says (a Message), in the report's language."""
+    return "" if wording is None else locale.say(wording)
 
 
 def _offer(offer: Offer | None, locale: Locale) -> str:
@@ -106,7 +103,7 @@ def text_report(result: CheckResult, *, strict: bool = False, locale: Locale | N
             str(f.index),
             f.requirement.clause,
             f.requirement.marker or "",
-            f.required_zh,
+            _said(f.required, say),
             _offer(f.offer, say),
             verdict_word(f.verdict, t, say),
             _points(f),
@@ -137,7 +134,7 @@ def text_report(result: CheckResult, *, strict: bool = False, locale: Locale | N
             where = c.offer.where or c.limit_where
             title = say.text("capacity.title", commitment=c.capacity.commitment)
             lines.append(f"{where or ''}: {title}: {_said(c.reason, say)}")
-    failures = result.failures(strict)
+    failures = result.failures(strict, say)
     lines.append("")
     lines.append(
         say.text("report.passed") if not failures else say.text("report.failed", n=len(failures))
@@ -169,7 +166,7 @@ def _finding_json(f: Finding, tender: TenderFile, say: Locale) -> dict[str, Any]
         "commitment": req.commitment,
         "comparator": req.comparator.value,
         "required": str(req.threshold) if req.threshold is not None else None,
-        "required_zh": f.required_zh,
+        "required_zh": _said(f.required, say),
         "scope": req.scope.model_dump(mode="json", exclude_defaults=True),
         "marker": req.marker,
         "substantive": f.substantive,
@@ -178,7 +175,7 @@ def _finding_json(f: Finding, tender: TenderFile, say: Locale) -> dict[str, Any]
         "offered": _offered(f.offer.value) if f.offer else None,
         "offered_zh": _offer(f.offer, say) if f.offer else None,
         "offer_context": f.offer.context or None if f.offer else None,
-        "response_zh": f.response_zh,
+        "response_zh": _said(f.response, say),
         "reason": _said(f.reason, say),
         "reason_en": f.reason_en,
         "points": _num(f.points),
@@ -233,8 +230,8 @@ def findings_json(result: CheckResult, *, locale: Locale | None = None) -> dict[
         },
         "findings": [_finding_json(f, t, say) for f in result.findings],
         "capacity": [_capacity_json(c, say) for c in result.capacity],
-        "failures": result.failures(),
-        "failures_strict": result.failures(strict=True),
+        "failures": result.failures(locale=say),
+        "failures_strict": result.failures(strict=True, locale=say),
     }
 
 
@@ -369,7 +366,7 @@ def sarif_log(result: CheckResult, *, locale: Locale | None = None) -> dict[str,
             {
                 "id": f.id,
                 "name": f"{req.commitment}",
-                "shortDescription": {"text": f"{req.clause} {f.required_zh}"},
+                "shortDescription": {"text": f"{req.clause} {_said(f.required, say)}"},
                 "fullDescription": {"text": req.text},
                 "defaultConfiguration": {"level": "error" if f.substantive else "warning"},
                 "properties": {
@@ -521,7 +518,7 @@ def deviation_rows(
         Column.INDEX: lambda n, f: str(n),
         Column.CLAUSE: lambda n, f: f.requirement.clause,
         Column.REQUIREMENT: lambda n, f: f.requirement.text,
-        Column.RESPONSE: lambda n, f: f.response_zh,
+        Column.RESPONSE: lambda n, f: _said(f.response, say),
         Column.DEVIATION: lambda n, f: verdict_word(f.verdict, tender, say),
         Column.NOTE: lambda n, f: _said(f.reason, say),
         Column.MARKER: lambda n, f: f.requirement.marker or "",
@@ -582,7 +579,7 @@ def markdown_report(
             f"{_md(say.describe(c.limit))} | {say.text(f'capacity.status.{c.status.value}')} |"
             for c in result.capacity
         )
-    failures = result.failures(strict)
+    failures = result.failures(strict, say)
     if failures:
         out += ["", say.text("report.markdown.failures"), ""]
         out.extend(f"- {_md(line)}" for line in failures)
