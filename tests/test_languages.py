@@ -20,7 +20,8 @@ from generator.profiles.loading import load_profile
 from generator.profiles.models import Profile
 from generator.render.pdffile import render_pdf
 
-EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "profiles" / "examples").iterdir())
+EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "profiles" / "examples"
+EXAMPLES = sorted(EXAMPLES_DIR.iterdir())
 SOURCE = "zh-Hans"
 OTHERS = [name for name in available() if name != SOURCE]
 # The PDF faces each language may embed (PostScript names, after the subset tag).
@@ -74,7 +75,7 @@ def body(letter: Letter) -> str:
 
 @pytest.fixture(scope="module", params=[e.name for e in EXAMPLES])
 def example(request: pytest.FixtureRequest) -> tuple[Profile, Letter]:
-    profile = _profile(Path(EXAMPLES[0].parent / request.param))
+    profile = _profile(EXAMPLES_DIR / request.param)
     return profile, compose(profile, language=SOURCE)
 
 
@@ -114,6 +115,40 @@ def _traditional(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _traditional(v) for k, v in value.items()}
     return value
+
+
+def _texts(value: Any) -> Iterator[str]:
+    """Every text a profile holds (what a letter may quote as written)."""
+    if isinstance(value, str) and not isinstance(value, Enum):
+        yield value
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _texts(getattr(value, name))
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _texts(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _texts(item)
+
+
+def test_english_has_no_chinese_but_the_profiles(example: tuple[Profile, Letter]) -> None:
+    # Chinese in an English letter may only be a name or a text quoted from the profile.
+    profile, _source = example
+    text = letter_text(compose(profile, language="en"))
+    # Quoted as written, or as a clause of a sentence without its closing punctuation.
+    quotes = {q for t in _texts(profile) for q in (t, t.rstrip("。；;.，, "))}
+    for quoted in sorted(quotes, key=len, reverse=True):
+        text = text.replace(quoted, "")
+    assert not re.findall(r"[\u3000-\u9fff\uff00-\uffef]", text), text
+
+
+def test_english_numbering_is_western() -> None:
+    letter = compose(_profile(EXAMPLES[1]), language="en")  # 例文2: sections with subsections
+    numbers = [section.number for section in letter.sections]
+    assert numbers[:3] == ["1. ", "2. ", "3. "]
+    subsection = letter.sections[0].blocks[0]
+    assert isinstance(subsection, Section) and subsection.number == "1.1 "
 
 
 def simplified_only(text: str) -> list[str]:
