@@ -11,14 +11,15 @@ from typing import Any
 
 import opencc
 import pytest
+from click.testing import CliRunner
 from pydantic import BaseModel
 
+from cli import main
 from generator.letter.compose import compose, letter_text
 from generator.letter.document import Block, Figure, Letter, Paragraph, Section, Table
 from generator.locale import available
 from generator.profiles.loading import load_profile
 from generator.profiles.models import Profile
-from generator.render.pdffile import render_pdf
 
 EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "profiles" / "examples"
 EXAMPLES = sorted(EXAMPLES_DIR.iterdir())
@@ -184,11 +185,16 @@ def _fonts(pdf: Path) -> list[str]:
 @pytest.mark.slow
 @pytest.mark.parametrize("language", sorted(FACES))
 def test_pdf_embeds_only_the_language_faces(language: str, tmp_path: Path) -> None:
-    # 例文2 has the flowchart, drawn in the body face; 例文4 tables and component warranty.
-    for example in (EXAMPLES[1], EXAMPLES[3]):
-        pdf = tmp_path / f"{example.name}.pdf"
-        pdf.write_bytes(render_pdf(compose(_profile(example), language=language)))
+    # As a user renders: `aftersales render --language`. 例文2 has the flowchart (drawn in the
+    # body face), 例文4 tables and a component warranty.
+    projects = [str(e / "project.yaml") for e in (EXAMPLES[1], EXAMPLES[3])]
+    args = ["render", *projects, "--language", language, "--format", "pdf", "-o", str(tmp_path)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    pdfs = sorted(tmp_path.glob("*.pdf"))
+    assert len(pdfs) == 2
+    for pdf in pdfs:
         found = _fonts(pdf)
         assert found, pdf
         wrong = [face for face in found if not re.fullmatch(FACES[language], face)]
-        assert not wrong, f"{example.name} {language}: {found}"
+        assert not wrong, f"{pdf.name}: {found}"
