@@ -1,7 +1,8 @@
-"""Build templates/zh-Hans/letter.docx, the DOCX template users can restyle in Word/WPS/LibreOffice.
+"""Build templates/<language>/letter.docx, the DOCX templates to restyle in Word/WPS/LibreOffice.
 
-Run from the repository root: `python scripts/make_docx_template.py`. The output is byte-stable,
-so the committed binary only changes when this script does.
+Run from the repository root: `python scripts/make_docx_template.py [LANGUAGE ...]` (default:
+every language in LANGUAGES). The output is byte-stable, so a committed binary only changes when
+this script or the language's `fonts.docx` in locale.yaml does.
 
 The template carries every style the renderer uses (by name), the page setup, the header and
 footer, and the Jinja placeholders docxtpl fills: `title`, `addressee`, `body` (a subdocument
@@ -12,6 +13,7 @@ import datetime as dt
 import io
 import math
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import docx
@@ -25,9 +27,10 @@ from lxml import etree
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from generator.profiles.yamlreader import load_document  # noqa: E402
 from generator.render.docxfile import fixed_zip  # noqa: E402
 
-OUT = ROOT / "templates" / "zh-Hans" / "letter.docx"
+TEMPLATES = ROOT / "templates"
 STAMP = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
 SONG = "宋体"  # SimSun: body, tables
@@ -35,10 +38,108 @@ HEI = "黑体"  # SimHei: title, headings, captions, table headers
 SERIF = "Times New Roman"
 SANS = "Arial"
 
+# The East Asian faces Word and WPS know by these entries of the font table, even on systems
+# with English font names: name -> (altName, panose, charset: 86 GB2312, 88 Big5).
+FONT_TABLE = {
+    SONG: ("SimSun", "02010600030101010101", "86"),
+    HEI: ("SimHei", "02010609060101010101", "86"),
+    "新細明體": ("PMingLiU", "02020500000000000000", "88"),
+    "標楷體": ("DFKai-SB", "03000509000000000000", "88"),
+}
+
 # Half-points, the unit of w:sz: 三号 16 pt, 小三 15, 四号 14, 小四 12, 五号 10.5, 小五 9.
 SANHAO, XIAOSAN, SIHAO, XIAOSI, WUHAO, XIAOWU = 32, 30, 28, 24, 21, 18
 SEAL_AREA_TWIPS = math.ceil(45 / 25.4 * 1440)  # a 45 mm round company seal
 SIGNATURE_INDENT_TWIPS = round(60 / 25.4 * 1440)
+
+
+@dataclass(frozen=True)
+class Fonts:
+    """Faces by role: East Asian (w:eastAsia) and Latin (w:ascii/w:hAnsi) for body and headings."""
+
+    body: str = SONG
+    heading: str = HEI
+    latin: str = SERIF
+    latin_heading: str = SANS
+
+
+@dataclass(frozen=True)
+class Language:
+    """What one language's letter.docx says and how it sets text, beyond its fonts."""
+
+    fonts: Fonts
+    east_asian_lang: str
+    """w:lang w:eastAsia and the settings' themeFontLang: zh-CN, zh-TW."""
+    footer: tuple[str, str, str]
+    """The footer around PAGE and NUMPAGES: 第 1 页 共 3 页 / Page 1 of 3."""
+    colon: str
+    """Between a signature label and its value."""
+    title: str
+    """The template's own document title (core properties)."""
+    indent_chars: int = 2
+    """First-line indent of body text in characters (Chinese); 0 for block paragraphs."""
+    justify: str = "both"
+    after: int = 0
+    """Space after a body paragraph, in twips (Western block paragraphs)."""
+    line: int = 360
+    """Body line spacing in 240ths of a line: 360 is 1.5 lines."""
+    bold_headings: bool = False
+    """False for 黑体, already heavy; True for faces with a real or usual bold (Kai, Arial)."""
+    cjk_text: bool = True
+    """True when the text itself is Chinese: the fonts from locale.yaml are the East Asian
+    faces and `latin` the Latin one. False (English): they are the Latin faces, and Chinese
+    names take the East Asian faces in `fonts`."""
+
+
+LANGUAGES = {
+    "zh-Hans": Language(
+        fonts=Fonts(),
+        east_asian_lang="zh-CN",
+        footer=("第 ", " 页 共 ", " 页"),
+        colon="：",
+        title="售后服务承诺书模板",
+    ),
+    # Taiwan: 新細明體 body (the Ming face of every Traditional-Chinese Windows, like the PDF's
+    # Noto Serif CJK TC) and 標楷體 titles and headings, set bold as Taiwan documents do.
+    "zh-Hant": Language(
+        fonts=Fonts(body="新細明體", heading="標楷體"),
+        east_asian_lang="zh-TW",
+        footer=("第 ", " 頁，共 ", " 頁"),
+        colon="：",
+        title="售後服務承諾書範本",
+        bold_headings=True,
+    ),
+    # English: Times New Roman body, Arial bold headings, block paragraphs; 宋体/黑体 for any
+    # Chinese name in the text.
+    "en": Language(
+        fonts=Fonts(),
+        east_asian_lang="zh-CN",
+        footer=("Page ", " of ", ""),
+        colon=": ",
+        title="After-Sales Service Commitment template",
+        indent_chars=0,
+        justify="left",
+        after=120,
+        line=276,
+        bold_headings=True,
+        cjk_text=False,
+    ),
+}
+
+
+def _language(name: str) -> Language:
+    """LANGUAGES[name] with the fonts of templates/<name>/locale.yaml `fonts.docx`, if given."""
+    language = LANGUAGES[name]
+    settings = load_document(TEMPLATES / name / "locale.yaml").data
+    docx_fonts = (settings.get("fonts") or {}).get("docx")
+    if not docx_fonts:
+        return language
+    base = language.fonts
+    if language.cjk_text:
+        fonts = Fonts(docx_fonts["body"], docx_fonts["heading"], docx_fonts["latin"], SANS)
+    else:
+        fonts = Fonts(base.body, base.heading, docx_fonts["body"], docx_fonts["heading"])
+    return Language(**{**vars(language), "fonts": fonts})
 
 
 def _fonts(latin: str, east_asian: str) -> str:
@@ -97,7 +198,20 @@ def _style(
     return f'<w:style w:type="{kind}"{flag} w:styleId="{style_id}">{"".join(parts)}</w:style>'
 
 
-def _heading(level: int, half_points: int, indent_chars: int) -> str:
+def _body_font(lang: Language) -> str:
+    return _fonts(lang.fonts.latin, lang.fonts.body)
+
+
+def _heading_font(lang: Language) -> str:
+    return _fonts(lang.fonts.latin_heading, lang.fonts.heading)
+
+
+def _bold(lang: Language) -> str:
+    return "<w:b/><w:bCs/>" if lang.bold_headings else ""
+
+
+def _heading(lang: Language, level: int, half_points: int, indent_chars: int) -> str:
+    indent_chars = indent_chars if lang.indent_chars else 0
     ind = _indent_chars(indent_chars, half_points) if indent_chars else _no_indent()
     return _style(
         "paragraph",
@@ -111,11 +225,21 @@ def _heading(level: int, half_points: int, indent_chars: int) -> str:
             ' w:lineRule="auto"/>'
             f'{ind}<w:jc w:val="left"/><w:outlineLvl w:val="{level - 1}"/>'
         ),
-        rpr=_fonts(SANS, HEI) + '<w:b w:val="0"/><w:bCs w:val="0"/>' + _size(half_points),
+        rpr=_heading_font(lang)
+        + (_bold(lang) or '<w:b w:val="0"/><w:bCs w:val="0"/>')
+        + _size(half_points),
     )
 
 
-def _styles() -> list[str]:
+def _normal_ppr(lang: Language) -> str:
+    indent = _indent_chars(lang.indent_chars, XIAOSI) if lang.indent_chars else _no_indent()
+    return (
+        f'<w:widowControl/><w:spacing w:before="0" w:after="{lang.after}" w:line="{lang.line}"'
+        f' w:lineRule="auto"/>{indent}<w:jc w:val="{lang.justify}"/>'
+    )
+
+
+def _styles(lang: Language) -> list[str]:
     border = 'w:val="single" w:sz="4" w:space="0" w:color="auto"'
     return [
         _style(
@@ -125,11 +249,8 @@ def _styles() -> list[str]:
             based_on=None,
             default=True,
             priority=0,
-            ppr=(
-                '<w:widowControl/><w:spacing w:before="0" w:after="0" w:line="360"'
-                f' w:lineRule="auto"/>{_indent_chars(2, XIAOSI)}<w:jc w:val="both"/>'
-            ),
-            rpr=_fonts(SERIF, SONG) + _size(XIAOSI),
+            ppr=_normal_ppr(lang),
+            rpr=_body_font(lang) + _size(XIAOSI),
         ),
         _style(
             "character",
@@ -164,12 +285,12 @@ def _styles() -> list[str]:
                 '<w:keepNext/><w:spacing w:before="240" w:after="360" w:line="240"'
                 f' w:lineRule="auto"/>{_no_indent()}<w:jc w:val="center"/>'
             ),
-            rpr=_fonts(SANS, HEI) + _size(SANHAO),
+            rpr=_heading_font(lang) + _bold(lang) + _size(SANHAO),
         ),
-        _heading(1, XIAOSAN, 0),
-        _heading(2, SIHAO, 2),
-        _heading(3, XIAOSI, 2),
-        _heading(4, XIAOSI, 2),
+        _heading(lang, 1, XIAOSAN, 0),
+        _heading(lang, 2, SIHAO, 2),
+        _heading(lang, 3, XIAOSI, 2),
+        _heading(lang, 4, XIAOSI, 2),
         _style(
             "paragraph",
             "Salutation",
@@ -189,7 +310,7 @@ def _styles() -> list[str]:
                 '<w:spacing w:before="60" w:after="120" w:line="240" w:lineRule="auto"/>'
                 f'{_no_indent()}<w:jc w:val="center"/>'
             ),
-            rpr=_fonts(SANS, HEI) + _size(WUHAO),
+            rpr=_heading_font(lang) + _size(WUHAO),
         ),
         _style(
             "paragraph",
@@ -214,7 +335,7 @@ def _styles() -> list[str]:
             "Table Heading",
             based_on="TableText",
             ppr='<w:keepNext/><w:jc w:val="center"/>',
-            rpr=_fonts(SANS, HEI),
+            rpr=_heading_font(lang),
         ),
         _style(
             "table",
@@ -275,11 +396,11 @@ def _styles() -> list[str]:
     ]
 
 
-def _replace_styles(document: docx.document.Document) -> None:
+def _replace_styles(document: docx.document.Document, lang: Language) -> None:
     root = document.styles.element
     for style in root.findall(qn("w:style")):
         root.remove(style)
-    for xml in _styles():
+    for xml in _styles(lang):
         root.append(parse_xml(xml.replace("<w:style ", f"<w:style {nsdecls('w')} ", 1)))
     defaults = root.find(qn("w:docDefaults"))
     assert defaults is not None
@@ -287,8 +408,9 @@ def _replace_styles(document: docx.document.Document) -> None:
     root.insert(
         0,
         parse_xml(
-            f"<w:docDefaults {nsdecls('w')}><w:rPrDefault><w:rPr>{_fonts(SERIF, SONG)}"
-            f'{_size(XIAOSI)}<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/>'
+            f"<w:docDefaults {nsdecls('w')}><w:rPrDefault><w:rPr>{_body_font(lang)}"
+            f'{_size(XIAOSI)}<w:lang w:val="en-US" w:eastAsia="{lang.east_asian_lang}"'
+            ' w:bidi="ar-SA"/>'
             "</w:rPr></w:rPrDefault><w:pPrDefault><w:pPr>"
             '<w:spacing w:after="0" w:line="240" w:lineRule="auto"/>'
             "</w:pPr></w:pPrDefault></w:docDefaults>"
@@ -312,11 +434,11 @@ def _drop_clutter(document: docx.document.Document) -> None:
                 del rels[rid]
 
 
-def _settings(document: docx.document.Document) -> None:
+def _settings(document: docx.document.Document, language: Language) -> None:
     settings = document.settings.element
     lang = settings.find(qn("w:themeFontLang"))
     if lang is not None:
-        lang.set(qn("w:eastAsia"), "zh-CN")
+        lang.set(qn("w:eastAsia"), language.east_asian_lang)
     # The default template asks Word to compress nothing but punctuation is set per language.
     control = settings.find(qn("w:characterSpacingControl"))
     if control is not None:
@@ -328,25 +450,26 @@ def _settings(document: docx.document.Document) -> None:
             setting.set(qn("w:val"), "15")
 
 
-def _font_table(document: docx.document.Document) -> None:
-    # Word and WPS find 宋体/黑体 by these entries even on systems with English font names.
+def _font_table(document: docx.document.Document, lang: Language) -> None:
+    # Word and WPS find 宋体/黑体 (新細明體/標楷體) by these entries even on systems with English
+    # font names.
     part = next(r.target_part for r in document.part.rels.values() if r.reltype == RT.FONT_TABLE)
     root = parse_xml(part.blob)
-    for name, alt, panose in (
-        (SONG, "SimSun", "02010600030101010101"),
-        (HEI, "SimHei", "02010609060101010101"),
-    ):
+    for name in dict.fromkeys((lang.fonts.body, lang.fonts.heading)):
+        if name not in FONT_TABLE:
+            raise SystemExit(f"{name}: add its altName, panose and charset to FONT_TABLE")
+        alt, panose, charset = FONT_TABLE[name]
         root.append(
             parse_xml(
                 f'<w:font {nsdecls("w")} w:name="{name}"><w:altName w:val="{alt}"/>'
-                f'<w:panose1 w:val="{panose}"/><w:charset w:val="86"/>'
+                f'<w:panose1 w:val="{panose}"/><w:charset w:val="{charset}"/>'
                 '<w:family w:val="auto"/><w:pitch w:val="variable"/></w:font>'
             )
         )
     part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _page(document: docx.document.Document) -> None:
+def _page(document: docx.document.Document, lang: Language) -> None:
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin, section.bottom_margin = Mm(25), Mm(25)
@@ -362,11 +485,13 @@ def _page(document: docx.document.Document) -> None:
     footer.is_linked_to_previous = False
     paragraph = footer.paragraphs[0]
     paragraph.style = document.styles["Footer"]
-    paragraph.add_run("第 ")
+    before, between, after = lang.footer
+    paragraph.add_run(before)
     _field(paragraph, "PAGE")
-    paragraph.add_run(" 页 共 ")
+    paragraph.add_run(between)
     _field(paragraph, "NUMPAGES")
-    paragraph.add_run(" 页")
+    if after:
+        paragraph.add_run(after)
 
 
 def _field(paragraph: Paragraph, instruction: str) -> None:
@@ -384,7 +509,8 @@ def _field(paragraph: Paragraph, instruction: str) -> None:
         paragraph._p.append(parse_xml(xml))
 
 
-def _body(document: docx.document.Document) -> None:
+def _body(document: docx.document.Document, lang: Language) -> None:
+    colon = lang.colon
     body = document.element.body
     for paragraph in list(body.iterchildren(qn("w:p"))):
         body.remove(paragraph)
@@ -392,23 +518,24 @@ def _body(document: docx.document.Document) -> None:
     document.add_paragraph("{{ addressee }}", style="Salutation")
     document.add_paragraph("{{p body }}", style="Normal")
     document.add_paragraph("{{ seal }}", style="Seal Area")
-    document.add_paragraph(
-        "{{ signature.company_label }}：{{ signature.company }}", style="Signature"
-    )
-    document.add_paragraph(
-        "{{ signature.signatory_label }}：{{ signature.signatory }}", style="Signature"
-    )
-    document.add_paragraph("{%p if signature.phone %}", style="Signature")
-    document.add_paragraph("{{ signature.phone_label }}：{{ signature.phone }}", style="Signature")
-    document.add_paragraph("{%p endif %}", style="Signature")
-    document.add_paragraph(
-        "{{ signature.date_label }}：{{ signature.date_text }}", style="Signature"
-    )
+    for label, value in (
+        ("company_label", "company"),
+        ("signatory_label", "signatory"),
+        ("phone_label", "phone"),
+        ("date_label", "date_text"),
+    ):
+        if value == "phone":
+            document.add_paragraph("{%p if signature.phone %}", style="Signature")
+        document.add_paragraph(
+            f"{{{{ signature.{label} }}}}{colon}{{{{ signature.{value} }}}}", style="Signature"
+        )
+        if value == "phone":
+            document.add_paragraph("{%p endif %}", style="Signature")
 
 
-def _properties(document: docx.document.Document) -> None:
+def _properties(document: docx.document.Document, lang: Language) -> None:
     props = document.core_properties
-    props.title = "售后服务承诺书模板"
+    props.title = lang.title
     props.subject = "aftersales DOCX template"
     props.author = props.last_modified_by = "aftersales"
     props.comments = props.keywords = props.category = ""
@@ -416,25 +543,32 @@ def _properties(document: docx.document.Document) -> None:
     props.revision = 1
 
 
-def build() -> bytes:
-    """The template as .docx bytes."""
+def build(language: str = "zh-Hans") -> bytes:
+    """The template of `language` as .docx bytes."""
+    lang = _language(language)
     document = docx.Document()
     _drop_clutter(document)
-    _replace_styles(document)
-    _settings(document)
-    _font_table(document)
-    _page(document)
-    _body(document)
-    _properties(document)
+    _replace_styles(document, lang)
+    _settings(document, lang)
+    _font_table(document, lang)
+    _page(document, lang)
+    _body(document, lang)
+    _properties(document, lang)
     out = io.BytesIO()
     document.save(out)
     return fixed_zip(out.getvalue(), STAMP)
 
 
 def main() -> None:
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_bytes(build())
-    print(OUT.relative_to(ROOT))
+    names = sys.argv[1:] or list(LANGUAGES)
+    unknown = [name for name in names if name not in LANGUAGES]
+    if unknown:
+        raise SystemExit(f"no DOCX layout for {', '.join(unknown)}; have {', '.join(LANGUAGES)}")
+    for name in names:
+        out = TEMPLATES / name / "letter.docx"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(build(name))
+        print(out.relative_to(ROOT))
 
 
 if __name__ == "__main__":
