@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from generator.locale import Message
+from generator.locale import Message, get_locale
 from generator.profiles.kinds import KINDS, Better, Quantity, ValueKind
 from generator.profiles.models import Profile, commitment_paths
 from generator.profiles.paths import Commit, Lookup, PathInfo, build_table
@@ -242,7 +242,7 @@ def test_findings_carry_messages_that_any_language_says() -> None:
     f = check(resolved, _tender("at_least")).findings[0]
     assert isinstance(f.reason, Message) and f.reason.key == "check.reason.negative"
     assert f.suggestion is not None and f.suggestion.key == "check.suggestion.meet"
-    assert str(f.reason) == "承诺18个月，未达到要求（不少于3年）"
+    assert get_locale().say(f.reason) == "承诺18个月，未达到要求（不少于3年）"
     assert f.reason_en == "offers 18 months, short of the required 3 years"
 
 

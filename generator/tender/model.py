@@ -81,13 +81,13 @@ PathName = Annotated[str, Field(pattern=r"^[a-z_]+(\.[a-z_]+)*$", max_length=100
 class Marker(Model):
     """标记的含义 as the tender defines it (★ 实质性条款, ▲ 重要条款, # 评分项 ...)."""
 
-    meaning: Text
-    """含义, e.g. 实质性要求，不满足将导致投标无效."""
+    meaning: Text | None = None
+    """含义, e.g. 实质性要求，不满足将导致投标无效 (★ without one: substantive)."""
     substantive: bool = False
     """实质性: a negative deviation or missing response on this marker fails the check."""
 
 
-_DEFAULT_MARKERS = {"★": Marker(meaning="实质性要求，不满足将导致投标无效", substantive=True)}
+_DEFAULT_MARKERS = {"★": Marker(substantive=True)}
 
 
 class Scope(Model):
@@ -139,7 +139,7 @@ class Scoring(Model):
         if not self.tiers and not stepped:
             raise ValueError("give tiers, or step with points_per_step and max")
         if stepped and (self.step is None or self.points_per_step is None or self.max is None):
-            raise ValueError("steps need step, points_per_step and max (最高分)")
+            raise ValueError("steps need step, points_per_step and max")
         return self
 
     @property
@@ -298,7 +298,7 @@ class TenderFile(Model):
         for i, req in enumerate(self.requirements):
             at: tuple[str | int, ...] = ("requirements", i)
             if req.marker is not None and req.marker not in self.markers:
-                known = "、".join(self.markers) or "none"
+                known = ", ".join(self.markers) or "none"
                 fail(
                     (*at, "marker"),
                     req.marker,

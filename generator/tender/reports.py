@@ -174,7 +174,7 @@ def _finding_json(f: Finding, tender: TenderFile, say: Locale) -> dict[str, Any]
         "verdict_zh": verdict_word(f.verdict, tender, say),
         "offered": _offered(f.offer.value) if f.offer else None,
         "offered_zh": _offer(f.offer, say) if f.offer else None,
-        "offer_context": f.offer.context or None if f.offer else None,
+        "offer_context": _said(f.offer.context, say) or None if f.offer else None,
         "response_zh": _said(f.response, say),
         "reason": _said(f.reason, say),
         "reason_en": f.reason_en,
