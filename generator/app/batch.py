@@ -288,8 +288,12 @@ def _render_parallel(
         initializer=_worker_start,
         initargs=(os.getpid(),),
     )
+    others = set(multiprocessing.active_children())
+    mine: list[multiprocessing.process.BaseProcess] = []
     try:
         futures = {pool.submit(_timed, task): n for n, task in enumerate(tasks)}
+        # The pool starts its workers while tasks are submitted; only these are ever killed.
+        mine = [p for p in multiprocessing.active_children() if p not in others]
         done: dict[int, Result] = {}
         for future in as_completed(futures):
             n = futures[future]
@@ -299,8 +303,8 @@ def _render_parallel(
     except BaseException:
         # Ctrl-C, SIGTERM or a failed letter: stop the other letters now rather than wait.
         pool.shutdown(wait=False, cancel_futures=True)
-        for child in multiprocessing.active_children():
-            child.kill()
+        for worker in mine or set(multiprocessing.active_children()) - others:
+            worker.kill()
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)

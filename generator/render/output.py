@@ -287,11 +287,14 @@ class OutputFolder:
             )
         try:
             self.path.mkdir(parents=True, exist_ok=True)
-            self._lock_fd = os.open(self.path / LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
         except OSError as err:
             raise OutputError(
                 f"{self.path}: cannot create the output folder: {err.strerror or err}"
             ) from None
+        try:
+            self._lock_fd = os.open(self.path / LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        except OSError as err:
+            raise OutputError(f"{self.path / LOCK}: cannot write: {err.strerror or err}") from None
         with self._locked():
             self._recover()
             self._sweep()
