@@ -23,13 +23,14 @@ from documents import docx_lines, pdf_lines
 from pypdf import PdfReader
 
 from cli import main
-from generator.errors import OutputError
+from generator.errors import OutputError, RenderError
 from generator.render.output import MANIFEST, OutputFolder, write_atomic
 from seed_promises import EXAMPLES_DIR
 
 AFTERSALES = str(Path(sys.executable).with_name("aftersales"))
 PROJECTS = sorted(str(p) for p in EXAMPLES_DIR.glob("*/project.yaml"))
 EX5 = str(EXAMPLES_DIR / "ex5-computer-shop" / "project.yaml")
+EX2 = str(EXAMPLES_DIR / "ex2-highway-monitoring" / "project.yaml")
 STATE = re.compile(r"^\.aftersales-[0-9a-f]{16}\.(part|bak|journal)$")
 
 
@@ -393,12 +394,40 @@ def test_an_output_folder_that_is_a_link_needs_the_flag(tmp_path: Path) -> None:
     assert len(visible(tmp_path / "real")) == 1
 
 
+def test_flowchart_output_through_a_link_needs_the_flag(tmp_path: Path) -> None:
+    (tmp_path / "real.svg").write_text("keep me")
+    (tmp_path / "chart.svg").symlink_to(tmp_path / "real.svg")
+    code, _, err = run("flowchart", EX2, "-o", str(tmp_path / "chart.svg"))
+    assert code == 2 and "is a symbolic link" in err
+    assert (tmp_path / "real.svg").read_text() == "keep me"
+    assert run("flowchart", EX2, "-o", str(tmp_path / "chart.svg"), "--follow-symlinks")[0] == 0
+    assert (tmp_path / "real.svg").read_text().startswith("<")
+
+
 def test_write_atomic_refuses_a_link_unless_asked(tmp_path: Path) -> None:
     (tmp_path / "real.txt").write_text("old")
     (tmp_path / "link.txt").symlink_to(tmp_path / "real.txt")
     with pytest.raises(OutputError, match="is a symbolic link"):
         write_atomic(tmp_path / "link.txt", b"new", follow_symlinks=False)
     assert (tmp_path / "real.txt").read_text() == "old"
+
+
+def test_an_interrupt_a_library_turned_into_an_error_is_still_an_interrupt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import generator.app.batch
+
+    def swallowing(*_: object, **__: object) -> None:
+        try:
+            signal.raise_signal(signal.SIGINT)
+        except KeyboardInterrupt:  # as a renderer catching everything might
+            raise RenderError("WeasyPrint: failed to load SVG") from None
+
+    monkeypatch.setattr(generator.app.batch, "render_many", swallowing)
+    code, _, err = run("render", EX5, "-o", str(tmp_path))
+    assert code == 130
+    assert err == "interrupted (SIGINT); no file was left half-written\n"
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # restored
 
 
 # -- interruptions (real processes) -------------------------------------------------------
