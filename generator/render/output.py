@@ -34,6 +34,7 @@ import os
 import re
 import secrets
 import signal
+import stat
 import threading
 import time
 import unicodedata
@@ -132,8 +133,12 @@ def file_stems(texts: Sequence[Sequence[str | None]], keys: Sequence[str], room:
 
 def _is_stream(path: Path) -> bool:
     """/dev/stdout, /dev/null, /proc/self/fd/1: written as they are, never renamed over."""
-    text = str(path.absolute())
-    return text.startswith(_STREAM_ROOTS)
+    if not str(path.absolute()).startswith(_STREAM_ROOTS):
+        return False
+    try:  # a regular file in /dev/shm is still replaced atomically
+        return not stat.S_ISREG(path.lstat().st_mode)
+    except OSError:
+        return True
 
 
 def write_atomic(path: Path, data: bytes, *, follow_symlinks: bool = True) -> None:
@@ -487,9 +492,10 @@ class OutputFolder:
             for tmp in staged:
                 tmp.unlink(missing_ok=True)
             if isinstance(err, OSError):
-                what = err.filename or self.path
+                names = ", ".join(name for name, _ in files)
                 raise OutputError(
-                    f"{what}: cannot write: {err.strerror or err}; the previous files are kept"
+                    f"{self.path}: cannot write {names}: {err.strerror or err}; the previous "
+                    "files are kept"
                 ) from None
             raise
 
