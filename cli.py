@@ -258,8 +258,9 @@ def render(
 
     Files are named from the project and customer (a name that had to be cut or cleaned ends
     in ~ and 8 hex digits). The files of one letter are written as a set: all of them replace
-    the previous ones or none does, also when the run is interrupted (Ctrl-C exits 130) or the
-    disk is full. .aftersales-manifest.json in the folder records what was written; a file from
+    the previous ones or none does, also when the run is interrupted (Ctrl-C exits 130, SIGTERM
+    143) or the disk is full; a set cut by kill -9 is rolled back by the next run into the
+    folder. .aftersales-manifest.json in the folder records what was written; a file from
     another project, edited since, not written by aftersales, or a symbolic link is not
     replaced without --force (exit 2). The same input gives the same bytes.
     """
