@@ -2,7 +2,6 @@
 render each in a worker process; the parent writes each letter's files as one set
 (generator.render.output.OutputFolder), so workers never write and die with the parent."""
 
-import ctypes
 import functools
 import multiprocessing
 import os
@@ -325,6 +324,8 @@ PR_SET_PDEATHSIG = 1
 def _die_with_parent(parent: int) -> None:
     watched = False
     if sys.platform == "linux":
+        import ctypes  # only in workers
+
         libc = ctypes.CDLL(None, use_errno=True)
         watched = libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
     if not watched:  # elsewhere: look for the parent every half second
