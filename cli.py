@@ -1,16 +1,19 @@
 """The `aftersales` command: parse options, call one library function, map the outcome to an
 exit code. The only module that imports click.
 
-Exit codes: 0 success; 1 the tender check failed; 2 bad input (files, options); 70 a bug.
+Exit codes: 0 success; 1 the tender check failed; 2 bad input (files, options); 70 a bug;
+130 interrupted (Ctrl-C, SIGINT), 143 terminated (SIGTERM).
 """
 
 import io
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from functools import wraps
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, NoReturn, ParamSpec, TypeVar
 
 import click
 
@@ -30,23 +33,53 @@ def _say(text: str, *, err: bool = False, **style: Any) -> None:
     click.echo(click.style(text, **style) if style else text, err=err, color=_color())
 
 
+_signalled: list[int] = []
+
+
+def _on_signal(signum: int, _frame: object) -> None:
+    # Remembered, so that an interrupt a library turned into another error is still reported
+    # as the interrupt it was.
+    _signalled.append(signum)
+    raise KeyboardInterrupt
+
+
+def _interrupted() -> NoReturn:
+    signum = _signalled[0] if _signalled else signal.SIGINT
+    _say(f"interrupted ({signal.Signals(signum).name}); no file was left half-written", err=True)
+    sys.exit(128 + signum)
+
+
 def _guarded(func: Callable[P, R]) -> Callable[P, R]:
-    """Turn every GeneratorError into its message and exit code; never show a traceback."""
+    """Turn every GeneratorError into its message and exit code; never show a traceback.
+    SIGINT and SIGTERM exit 128 + the signal (130, 143) once written files are complete."""
 
     @wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        _signalled.clear()
+        previous = {}
+        if threading.current_thread() is threading.main_thread():
+            previous = {s: signal.signal(s, _on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
         try:
             return func(*args, **kwargs)
+        except KeyboardInterrupt:
+            _interrupted()
         except GeneratorError as err:
+            if _signalled:
+                _interrupted()
             for line in str(err).splitlines():
                 _say(line, err=True, fg="red")
             sys.exit(err.exit_code)
-        except (KeyboardInterrupt, click.exceptions.Exit, click.ClickException):
+        except (click.exceptions.Exit, click.ClickException):
             raise
         except Exception as err:  # a bug: say so plainly, still without a traceback
+            if _signalled:
+                _interrupted()
             _say(f"internal error: {type(err).__name__}: {err}", err=True, fg="red")
             _say("this is a bug in aftersales; please report it with the input", err=True)
             sys.exit(70)
+        finally:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
 
     return wrapper
 
@@ -76,7 +109,8 @@ def main(ctx: click.Context, quiet: bool, verbose: bool) -> None:
     """After-sales service commitment letters (售后服务承诺书) from YAML profiles.
 
     \b
-    Exit codes: 0 success, 1 tender check failed, 2 bad input, 70 internal error.
+    Exit codes: 0 success, 1 tender check failed, 2 bad input, 70 internal error,
+    130 interrupted (Ctrl-C), 143 terminated (SIGTERM).
     Colour follows the terminal; set NO_COLOR=1 to turn it off.
     """
     ctx.obj = Context(-1 if quiet else (1 if verbose else 0))
@@ -185,6 +219,14 @@ def explain(
     _say(format_table(header, rows, max_widths=(20, 44, 60, 300, 44, 300)))
 
 
+def _links_option(func: Callable[P, R]) -> Callable[P, R]:
+    return click.option(
+        "--follow-symlinks",
+        is_flag=True,
+        help="Let -o be a symbolic link and write where it points (refused otherwise).",
+    )(func)
+
+
 def _formats(value: str) -> tuple[str, ...]:
     from generator.app.batch import FORMATS
 
@@ -228,6 +270,13 @@ def _formats(value: str) -> tuple[str, ...]:
     help="Letters rendered in parallel.",
 )
 @_language_option
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace files the output folder's record does not vouch for: from another project, "
+    "edited since written, not written by aftersales, or a symbolic link (the link itself).",
+)
+@_links_option
 @pass_ctx
 @_guarded
 def render(
@@ -240,11 +289,18 @@ def render(
     tender: Path | None,
     jobs: int,
     language: str | None,
+    force: bool,
+    follow_symlinks: bool,
 ) -> None:
     """Render the letter of each PROJECT as DOCX and PDF (and the deviation table with --tender).
 
-    Files are named from the project and customer and written atomically: an interrupted run
-    leaves earlier files intact. The same input gives the same bytes.
+    Files are named from the project and customer (a name that had to be cut or cleaned ends
+    in ~ and 8 hex digits). The files of one letter are written as a set: all of them replace
+    the previous ones or none does, also when the run is interrupted (Ctrl-C exits 130, SIGTERM
+    143) or the disk is full; a set cut by kill -9 is rolled back by the next run into the
+    folder. .aftersales-manifest.json in the folder records what was written; a file from
+    another project, edited since, not written by aftersales, or a symbolic link is not
+    replaced without --force (exit 2). The same input gives the same bytes.
     """
     import time
 
@@ -266,7 +322,16 @@ def render(
         def warn(notice: Problem) -> None:
             ctx.info(f"warning: {notice}", fg="yellow")
 
-        results = render_many(todo, out_dir, chosen, jobs, on_result=done, on_notice=warn)
+        results = render_many(
+            todo,
+            out_dir,
+            chosen,
+            jobs,
+            on_result=done,
+            on_notice=warn,
+            force=force,
+            follow_symlinks=follow_symlinks,
+        )
     elapsed = time.perf_counter() - start
     rows = [
         (str(w.path), str(w.pages or ""), f"{w.size / 1024:.0f} KB")
@@ -297,8 +362,9 @@ def render(
     "--output",
     "out_file",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the report to this file instead of stdout.",
+    help="Write the report to this file instead of stdout (not through a symbolic link).",
 )
+@_links_option
 @click.option(
     "--strict",
     is_flag=True,
@@ -317,6 +383,7 @@ def check(
     out_file: Path | None,
     strict: bool,
     language: str | None,
+    follow_symlinks: bool,
 ) -> None:
     """Check the commitments of PROJECT against a TENDER's minimums, scoring and the company's
     capacity.
@@ -336,7 +403,7 @@ def check(
     ctx.debug(f"site: {result.site or 'not given (the least favourable tier counts)'}")
     report = render_report(result, fmt, strict=strict, language=language)
     if out_file:
-        write_atomic(out_file, report.encode())
+        write_atomic(out_file, report.encode(), follow_symlinks=follow_symlinks)
         ctx.info(f"wrote {out_file}")
     else:
         click.echo(report, nl=not report.endswith("\n"))
@@ -357,8 +424,15 @@ def check(
     help="Where to write the chart: .svg (vector) or .png (200 dpi).",
 )
 @_profile_options
+@_links_option
 @_guarded
-def flowchart(project: Path, out_file: Path, overlays: Sequence[Path], sets: Sequence[str]) -> None:
+def flowchart(
+    project: Path,
+    out_file: Path,
+    overlays: Sequence[Path],
+    sets: Sequence[str],
+    follow_symlinks: bool,
+) -> None:
     """Draw the service flowchart (售后服务流程图) of PROJECT on its own."""
     from generator.letter.compose import compose
     from generator.profiles.loading import load_profile
@@ -377,7 +451,7 @@ def flowchart(project: Path, out_file: Path, overlays: Sequence[Path], sets: Seq
         data = draw_svg(chart.process, note=chart.note, title=chart.caption).encode()
     else:
         data = draw_png(chart.process, note=chart.note)
-    write_atomic(out_file, data)
+    write_atomic(out_file, data, follow_symlinks=follow_symlinks)
 
 
 if __name__ == "__main__":

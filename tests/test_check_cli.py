@@ -146,8 +146,11 @@ def test_reports_go_to_a_device_as_it_is_and_through_links(tmp_path: Path) -> No
     target = tmp_path / "report.json"
     target.write_text("old")
     (tmp_path / "link.json").symlink_to(target)
+    link = str(tmp_path / "link.json")
+    code, _, err = run("check", EX2, "--tender", HIGHWAY, "--format", "json", "-o", link)
+    assert code == 2 and "is a symbolic link" in err and target.read_text() == "old"
     code, _, _ = run(
-        "check", EX2, "--tender", HIGHWAY, "--format", "json", "-o", str(tmp_path / "link.json")
+        "check", EX2, "--tender", HIGHWAY, "--format", "json", "-o", link, "--follow-symlinks"
     )
     assert code == 0
     assert (tmp_path / "link.json").is_symlink()

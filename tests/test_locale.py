@@ -420,7 +420,7 @@ def test_language_option_on_check_and_render(tmp_path: Path) -> None:
     result = runner.invoke(main, [*args, "--language", "zh-Hans"])
     assert result.exit_code == 0, result.stderr
     zh = get_locale()
-    names = sorted(p.name for p in tmp_path.iterdir())
+    names = sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("."))
     assert names == sorted(
         f"称重设备采购项目-{zh.file_suffix(kind)}.docx" for kind in ("letter", "deviation")
     )

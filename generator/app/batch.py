@@ -1,9 +1,13 @@
 """Render many letters: load every profile first (all input errors at once), then compose and
-render each in a worker process, writing every file atomically."""
+render each in a worker process; the parent writes each letter's files as one set
+(generator.render.output.OutputFolder), so workers never write and die with the parent."""
 
 import functools
 import multiprocessing
 import os
+import signal
+import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -14,14 +18,7 @@ from typing import TYPE_CHECKING
 from generator.errors import InputError, Location, OutputError, Problem
 from generator.locale import get_locale
 from generator.profiles.loading import Resolved, load_profile
-from generator.render.output import (
-    MAX_NAME_BYTES,
-    distinct_stems,
-    fit_name,
-    inside,
-    safe_stem,
-    write_atomic,
-)
+from generator.render.output import MAX_NAME_BYTES, OutputFolder, file_stems
 from generator.tender.loading import load_tender
 
 if TYPE_CHECKING:
@@ -50,6 +47,11 @@ class Job:
     def language_of(self, resolved: Resolved) -> str:
         return self.language or resolved.profile.project.language
 
+    @property
+    def source(self) -> str:
+        """What the output folder's manifest records as the origin of this job's files."""
+        return str(self.project.resolve())
+
 
 @dataclass(frozen=True)
 class Written:
@@ -74,7 +76,6 @@ class _Task:
     resolved: Resolved
     stem: str
     formats: tuple[str, ...]
-    out_dir: Path
     tender: Tender | None = None
     """the tender and where its values are, for the deviation table."""
     language: str = "zh-Hans"
@@ -100,26 +101,32 @@ def plan(jobs: Sequence[Job]) -> tuple[list[tuple[Job, Resolved, str]], dict[Pat
         problems.extend(_uncovered(texts, functools.partial(_tender_line, where, file)))
     if problems:
         raise InputError(problems)
-    stems = [
-        fit_name(
-            safe_stem(
-                r.profile.project.project_name, r.profile.customer or r.profile.project.customer
-            ),
-            "",
-            _room(job.language_of(r)),
-        )
-        for job, r in loaded
-    ]
-    stems = distinct_stems(stems, [job.key for job, _ in loaded])
+    languages = {job.language_of(r) for job, r in loaded}
+    suffixes = sorted(
+        {get_locale(lang).file_suffix(k) for lang in languages for k in ("letter", "deviation")}
+    )
+    stems = name_stems(
+        [
+            (r.profile.project.project_name, r.profile.customer or r.profile.project.customer)
+            for _, r in loaded
+        ],
+        [job.key for job, _ in loaded],
+        suffixes,
+    )
     return [(job, r, stem) for (job, r), stem in zip(loaded, stems, strict=True)], tenders
 
 
-def _room(language: str) -> int:
-    """Bytes left for the stem beside the longest ending ("-售后服务偏离表.docx") and a
-    disambiguating hash, so a long project name is cut, never the kind of document."""
-    say = get_locale(language)
-    longest = max(len(f"-{say.file_suffix(k)}.docx".encode()) for k in ("letter", "deviation"))
-    return MAX_NAME_BYTES - longest - 9
+def name_stems(
+    texts: Sequence[tuple[str | None, ...]], keys: Sequence[str], suffixes: Sequence[str]
+) -> list[str]:
+    """File name stems: room is left for the longest ending (e.g. "-售后服务偏离表.docx"), so a
+    long project name is cut (and marked with a hash), never the kind of document."""
+    room = MAX_NAME_BYTES - max(len(f"-{suffix}.docx".encode()) for suffix in suffixes)
+    return file_stems(texts, keys, room)
+
+
+def file_names(stem: str, suffix: str, formats: Sequence[str]) -> list[str]:
+    return [f"{stem}-{suffix}.{fmt}" for fmt in formats]
 
 
 def glyph_problems(resolved: Resolved) -> list[Problem]:
@@ -170,14 +177,18 @@ def _strings(value: object, path: str) -> list[tuple[str, str]]:
     return []
 
 
-def _timed(task: _Task) -> tuple[tuple[Written, ...], float]:
+Rendered = tuple[tuple[str, bytes, int | None], ...]
+"""A job's files before they are written: name, bytes, pages (PDF)."""
+
+
+def _timed(task: _Task) -> tuple[Rendered, float]:
     start = time.perf_counter()
     return _render_task(task), time.perf_counter() - start
 
 
-def _render_task(task: _Task) -> tuple[Written, ...]:
-    """Compose one letter (and its deviation table), render every format, then write them all
-    (runs in a worker): a failure in any document leaves no file of this job behind."""
+def _render_task(task: _Task) -> Rendered:
+    """Compose one letter (and its deviation table) and render every format, in memory (runs
+    in a worker): the parent writes them as one set."""
     from generator.letter.compose import compose
 
     say = get_locale(task.language)
@@ -200,15 +211,13 @@ def _render_task(task: _Task) -> tuple[Written, ...]:
             language=task.language,
         )
         rendered += _render(table, f"{task.stem}-{say.file_suffix('deviation')}", task)
-    for path, data, _ in rendered:
-        write_atomic(path, data)
-    return tuple(Written(path, len(data), pages) for path, data, pages in rendered)
+    return tuple(rendered)
 
 
-def _render(letter: "Letter", stem: str, task: _Task) -> list[tuple[Path, bytes, int | None]]:
-    out: list[tuple[Path, bytes, int | None]] = []
+def _render(letter: "Letter", stem: str, task: _Task) -> list[tuple[str, bytes, int | None]]:
+    out: list[tuple[str, bytes, int | None]] = []
     for fmt in task.formats:
-        path = inside(task.out_dir, f"{stem}.{fmt}")
+        name = f"{stem}.{fmt}"
         pages: int | None = None
         if fmt == "docx":
             from generator.render.docxfile import render_docx
@@ -222,8 +231,19 @@ def _render(letter: "Letter", stem: str, task: _Task) -> list[tuple[Path, bytes,
             from generator.render.pdffile import render_html
 
             data = render_html(letter).encode()
-        out.append((path, data, pages))
+        out.append((name, data, pages))
     return out
+
+
+def _commit(folder: OutputFolder, job: Job, rendered: Rendered, seconds: float) -> Result:
+    paths = folder.commit(
+        [(name, data) for name, data, _ in rendered], job.source, [str(p) for p in job.overlays]
+    )
+    written = (
+        Written(path, len(data), pages)
+        for path, (_, data, pages) in zip(paths, rendered, strict=True)
+    )
+    return Result(job, tuple(written), seconds)
 
 
 def render_many(
@@ -233,47 +253,119 @@ def render_many(
     workers: int = 1,
     on_result: Callable[[Result], None] | None = None,
     on_notice: Callable[[Problem], None] | None = None,
+    *,
+    force: bool = False,
+    follow_symlinks: bool = False,
 ) -> list[Result]:
     """Render every job into `out_dir`, results in job order; `on_result` is called as each
-    job finishes (in whatever order the workers finish), `on_notice` with each warning about
-    the input (a removal by an overlay) before anything is rendered."""
+    job's files are written (in whatever order the workers finish), `on_notice` with each
+    warning about the input (a removal by an overlay) before anything is rendered.
+
+    Nothing is rendered when a file would replace one from another project, one edited since
+    it was written, or one aftersales did not write (unless `force`); see OutputFolder.
+    """
     planned, tenders = plan(jobs)
     if on_notice is not None:
         for notice in (n for _, resolved, _ in planned for n in resolved.notices):
             on_notice(notice)
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise OutputError(f"{out_dir}: cannot create the output folder: {err.strerror}") from None
     tasks = [
         _Task(
             r,
             stem,
             tuple(formats),
-            out_dir,
             tenders.get(job.tender) if job.tender else None,
             job.language_of(r),
         )
         for job, r, stem in planned
     ]
-    if workers <= 1 or len(tasks) == 1:
-        results = []
-        for (job, _, _), task in zip(planned, tasks, strict=True):
-            results.append(Result(job, *_timed(task)))
-            if on_result:
-                on_result(results[-1])
-        return results
+    with OutputFolder(out_dir, force=force, follow_symlinks=follow_symlinks) as folder:
+        wanted = {
+            name: job.source
+            for (job, _, _), task in zip(planned, tasks, strict=True)
+            for suffix in _suffixes(task)
+            for name in file_names(task.stem, suffix, task.formats)
+        }
+        problems = folder.problems(wanted)
+        if problems:
+            raise OutputError("\n".join(problems))
+        if workers <= 1 or len(tasks) == 1:
+            results = []
+            for (job, _, _), task in zip(planned, tasks, strict=True):
+                results.append(_commit(folder, job, *_timed(task)))
+                if on_result:
+                    on_result(results[-1])
+            return results
+        return _render_parallel(folder, planned, tasks, workers, on_result)
+
+
+def _suffixes(task: _Task) -> list[str]:
+    say = get_locale(task.language)
+    return [say.file_suffix(k) for k in ("letter", *(["deviation"] if task.tender else []))]
+
+
+def _render_parallel(
+    folder: OutputFolder,
+    planned: Sequence[tuple[Job, Resolved, str]],
+    tasks: Sequence[_Task],
+    workers: int,
+    on_result: Callable[[Result], None] | None,
+) -> list[Result]:
     # fork keeps the parent's imports: each worker starts warm instead of importing WeasyPrint.
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    with ProcessPoolExecutor(
+    pool = ProcessPoolExecutor(
         max_workers=min(workers, len(tasks), os.cpu_count() or 1),
         mp_context=multiprocessing.get_context(method),
-    ) as pool:
+        initializer=_worker_start,
+        initargs=(os.getpid(),),
+    )
+    others = set(multiprocessing.active_children())
+    mine: list[multiprocessing.process.BaseProcess] = []
+    try:
         futures = {pool.submit(_timed, task): n for n, task in enumerate(tasks)}
+        # The pool starts its workers while tasks are submitted; only these are ever killed.
+        mine = [p for p in multiprocessing.active_children() if p not in others]
         done: dict[int, Result] = {}
         for future in as_completed(futures):
             n = futures[future]
-            done[n] = Result(planned[n][0], *future.result())
+            done[n] = _commit(folder, planned[n][0], *future.result())
             if on_result:
                 on_result(done[n])
+    except BaseException:
+        # Ctrl-C, SIGTERM or a failed letter: stop the other letters now rather than wait.
+        pool.shutdown(wait=False, cancel_futures=True)
+        for worker in mine or set(multiprocessing.active_children()) - others:
+            worker.kill()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
     return [done[n] for n in range(len(tasks))]
+
+
+def _worker_start(parent: int) -> None:
+    """In each worker: Ctrl-C is the parent's to handle (it stops the workers), and a worker
+    dies with its parent, even one killed with SIGKILL, instead of rendering on unseen."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent(parent)
+
+
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent: int) -> None:
+    watched = False
+    if sys.platform == "linux":
+        import ctypes  # only in workers
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        watched = libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+    if not watched:  # elsewhere: look for the parent every half second
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
