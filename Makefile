@@ -53,7 +53,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 docs: $(STAMP)
-	$(BIN)/python -m generator.profiles.reference > docs/profiles.md
+	$(BIN)/python -m generator.app.reference > docs/profiles.md
 	for k in company project overlay tender; do \
 	  $(BIN)/aftersales schema $$k > profiles/schemas/$$k.schema.json; done
 

@@ -3,7 +3,7 @@
 import pytest
 
 from conftest import ROOT
-from generator.profiles.reference import reference
+from generator.app.reference import reference
 from generator.profiles.schema import schema_text
 from generator.tender.loading import FILE_MODELS
 

@@ -42,7 +42,7 @@ ALLOWED = {
     "generator/profiles/loading.py": "the full-width space it strips from --set input",
     "generator/profiles/models.py": "procurement-method names and aliases (input values), the "
     "CJK range that reads a field's term from its docstring, the default signatory title",
-    "generator/profiles/reference.py": "examples of input values in the field reference",
+    "generator/app/reference.py": "examples of input values in the field reference",
     "generator/render/flowchart.py": "line-breaking punctuation classes, not words",
     "cli.py": "--help examples of input values (a tier addressed by its Chinese region name)",
     "generator/profiles/kinds.py": "the words a yes/no value is written with (是, 须, 提供)",

@@ -30,12 +30,12 @@ from docx.shared import Emu, Mm, Pt, Twips
 from docxtpl import DocxTemplate, InlineImage
 from jinja2.sandbox import SandboxedEnvironment
 
+from generator.clock import fixed_instant
 from generator.errors import RenderError
 from generator.letter.document import Block, Figure, Letter, Paragraph, Section, Signature, Table
 from generator.locale import get_locale
 from generator.render import flowchart
 from generator.render.assets import check_image
-from generator.render.output import fixed_instant
 from generator.resources import templates_dir
 
 FIGURE_DPI = 200

@@ -21,11 +21,11 @@ from jinja2 import FileSystemLoader, StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
+from generator.clock import fixed_instant
 from generator.errors import RenderError
 from generator.letter.document import Block, Figure, Letter, Paragraph, Section, Table
 from generator.render import fonts, pdf_fonts
 from generator.render.assets import AssetFetcher, check_image
-from generator.render.output import fixed_instant
 from generator.resources import templates_dir
 
 TEMPLATE = "letter.html.j2"

@@ -13,15 +13,15 @@ from typing import Any
 from urllib.parse import quote
 from xml.etree import ElementTree as ET
 
-from generator import __version__
+from generator.clock import fixed_instant
 from generator.errors import Location
 from generator.letter.document import Letter, Paragraph, Section, Signature, Table
 from generator.locale import Locale, Message, get_locale
 from generator.profiles.models import Profile
-from generator.render.output import fixed_instant
 from generator.tender.check import CapacityFinding, CapacityStatus, CheckResult, Finding, Offer
 from generator.tender.model import Column, TenderFile, Verdict
 from generator.terminal import format_table, width
+from generator.version import __version__
 
 __all__ = [
     "FINDINGS_SCHEMA_ID",

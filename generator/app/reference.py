@@ -1,6 +1,6 @@
 """The field reference (docs/profiles.md), generated from the models so it cannot drift.
 
-Run as `python -m generator.profiles.reference` (or `make docs`).
+Run as `python -m generator.app.reference` (or `make docs`).
 """
 
 import datetime as dt
@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from generator.profiles.models import CompanyFile, OverlayFile, ProjectFile
 from generator.profiles.quantities import DailyWindow, Duration, Frequency
+from generator.tender.model import TenderFile
 
 _SCALARS: dict[Any, str] = {
     str: "text",
@@ -71,7 +72,6 @@ def reference() -> str:
         "Every file declares its `kind`. Quantities are written as text in English or Chinese.",
         "",
     ]
-    from generator.tender.model import TenderFile
 
     nested: list[type[BaseModel]] = [CompanyFile, ProjectFile, OverlayFile, TenderFile]
     done: set[type[BaseModel]] = set()
