@@ -228,12 +228,12 @@ def _links_option(func: Callable[P, R]) -> Callable[P, R]:
 
 
 def _formats(value: str) -> tuple[str, ...]:
-    from generator.app.batch import FORMATS
+    from generator.app.batch import DOCUMENT_FORMATS
 
     chosen = tuple(dict.fromkeys(f.strip().lower() for f in value.split(",") if f.strip()))
-    bad = [f for f in chosen if f not in FORMATS]
+    bad = [f for f in chosen if f not in DOCUMENT_FORMATS]
     if bad or not chosen:
-        raise click.BadParameter(f"choose from {', '.join(FORMATS)} (comma-separated)")
+        raise click.BadParameter(f"choose from {', '.join(DOCUMENT_FORMATS)} (comma-separated)")
     return chosen
 
 

@@ -22,7 +22,7 @@ from generator.resources import data_dir
 from generator.tender.check import CapacityStatus, CheckResult, check
 from generator.tender.loading import FILE_MODELS
 from generator.tender.model import Column, TenderFile, Verdict
-from generator.tender.reports import FORMATS, deviation_letter, render_report
+from generator.tender.reports import REPORT_FORMATS, deviation_letter, render_report
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = data_dir("templates")
@@ -191,7 +191,7 @@ def medical() -> CheckResult:
     return check(resolved, model, tender_where={dotted(p): w for p, w in doc.where.items()})
 
 
-@pytest.mark.parametrize("fmt", sorted(FORMATS))
+@pytest.mark.parametrize("fmt", sorted(REPORT_FORMATS))
 def test_a_tenders_verdict_words_win_in_every_format(medical: CheckResult, fmt: str) -> None:
     # medical-ultrasound.yaml words them 正偏差/无偏差/负偏差; the locale says 负偏离.
     report = render_report(medical, fmt)

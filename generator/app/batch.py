@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from generator.letter.document import Letter
     from generator.tender.model import TenderFile
 
-FORMATS = ("docx", "pdf", "html")
+DOCUMENT_FORMATS = ("docx", "pdf", "html")
 
 
 @dataclass(frozen=True)

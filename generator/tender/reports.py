@@ -25,7 +25,7 @@ from generator.version import __version__
 
 __all__ = [
     "FINDINGS_SCHEMA_ID",
-    "FORMATS",
+    "REPORT_FORMATS",
     "deviation_letter",
     "deviation_rows",
     "findings_json",
@@ -665,7 +665,7 @@ def deviation_letter(
     )
 
 
-FORMATS: dict[str, Callable[..., str]] = {
+REPORT_FORMATS: dict[str, Callable[..., str]] = {
     "text": text_report,
     "json": json_report,
     "junit": junit_report,
@@ -678,5 +678,5 @@ FORMATS: dict[str, Callable[..., str]] = {
 def render_report(
     result: CheckResult, fmt: str, *, strict: bool = False, language: str | None = None
 ) -> str:
-    """The report in `fmt` (one of FORMATS), in `language` (else the project's `language:`)."""
-    return FORMATS[fmt](result, strict=strict, locale=report_locale(result, language))
+    """The report in `fmt` (one of REPORT_FORMATS), in `language` (else the project's `language:`)."""
+    return REPORT_FORMATS[fmt](result, strict=strict, locale=report_locale(result, language))
