@@ -678,5 +678,5 @@ REPORT_FORMATS: dict[str, Callable[..., str]] = {
 def render_report(
     result: CheckResult, fmt: str, *, strict: bool = False, language: str | None = None
 ) -> str:
-    """The report in `fmt` (one of REPORT_FORMATS), in `language` (else the project's `language:`)."""
+    """The report in `fmt` (one of REPORT_FORMATS), in `language` (else the project's)."""
     return REPORT_FORMATS[fmt](result, strict=strict, locale=report_locale(result, language))
