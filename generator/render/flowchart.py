@@ -7,8 +7,6 @@ library; `draw_svg()` and `draw_png()` only paint that layout, so both outputs a
 import functools
 import io
 import math
-import shutil
-import subprocess
 import unicodedata
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator
@@ -17,8 +15,8 @@ from typing import Literal
 
 from PIL import Image, ImageDraw, ImageFont
 
-from generator.errors import RenderError
 from generator.profiles.models import ServiceProcess, ServiceStep
+from generator.render.fonts import Face, cmap, css_families, families, find_face
 
 FONT_FAMILY = "Noto Sans CJK SC"
 MAX_WIDTH_MM = 160.0
@@ -633,7 +631,7 @@ def draw_svg(
             "width": f"{_n(lay.width * lay.scale)}mm",
             "height": f"{_n(lay.height * lay.scale)}mm",
             "viewBox": f"0 0 {_n(lay.width)} {_n(lay.height)}",
-            "font-family": font_family,
+            "font-family": css_families(font_family),
         },
     )
     if title:
@@ -702,34 +700,15 @@ def _pil_font(path: str, index: int, size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(path, size, index=index)
 
 
-@functools.cache
-def _font_file(family: str) -> tuple[str, int]:
-    """The font file and face index of `family`, checked by the face's own name."""
-    tried: list[tuple[str, int]] = []
-    fc_match = shutil.which("fc-match")
-    if fc_match:
-        out = subprocess.run(
-            [fc_match, "-f", "%{file}\t%{index}", family],
-            capture_output=True,
-            text=True,
-            check=False,
-        ).stdout
-        if "\t" in out:
-            found, face_index = out.split("\t", 1)
-            tried.append((found, int(face_index or 0)))
-    known = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
-    tried += [(known, i) for i in range(10)]
-    for path, index in tried:
-        try:
-            face = ImageFont.truetype(path, 10, index=index)
-        except OSError:
-            continue
-        if face.getname()[0] == family:
-            return path, index
-    raise RenderError(
-        f'font "{family}" not found; install it (Debian: apt-get install fonts-noto-cjk) '
-        "to draw the service flowchart"
-    )
+def _png_face(spec: str, texts: Iterable[str]) -> Face:
+    """The first face of the families `spec` that draws every character of `texts` (Pillow has
+    no fallback font), else the first; found by the one lookup the PDF uses too."""
+    found = [find_face(name) for name in families(spec)]
+    wanted = {ord(c) for text in texts for c in text if not c.isspace()}
+    for face in found:
+        if len(found) == 1 or wanted <= cmap(face):
+            return face
+    return found[0]
 
 
 def draw_png(
@@ -740,8 +719,11 @@ def draw_png(
     font_family: str = FONT_FAMILY,
 ) -> bytes:
     """The same chart as a PNG at `dpi` (for the DOCX), deterministic for the same input."""
-    path, index = _font_file(font_family)
     lay = layout(process, note)
+    runs = [run for node in lay.nodes for run in node.texts]
+    runs += [edge.label for edge in lay.edges if edge.label] + ([lay.footer] if lay.footer else [])
+    face = _png_face(font_family, (run.text for run in runs))
+    path, index = str(face.path), face.index
     px_per_mm = dpi / 25.4 * lay.scale
     size = (round(lay.width * px_per_mm), round(lay.height * px_per_mm))
     k = px_per_mm * _SUPERSAMPLE
