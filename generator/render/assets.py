@@ -117,7 +117,10 @@ def _fetcher_class() -> Any:
         """A WeasyPrint URL fetcher restricted to checked files inside `allowed_dirs`."""
 
         def __init__(self, allowed_dirs: Iterable[Path], **kwargs: Any) -> None:
-            super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False, **kwargs)
+            # `fetch` below refuses every scheme but file: and data: itself, and hands only
+            # data: URLs on; WeasyPrint 68.0's own `allowed_protocols` check refuses them all
+            # (it looks for "://"), so it is not used.
+            super().__init__(allow_redirects=False, **kwargs)
             self.allowed_dirs = tuple(Path(d) for d in allowed_dirs)
 
         def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:

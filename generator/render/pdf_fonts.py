@@ -121,7 +121,9 @@ class Session:
 
     def subset(self, font: Any, to_unicode: dict[int, str], hinting: bool) -> bool:
         """Subset WeasyPrint's font in one pass, keeping CIDs; False leaves it to WeasyPrint."""
-        plain = not (font.missing or font.bitmap or font.png or font.svg or font.colr)
+        # WeasyPrint 68 has no COLR support, so no `colr` attribute.
+        colr = getattr(font, "colr", False)
+        plain = not (font.missing or font.bitmap or font.png or font.svg or colr)
         if not plain or "CFF " not in font.tables or "fvar" in font.tables or not to_unicode:
             return False
         wanted = sorted({0, *to_unicode})
