@@ -64,6 +64,8 @@ def test_an_unknown_family_is_a_render_error() -> None:
 def test_fonts_must_name_body_and_heading() -> None:
     with pytest.raises(RenderError, match="expected the roles body, heading, got body"):
         fonts.faces({"body": "Noto Serif CJK SC"})
+    with pytest.raises(RenderError, match="a family name with"):
+        fonts.faces({"body": 'Noto"</style>', "heading": "Noto Sans CJK SC"})
     with pytest.raises(RenderError, match="an empty family name"):
         fonts.faces({"body": "Noto Serif CJK SC,", "heading": "Noto Sans CJK SC"})
 
@@ -263,3 +265,12 @@ def test_importing_the_image_checks_does_not_load_weasyprint() -> None:
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_the_template_gets_the_families_for_its_stylesheet(tmp_path: Path) -> None:
+    folder = _templates(tmp_path, {})
+    page = folder / "letter.html.j2"
+    style = "<style>body { font-family: {{ fonts.body }} }</style></head>"
+    page.write_text(page.read_text(encoding="utf-8").replace("</head>", style), encoding="utf-8")
+    html = PdfRenderer(folder, fonts=LATIN).html(_letter())
+    assert '<style>body { font-family: "DejaVu Serif", "Noto Serif CJK SC" }</style>' in html

@@ -62,6 +62,9 @@ def families(spec: str) -> tuple[str, ...]:
     names = tuple(part.strip().strip("\"'").strip() for part in spec.split(","))
     if not spec.strip() or not all(names):
         raise RenderError(f"font family list {spec!r}: an empty family name")
+    # Written into CSS and SVG as "name": these would end the string or the element.
+    if any(c in name for name in names for c in '"\\<>;{}'):
+        raise RenderError(f'font family list {spec!r}: a family name with " \\ < > ; {{ or }}')
     return names
 
 
