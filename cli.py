@@ -448,9 +448,11 @@ def flowchart(
         raise InputError([Problem(where, "commitments.service_process", "no process to draw")])
     chart = figures[0]
     if out_file.suffix.lower() == ".svg":
-        data = draw_svg(chart.process, note=chart.note, title=chart.caption).encode()
+        data = draw_svg(
+            chart.process, note=chart.note, title=chart.caption, limits=chart.limits
+        ).encode()
     else:
-        data = draw_png(chart.process, note=chart.note)
+        data = draw_png(chart.process, note=chart.note, limits=chart.limits)
     write_atomic(out_file, data, follow_symlinks=follow_symlinks)
 
 

@@ -98,7 +98,7 @@ def test_requirement_values_parse_in_english_and_chinese() -> None:
                 scoring={"tiers": [{"value": "2h", "points": 1}]},
             ),
             "scoring.tiers[0].value",
-            "cannot compare 2 hours with 1 year",
+            "cannot compare 2 h with 1 year",
         ),
     ],
 )

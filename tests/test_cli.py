@@ -348,5 +348,5 @@ def test_a_process_timed_in_units_that_do_not_add_up_is_located(folder: Path) ->
     assert code == 2
     assert err.strip() == (
         "p.yaml:8:5: commitments.service_process: step limits cannot be checked against "
-        "total_limit: cannot compare 3 working days with 24 hours without a working-day rule"
+        "total_limit: cannot compare 3 working days with 24 h without a working-day rule"
     )

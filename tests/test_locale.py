@@ -36,7 +36,7 @@ CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\
 # for what it says.
 ALLOWED = {
     "generator/profiles/quantities.py": "unit words, numerals and period/window words the "
-    "quantity parser reads; zh()/en() stay until check.py and the renderers use Locale.value",
+    "quantity parser reads",
     "generator/profiles/yamlreader.py": "YAML reader hints for full-width colons and spaces in "
     "the input, and the characters it detects",
     "generator/profiles/loading.py": "the full-width space it strips from --set input",

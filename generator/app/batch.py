@@ -93,12 +93,14 @@ def plan(jobs: Sequence[Job]) -> tuple[list[tuple[Job, Resolved, str]], dict[Pat
                 tenders[job.tender] = load_tender(job.tender)
         except InputError as err:
             problems.extend(err.problems)
-    for _, resolved in loaded:
-        problems.extend(glyph_problems(resolved))
+    for job, resolved in loaded:
+        problems.extend(glyph_problems(resolved, job.language_of(resolved)))
         problems.extend(image_problems(resolved))
     for file, (tender, where) in tenders.items():
         texts = _strings(tender.model_dump(mode="json"), "")
-        problems.extend(_uncovered(texts, functools.partial(_tender_line, where, file)))
+        locate = functools.partial(_tender_line, where, file)
+        for language in {j.language_of(r) for j, r in loaded if j.tender == file}:
+            problems.extend(_uncovered(texts, locate, language))
     if problems:
         raise InputError(problems)
     languages = {job.language_of(r) for job, r in loaded}
@@ -129,24 +131,29 @@ def file_names(stem: str, suffix: str, formats: Sequence[str]) -> list[str]:
     return [f"{stem}-{suffix}.{fmt}" for fmt in formats]
 
 
-def glyph_problems(resolved: Resolved) -> list[Problem]:
-    """Every character of the profile that no embedded font can draw, at its YAML line: a
-    letter must never show a box where a promise should be."""
+def glyph_problems(resolved: Resolved, language: str | None = None) -> list[Problem]:
+    """Every character of the profile that no font the letter's language embeds can draw, at
+    its YAML line: a letter must never show a box where a promise should be."""
     texts = [
         *_strings(resolved.profile.project.model_dump(mode="json"), ""),
         *_strings(resolved.profile.company.model_dump(mode="json"), "company"),
     ]
-    return _uncovered(texts, resolved.where)
+    return _uncovered(texts, resolved.where, language or resolved.profile.project.language)
 
 
 def _tender_line(where: dict[str, Location], file: Path, path: str) -> Location:
     return where.get(path, Location(str(file)))
 
 
-def _uncovered(texts: list[tuple[str, str]], locate: Callable[[str], Location]) -> list[Problem]:
+def _uncovered(
+    texts: list[tuple[str, str]], locate: Callable[[str], Location], language: str
+) -> list[Problem]:
     from generator.render.fonts import uncovered_fields
 
-    return [Problem(locate(path), path, message) for path, message in uncovered_fields(texts)]
+    fonts = get_locale(language).fonts("pdf")
+    return [
+        Problem(locate(path), path, message) for path, message in uncovered_fields(texts, fonts)
+    ]
 
 
 def image_problems(resolved: Resolved) -> list[Problem]:
@@ -226,11 +233,11 @@ def _render(letter: "Letter", stem: str, task: _Task) -> list[tuple[str, bytes, 
         elif fmt == "pdf":
             from generator.render.pdffile import render_pdf_counted
 
-            data, pages = render_pdf_counted(letter)
+            data, pages = render_pdf_counted(letter, get_locale(letter.language).fonts("pdf"))
         else:
             from generator.render.pdffile import render_html
 
-            data = render_html(letter).encode()
+            data = render_html(letter, get_locale(letter.language).fonts("pdf")).encode()
         out.append((name, data, pages))
     return out
 

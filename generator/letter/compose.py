@@ -187,7 +187,9 @@ class _Blocks:
         if not isinstance(process, ServiceProcess):
             raise _PrintError("figure() needs the service process")
         text = self._say(note).strip() if note else None
-        return self.add(Figure(caption=self._say(caption), process=process, note=text))
+        limits = {s.id: self._say(s.limit) for s in process.steps if s.limit is not None}
+        figure = Figure(caption=self._say(caption), process=process, note=text, limits=limits)
+        return self.add(figure)
 
 
 def _filled(value: Any) -> bool:

@@ -5,6 +5,7 @@ final wording (plain str, unescaped): renderers escape for their own format.
 """
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -40,6 +41,8 @@ class Figure:
     process: ServiceProcess
     note: str | None = None
     """a line under the chart, e.g. 全流程24小时内完成."""
+    limits: Mapping[str, str] = field(default_factory=dict)
+    """each step's time limit as the letter words it (step id -> 2小时), drawn in its box."""
 
 
 @dataclass(frozen=True)

@@ -506,8 +506,8 @@ class Duration:
             return self.value
         reason = _blocker(self.unit, target, rule)
         if reason is not None:
-            plural = Duration(Decimal(2), target).en().removeprefix("2 ")
-            raise NotComparable(f"cannot convert {self.en()} to {plural} {reason}")
+            unit = target.name.lower().replace("_", " ")
+            raise NotComparable(f"cannot convert {self} to {unit}s {reason}")
         one = Duration(Decimal(1), target)
         return self._in_base(target, rule) / one._in_base(self.unit, rule)
 
@@ -527,7 +527,7 @@ class Duration:
             return self.is_unlimited - other.is_unlimited
         reason = _blocker(self.unit, other.unit, rule)
         if reason is not None:
-            raise NotComparable(f"cannot compare {self.en()} with {other.en()} {reason}")
+            raise NotComparable(f"cannot compare {self} with {other} {reason}")
         mine, theirs = self._in_base(other.unit, rule), other._in_base(self.unit, rule)
         return (mine > theirs) - (mine < theirs)
 
@@ -637,29 +637,8 @@ class Duration:
         """Zero minutes, hours, days or working days (立即); zero months is just zero."""
         return self.value == 0 and _family(self.unit) != "calendar"
 
-    # Transitional: readers' wording is Locale.value (templates/<lang>/messages/quantity.yaml).
-    # zh()/en() stay only while check.py, flowchart.py and pdffile.py (other branches) call them.
-    def zh(self) -> str:
-        """Chinese with Arabic digits: 8小时, 30分钟, 3个工作日, 3天, 18个月, 3年, 立即."""
-        if self.is_immediate:
-            return "立即"
-        suffix = {
-            Unit.MINUTE: "分钟",
-            Unit.HOUR: "小时",
-            Unit.DAY: "天",
-            Unit.WORKING_DAY: "个工作日",
-            Unit.MONTH: "个月",
-            Unit.YEAR: "年",
-        }[self.unit]
-        return format_number(self.value) + suffix
-
-    def en(self) -> str:
-        """English for letters: 8 hours, 1 hour, 30 minutes, 3 working days, immediately."""
-        if self.is_immediate:
-            return "immediately"
-        word = {Unit.MINUTE: "minute", Unit.HOUR: "hour"}.get(self.unit, str(self.unit))
-        return f"{format_number(self.value)} {word}{'' if self.value == 1 else 's'}"
-
+    # How a reader sees the value is the locale's (Locale.value, messages/quantity.yaml);
+    # this is only the form the parser reads back, for diagnostics and files.
     def __str__(self) -> str:
         """Canonical form that `parse` reads back: 8 h, 30 min, 3 working days, 18 months."""
         if self.is_unlimited:
@@ -932,7 +911,7 @@ class Frequency:
             b = other.times * self.per._in_base(other.per.unit, rule)
             return (a > b) - (a < b)
         if Unit.WORKING_DAY in (self.per.unit, other.per.unit):
-            raise NotComparable(f"cannot compare {self.en()} with {other.en()} {reason}")
+            raise NotComparable(f"cannot compare {self} with {other} {reason}")
         mine_lo, mine_hi = self._days()
         theirs_lo, theirs_hi = other._days()
         # Cross-multiplied rates: self.times / mine_days against other.times / theirs_days.
@@ -941,7 +920,7 @@ class Frequency:
         if self.times * theirs_hi < other.times * mine_lo:
             return -1
         raise NotComparable(
-            f"cannot compare {self.en()} with {other.en()} "
+            f"cannot compare {self} with {other} "
             "because a month is 28 to 31 days and a year 365 or 366"
         )
 
@@ -953,37 +932,6 @@ class Frequency:
             return self.per.value * _MONTH_DAYS[0], self.per.value * _MONTH_DAYS[1]
         days = self.per.to(Unit.DAY)
         return days, days
-
-    def _zh_period(self) -> str:
-        per = self.per
-        if per.unit is Unit.MONTH and per.value in (1, 3, 6, 12):
-            return {1: "月", 3: "季度", 6: "半年", 12: "年"}[int(per.value)]
-        if per.value == 1:
-            return per.zh().removeprefix("1")  # 每小时, 每天, 每个工作日
-        if per.unit is Unit.DAY and per.value % 7 == 0:
-            weeks = int(per.value) // 7
-            return "周" if weeks == 1 else f"{weeks}周"
-        return per.zh()
-
-    # Transitional: readers' wording is Locale.value (templates/<lang>/messages/quantity.yaml).
-    # zh()/en() stay only while check.py, flowchart.py and pdffile.py (other branches) call them.
-    def zh(self) -> str:
-        """每半年一次, 每年2次, 每月一次, 每季度一次, 每周一次, 每3个月一次."""
-        count = "一次" if self.times == 1 else f"{self.times}次"
-        return f"每{self._zh_period()}{count}"
-
-    def en(self) -> str:
-        """twice a year, once a month, once a quarter, once every 6 months, 3 times a week."""
-        count = {1: "once", 2: "twice"}.get(self.times, f"{self.times} times")
-        per = self.per
-        if per.unit is Unit.DAY and per.value == 7:
-            return f"{count} a week"
-        if per.unit is Unit.MONTH and per.value == 3:
-            return f"{count} a quarter"
-        if per.value == 1:
-            word = per.en().removeprefix("1 ")
-            return f"{count} {'an' if word == 'hour' else 'a'} {word}"
-        return f"{count} every {per.en()}"
 
     def __str__(self) -> str:
         """Canonical form that `parse` reads back: 2 per year, 1 per 6 months."""
@@ -1094,22 +1042,8 @@ class DailyWindow:
         days_ok = self.days == "all" or other.days == "working"
         return days_ok and self.start <= other.start and other.end <= self.end
 
-    # Transitional: readers' wording is Locale.value (templates/<lang>/messages/quantity.yaml).
-    # zh()/en() stay only while check.py, flowchart.py and pdffile.py (other branches) call them.
-    def zh(self) -> str:
-        """7×24小时, 8:00至24:00, 工作日9:00至17:30."""
-        if self.is_round_the_clock:
-            return "7×24小时"
-        prefix = "工作日" if self.days == "working" else ""
-        return f"{prefix}{_clock(self.start)}至{_clock(self.end)}"
-
-    def en(self) -> str:
-        """24 hours a day, 7 days a week; 8:00–24:00 every day; 9:00–17:30 on working days."""
-        if self.is_round_the_clock:
-            return "24 hours a day, 7 days a week"
-        days = "on working days" if self.days == "working" else "every day"
-        return f"{_clock(self.start)}–{_clock(self.end)} {days}"
-
+    # How a reader sees the value is the locale's (Locale.value, messages/quantity.yaml);
+    # this is only the form the parser reads back, for diagnostics and files.
     def __str__(self) -> str:
         """Canonical form that `parse` reads back: 7x24, 8:00-24:00, working days 9:00-17:30."""
         if self.is_round_the_clock:

@@ -3,19 +3,20 @@
 WeasyPrint would otherwise fetch any URL a (user-supplied) template names: the network, any
 `file://` on the machine, a symlink out of the profile folder. The fetcher below serves only
 PNG/JPEG images and stylesheets whose real path lies inside the template and asset folders,
-plus self-contained `data:` URLs.
+plus self-contained `data:` URLs. WeasyPrint is imported only when a fetcher is made, so the
+image checks (DOCX, `validate`) never load it.
 """
 
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from PIL import Image, ImageFile, UnidentifiedImageError
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from generator.errors import RenderError
 
@@ -101,29 +102,45 @@ def check_image(path: Path, allowed_dirs: Iterable[Path]) -> ImageInfo:
     return ImageInfo(real, kind, IMAGE_FORMATS[kind], width, height)
 
 
-class AssetFetcher(URLFetcher):  # type: ignore[misc]
+def asset_fetcher(allowed_dirs: Iterable[Path]) -> Any:
     """A WeasyPrint URL fetcher restricted to checked files inside `allowed_dirs`."""
+    return _fetcher_class()(allowed_dirs)
 
-    def __init__(self, allowed_dirs: Iterable[Path], **kwargs: Any) -> None:
-        super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False, **kwargs)
-        self.allowed_dirs = tuple(Path(d) for d in allowed_dirs)
 
-    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
-        parts = urlsplit(url)
-        scheme = parts.scheme.lower()
-        if scheme == "data":
-            return super().fetch(url, headers)
-        if scheme != "file":
-            raise AssetRefused(f"{url}: only files inside the template and asset folders")
-        if parts.netloc not in {"", "localhost"}:
-            raise AssetRefused(f"{url}: remote file URLs are not allowed")
-        path = Path(unquote(parts.path))
-        real = resolve_inside(path, self.allowed_dirs)
-        if real.suffix.lower() in STYLESHEET_SUFFIXES:
-            size = real.stat().st_size
-            if size > MAX_STYLESHEET_BYTES:
-                raise AssetRefused(f"{path}: stylesheet over {MAX_STYLESHEET_BYTES} bytes")
-            mime = "text/css"
-        else:
-            mime = check_image(real, self.allowed_dirs).mime_type
-        return URLFetcherResponse(real.as_uri(), real.read_bytes(), {"Content-Type": mime})
+@cache
+def _fetcher_class() -> Any:
+    # The public URLFetcher of WeasyPrint ≥ 68, subclassed on first use: importing this module
+    # must not import WeasyPrint.
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class AssetFetcher(URLFetcher):  # type: ignore[misc]
+        """A WeasyPrint URL fetcher restricted to checked files inside `allowed_dirs`."""
+
+        def __init__(self, allowed_dirs: Iterable[Path], **kwargs: Any) -> None:
+            # `fetch` below refuses every scheme but file: and data: itself, and hands only
+            # data: URLs on; WeasyPrint 68.0's own `allowed_protocols` check refuses them all
+            # (it looks for "://"), so it is not used.
+            super().__init__(allow_redirects=False, **kwargs)
+            self.allowed_dirs = tuple(Path(d) for d in allowed_dirs)
+
+        def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+            parts = urlsplit(url)
+            scheme = parts.scheme.lower()
+            if scheme == "data":
+                return super().fetch(url, headers)
+            if scheme != "file":
+                raise AssetRefused(f"{url}: only files inside the template and asset folders")
+            if parts.netloc not in {"", "localhost"}:
+                raise AssetRefused(f"{url}: remote file URLs are not allowed")
+            path = Path(unquote(parts.path))
+            real = resolve_inside(path, self.allowed_dirs)
+            if real.suffix.lower() in STYLESHEET_SUFFIXES:
+                size = real.stat().st_size
+                if size > MAX_STYLESHEET_BYTES:
+                    raise AssetRefused(f"{path}: stylesheet over {MAX_STYLESHEET_BYTES} bytes")
+                mime = "text/css"
+            else:
+                mime = check_image(real, self.allowed_dirs).mime_type
+            return URLFetcherResponse(real.as_uri(), real.read_bytes(), {"Content-Type": mime})
+
+    return AssetFetcher

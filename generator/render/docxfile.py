@@ -85,9 +85,10 @@ def render_docx(letter: Letter, *, template: Path | None = None) -> bytes:
     # Style ids by name, looked up once for the letter (see `_paragraph`).
     body.style_ids = {name: tpl.docx.styles[name].style_id for name in PARAGRAPH_STYLES}
     width, height = _text_area(tpl)
-    _blocks(body, letter.opening, width, height)
-    _blocks(body, letter.sections, width, height)
-    _blocks(body, letter.closing, width, height)
+    # The chart's face is the PDF body face of the letter's language (TC for zh-Hant).
+    chart_font = get_locale(letter.language).fonts("pdf")["body"]
+    for part in (letter.opening, letter.sections, letter.closing):
+        _blocks(body, part, width, height, chart_font)
     _space_after_tables(body)
     if letter.closing:
         # "特此承诺。" moves with the signature block rather than leave it alone on a page.
@@ -162,20 +163,20 @@ def _text_area(tpl: DocxTemplate) -> tuple[int, int]:
     return int(width), int(height)
 
 
-def _blocks(doc: Any, blocks: Iterable[Block], width: int, height: int) -> None:
+def _blocks(doc: Any, blocks: Iterable[Block], width: int, height: int, font: str) -> None:
     for block in blocks:
         if isinstance(block, Section):
             level = min(max(block.level, 1), 4)
             if block.number or block.title:  # an untitled section only groups blocks
                 _paragraph(doc, f"{block.number}{block.title}", f"Heading {level}")
-            _blocks(doc, block.blocks, width, height)
+            _blocks(doc, block.blocks, width, height, font)
         elif isinstance(block, Paragraph):
             style = "Note" if block.style == "note" else "Normal"
             _paragraph(doc, f"{block.number or ''}{block.text}", style)
         elif isinstance(block, Table):
             _table(doc, block, width)
         else:
-            _figure(doc, block, width, height)
+            _figure(doc, block, width, height, font)
 
 
 def _paragraph(doc: Any, text: str, style: str) -> Any:
@@ -271,9 +272,11 @@ def _column_widths(relative: tuple[int, ...], total: int) -> list[int]:
     return [*widths, total - sum(widths)]
 
 
-def _figure(doc: Any, figure: Figure, width: int, height: int) -> None:
-    png = flowchart.draw_png(figure.process, note=figure.note, dpi=FIGURE_DPI)
-    w_mm, h_mm = flowchart.size_mm(figure.process, figure.note)
+def _figure(doc: Any, figure: Figure, width: int, height: int, font: str) -> None:
+    png = flowchart.draw_png(
+        figure.process, note=figure.note, dpi=FIGURE_DPI, limits=figure.limits, font_family=font
+    )
+    w_mm, h_mm = flowchart.size_mm(figure.process, figure.note, figure.limits)
     # Shrink to the text area (leaving room for the caption), never enlarge: scaling down only
     # raises the effective resolution above FIGURE_DPI.
     max_h = height - int(Mm(30))

@@ -7,18 +7,17 @@ library; `draw_svg()` and `draw_png()` only paint that layout, so both outputs a
 import functools
 import io
 import math
-import shutil
-import subprocess
 import unicodedata
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Literal
 
 from PIL import Image, ImageDraw, ImageFont
 
-from generator.errors import RenderError
+from generator.locale import get_locale
 from generator.profiles.models import ServiceProcess, ServiceStep
+from generator.render.fonts import Face, cmap, css_families, families, find_face
 
 FONT_FAMILY = "Noto Sans CJK SC"
 MAX_WIDTH_MM = 160.0
@@ -202,19 +201,26 @@ def wrap(text: str, size: float, max_width: float, max_lines: int = 3) -> tuple[
     return tuple(line for line in lines if line)
 
 
-def _sub_text(step: ServiceStep) -> str:
-    parts = [p for p in (step.owner, step.limit.zh() if step.limit else None) if p]
+def _limit(step: ServiceStep, limits: Mapping[str, str]) -> str:
+    """The step's time limit as the letter words it (the locale's, through the Figure)."""
+    if step.limit is None:
+        return ""
+    return limits.get(step.id) or get_locale().value(step.limit)
+
+
+def _sub_text(step: ServiceStep, limits: Mapping[str, str]) -> str:
+    parts = [p for p in (step.owner, _limit(step, limits)) if p]
     return " · ".join(parts)
 
 
-def _sub_lines(step: ServiceStep, max_width: float) -> tuple[str, ...]:
-    text = _sub_text(step)
+def _sub_lines(step: ServiceStep, max_width: float, limits: Mapping[str, str]) -> tuple[str, ...]:
+    text = _sub_text(step, limits)
     if not text:
         return ()
     if text_width(text, SUB_SIZE) <= max_width:
         return (text,)
     owner = step.owner or ""
-    limit = step.limit.zh() if step.limit else ""
+    limit = _limit(step, limits)
     lines = [*wrap(owner, SUB_SIZE, max_width, 2)] if owner else []
     return (*lines, limit) if limit else tuple(lines)
 
@@ -280,7 +286,7 @@ class _Box:
     h: float
 
 
-def _measure(process: ServiceProcess) -> list[_Box]:
+def _measure(process: ServiceProcess, limits: Mapping[str, str]) -> list[_Box]:
     last = {s.id for s in process.steps if not process.successors(s)}
     boxes: list[_Box] = []
     for i, s in enumerate(process.steps):
@@ -289,7 +295,7 @@ def _measure(process: ServiceProcess) -> list[_Box]:
         )
         ems = DIAMOND_EMS if shape == "decision" else BOX_EMS
         lines = wrap(s.label, LABEL_SIZE, ems * LABEL_SIZE)
-        sub = _sub_lines(s, ems * LABEL_SIZE)
+        sub = _sub_lines(s, ems * LABEL_SIZE, limits)
         tw = max(
             [text_width(t, LABEL_SIZE) for t in lines] + [text_width(t, SUB_SIZE) for t in sub]
         )
@@ -463,12 +469,15 @@ def _edge_label(text: str, start: Point, port: str, nth: int) -> TextRun:
     return TextRun(text, x + dx, y - 0.9 - step, EDGE_LABEL_SIZE, anchor, "edge")
 
 
-def layout(process: ServiceProcess, note: str | None = None) -> Layout:
+def layout(
+    process: ServiceProcess, note: str | None = None, limits: Mapping[str, str] | None = None
+) -> Layout:
     """Place the steps (rank = rows, columns around the main path) and route the arrows;
-    `note` (e.g. 全流程24小时内完成, worded by the clause templates) goes under the chart."""
+    `note` (e.g. 全流程24小时内完成, worded by the clause templates) goes under the chart;
+    `limits` are the steps' time limits as the letter words them (default: zh-Hans)."""
     rank = _ranks(process)
     column = _columns(process, rank)
-    boxes = _measure(process)
+    boxes = _measure(process, limits or {})
     rows = max(rank.values()) + 1
     row_h = [max(b.h for b in boxes if rank[b.step.id] == r) for r in range(rows)]
     cols = sorted(set(column.values()))
@@ -573,9 +582,11 @@ def _simplify(points: tuple[Point, ...]) -> tuple[Point, ...]:
     return tuple(out)
 
 
-def size_mm(process: ServiceProcess, note: str | None = None) -> tuple[float, float]:
+def size_mm(
+    process: ServiceProcess, note: str | None = None, limits: Mapping[str, str] | None = None
+) -> tuple[float, float]:
     """Display size of the chart in mm, scaled down to fit the A4 text block."""
-    lay = layout(process, note)
+    lay = layout(process, note, limits)
     return (round(lay.width * lay.scale, 2), round(lay.height * lay.scale, 2))
 
 
@@ -622,9 +633,10 @@ def draw_svg(
     note: str | None = None,
     title: str | None = None,
     font_family: str = FONT_FAMILY,
+    limits: Mapping[str, str] | None = None,
 ) -> str:
     """A standalone SVG (size in mm) with real text, for WeasyPrint."""
-    lay = layout(process, note)
+    lay = layout(process, note, limits)
     svg = ET.Element(
         "svg",
         {
@@ -633,7 +645,7 @@ def draw_svg(
             "width": f"{_n(lay.width * lay.scale)}mm",
             "height": f"{_n(lay.height * lay.scale)}mm",
             "viewBox": f"0 0 {_n(lay.width)} {_n(lay.height)}",
-            "font-family": font_family,
+            "font-family": css_families(font_family),
         },
     )
     if title:
@@ -702,34 +714,15 @@ def _pil_font(path: str, index: int, size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(path, size, index=index)
 
 
-@functools.cache
-def _font_file(family: str) -> tuple[str, int]:
-    """The font file and face index of `family`, checked by the face's own name."""
-    tried: list[tuple[str, int]] = []
-    fc_match = shutil.which("fc-match")
-    if fc_match:
-        out = subprocess.run(
-            [fc_match, "-f", "%{file}\t%{index}", family],
-            capture_output=True,
-            text=True,
-            check=False,
-        ).stdout
-        if "\t" in out:
-            found, face_index = out.split("\t", 1)
-            tried.append((found, int(face_index or 0)))
-    known = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
-    tried += [(known, i) for i in range(10)]
-    for path, index in tried:
-        try:
-            face = ImageFont.truetype(path, 10, index=index)
-        except OSError:
-            continue
-        if face.getname()[0] == family:
-            return path, index
-    raise RenderError(
-        f'font "{family}" not found; install it (Debian: apt-get install fonts-noto-cjk) '
-        "to draw the service flowchart"
-    )
+def _png_face(spec: str, texts: Iterable[str]) -> Face:
+    """The first face of the families `spec` that draws every character of `texts` (Pillow has
+    no fallback font), else the first; found by the one lookup the PDF uses too."""
+    found = [find_face(name) for name in families(spec)]
+    wanted = {ord(c) for text in texts for c in text if not c.isspace()}
+    for face in found:
+        if len(found) == 1 or wanted <= cmap(face):
+            return face
+    return found[0]
 
 
 def draw_png(
@@ -738,10 +731,14 @@ def draw_png(
     note: str | None = None,
     dpi: int = 200,
     font_family: str = FONT_FAMILY,
+    limits: Mapping[str, str] | None = None,
 ) -> bytes:
     """The same chart as a PNG at `dpi` (for the DOCX), deterministic for the same input."""
-    path, index = _font_file(font_family)
-    lay = layout(process, note)
+    lay = layout(process, note, limits)
+    runs = [run for node in lay.nodes for run in node.texts]
+    runs += [edge.label for edge in lay.edges if edge.label] + ([lay.footer] if lay.footer else [])
+    face = _png_face(font_family, (run.text for run in runs))
+    path, index = str(face.path), face.index
     px_per_mm = dpi / 25.4 * lay.scale
     size = (round(lay.width * px_per_mm), round(lay.height * px_per_mm))
     k = px_per_mm * _SUPERSAMPLE

@@ -1,113 +1,159 @@
-"""The two CJK faces the PDF embeds, and which characters they cannot draw.
+"""The one font lookup (PDF, glyph check, flowchart) and which characters the faces cannot draw.
 
-A PDF must never show a box (.notdef) for a character: WeasyPrint does not warn about it, and a
-fallback font would add another ≥70 KB face. So every character of a letter must be in the cmap
-of both faces (body and headings share text such as section titles in bookmarks and tables).
+A language names its PDF fonts by role, `{"body": ..., "heading": ...}` (locale.yaml
+`fonts.pdf`); each value is a family or a CSS-like list of families, the first preferred and
+the others fallbacks (a Latin body font, then a CJK one for Chinese names). Body text is set at
+regular weight, headings in bold. `find_face` asks fontconfig, which WeasyPrint (Pango) uses
+too, for the file and face index of one family; it is the only lookup, so the PDF, the glyph
+check and the flowchart PNG cannot disagree about which file a family is.
+
+A PDF must never show a box (.notdef) for a character: WeasyPrint does not warn about it, and
+an unplanned fallback font would add another face. So every character of a letter must be in
+the cmap of some face of each role (body and headings share text such as section titles in
+bookmarks and tables).
 """
 
+import shutil
+import subprocess
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-
-from fontTools.ttLib import TTCollection, TTFont
+from types import MappingProxyType
 
 from generator.errors import RenderError
 
+Fonts = Mapping[str, str]
+"""Family (or comma-separated families) by role: keys "body" and "heading"."""
 
-@dataclass(frozen=True)
-class Face:
-    """A font face as fontconfig finds it: family, style and the file (index inside a .ttc)."""
-
-    family: str
-    style: str
-    path: Path
-    index: int
-
-
-BODY = ("Noto Serif CJK SC", "Regular")
-"""宋体-style body text, tables, header and footer."""
-HEADING = ("Noto Sans CJK SC", "Bold")
-"""黑体-style title, headings, table headers."""
-FACES = (BODY, HEADING)
+DEFAULT_FONTS: Fonts = MappingProxyType(
+    {"body": "Noto Serif CJK SC", "heading": "Noto Sans CJK SC"}
+)
+"""Simplified Chinese: 宋体-style body text, tables, header and footer; 黑体-style title,
+headings and table headers."""
+ROLES: Mapping[str, str] = MappingProxyType({"body": "regular", "heading": "bold"})
+"""The fontconfig weight each role is set in (as the stylesheets do)."""
 FONT_PACKAGE = "fonts-noto-cjk"
 
 # Characters a shaper draws as nothing, so a missing glyph cannot show as a box.
 _IGNORABLE = frozenset(
     [0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, *range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0)]
 )
+_FORMAT = "%{file}\\n%{index}\\n%{family}\\n%{style[0]}\\n%{fontformat}\\n"
 
 
-def _match(family: str, style: str) -> tuple[Path, str]:
-    # Ask the very fontconfig WeasyPrint uses, so we check the faces it will embed.
-    from weasyprint.text.ffi import ffi, fontconfig
+@dataclass(frozen=True)
+class Face:
+    """A font face as fontconfig finds it: family, style and the file (index inside a .ttc).
 
-    config = fontconfig.FcInitLoadConfigAndFonts()
-    pattern = fontconfig.FcPatternCreate()
-    try:
-        fontconfig.FcPatternAddString(pattern, b"family", family.encode())
-        fontconfig.FcPatternAddString(pattern, b"style", style.encode())
-        fontconfig.FcConfigSubstitute(config, pattern, fontconfig.FcMatchPattern)
-        fontconfig.FcDefaultSubstitute(pattern)
-        result = ffi.new("FcResult *")
-        match = fontconfig.FcFontMatch(config, pattern, result)
-        if match == ffi.NULL:
-            return Path(), ""
-        try:
-            out = ffi.new("FcChar8 **")
-            fontconfig.FcPatternGetString(match, b"file", 0, out)
-            path = Path(ffi.string(out[0]).decode())
-            fontconfig.FcPatternGetString(match, b"family", 0, out)
-            found = ffi.string(out[0]).decode()
-        finally:
-            fontconfig.FcPatternDestroy(match)
-    finally:
-        fontconfig.FcPatternDestroy(pattern)
-        fontconfig.FcConfigDestroy(config)
-    return path, found
+    `cff` is True for an OpenType CFF face (Noto CJK), whose PDF subset is shrunk further.
+    """
+
+    family: str
+    style: str
+    path: Path
+    index: int
+    cff: bool = False
 
 
-def _read(path: Path, family: str, style: str) -> tuple[int, frozenset[int]]:
-    """The face's index in its file and the code points of its cmap."""
-    if path.suffix.lower() in {".ttc", ".otc"}:
-        collection = TTCollection(str(path), lazy=True)
-        try:
-            for index, font in enumerate(collection.fonts):
-                name = font["name"]
-                if name.getDebugName(1) == family and name.getDebugName(2) == style:
-                    return index, frozenset(font.getBestCmap())
-        finally:
-            collection.close()
-        raise RenderError(f"font {family} {style} is not in {path}")
-    with TTFont(str(path), lazy=True) as font:
-        return 0, frozenset(font.getBestCmap())
+def families(spec: str) -> tuple[str, ...]:
+    """`'"DejaVu Serif", Noto Serif CJK SC'` → ("DejaVu Serif", "Noto Serif CJK SC")."""
+    names = tuple(part.strip().strip("\"'").strip() for part in spec.split(","))
+    if not spec.strip() or not all(names):
+        raise RenderError(f"font family list {spec!r}: an empty family name")
+    # Written into CSS and SVG as "name": these would end the string or the element.
+    if any(c in name for name in names for c in '"\\<>;{}'):
+        raise RenderError(f'font family list {spec!r}: a family name with " \\ < > ; {{ or }}')
+    return names
+
+
+def css_families(spec: str) -> str:
+    """The families quoted for a CSS or SVG `font-family` value."""
+    return ", ".join(f'"{name}"' for name in families(spec))
+
+
+def _pattern(family: str, weight: str) -> str:
+    # fontconfig's pattern syntax gives these characters a meaning; a backslash escapes them.
+    escaped = "".join(f"\\{c}" if c in "\\-:," else c for c in family)
+    return f"{escaped}:weight={weight}"
 
 
 @cache
-def _load() -> tuple[tuple[Face, ...], frozenset[int]]:
-    found: list[Face] = []
-    cmaps: list[frozenset[int]] = []
-    for family, style in FACES:
-        path, matched = _match(family, style)
-        if matched != family:
-            raise RenderError(
-                f"font {family} {style} is not installed (fontconfig offers "
-                f"{matched or 'nothing'}); install the {FONT_PACKAGE} package"
-            )
-        index, cmap = _read(path, family, style)
-        found.append(Face(family, style, path, index))
-        cmaps.append(cmap)
-    return tuple(found), frozenset.intersection(*cmaps)
+def find_face(family: str, weight: str = "regular") -> Face:
+    """The file and face index of `family` at `weight` ("regular" or "bold"), as fontconfig
+    (and so WeasyPrint) picks it; RenderError if the family is not installed."""
+    fc_match = shutil.which("fc-match")
+    if fc_match is None:
+        raise RenderError("fc-match not found: install fontconfig to find the PDF fonts")
+    found = subprocess.run(
+        [fc_match, "--format", _FORMAT, _pattern(family, weight)],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.split("\n")
+    if len(found) < 5 or not found[0]:
+        offered = "nothing"
+    else:
+        path, index, offered, style, kind = found[:5]
+        if family.casefold() in {name.strip().casefold() for name in offered.split(",")}:
+            # A variable font's named instance is in the high 16 bits; the face is the low ones.
+            return Face(family, style, Path(path), int(index or 0) & 0xFFFF, kind == "CFF")
+    hint = f" (e.g. the {FONT_PACKAGE} package)" if "CJK" in family else ""
+    raise RenderError(
+        f'font "{family}" is not installed (fontconfig offers {offered or "nothing"}); '
+        f"install it{hint}"
+    )
 
 
-def faces() -> tuple[Face, ...]:
-    """Locate the body and heading faces; RenderError if either is not installed."""
-    return _load()[0]
+def _roles(fonts: Fonts | None) -> tuple[tuple[str, str], ...]:
+    """The (role, families) pairs of a font mapping, checked; the SC defaults for None."""
+    fonts = DEFAULT_FONTS if fonts is None else fonts
+    if set(fonts) != set(ROLES):
+        raise RenderError(
+            f"PDF fonts: expected the roles {', '.join(ROLES)}, got {', '.join(fonts) or 'none'}"
+        )
+    return tuple((role, fonts[role]) for role in ROLES)
 
 
-def _covered() -> frozenset[int]:
-    return _load()[1]
+def role_faces(fonts: Fonts | None = None) -> dict[str, tuple[Face, ...]]:
+    """Each role's faces, preferred first; RenderError if one is not installed."""
+    return {
+        role: tuple(find_face(name, ROLES[role]) for name in families(spec))
+        for role, spec in _roles(fonts)
+    }
+
+
+def faces(fonts: Fonts | None = None) -> tuple[Face, ...]:
+    """Every face the PDF may embed (body first), each once."""
+    seen: dict[Face, None] = {}
+    for group in role_faces(fonts).values():
+        seen.update(dict.fromkeys(group))
+    return tuple(seen)
+
+
+def cmap(face: Face) -> frozenset[int]:
+    """The code points the face has glyphs for."""
+    return _cmap(face.path, face.index)
+
+
+@cache
+def _cmap(path: Path, index: int) -> frozenset[int]:
+    from fontTools.ttLib import TTFont  # only rendering needs it, not `validate`
+
+    try:
+        with TTFont(str(path), fontNumber=index, lazy=True) as font:
+            return frozenset(font.getBestCmap() or {})
+    except Exception as error:  # fontTools raises many kinds on a damaged file
+        raise RenderError(f"{path}: cannot read font #{index} ({error})") from error
+
+
+@cache
+def _covered(roles: tuple[tuple[str, str], ...]) -> frozenset[int]:
+    by_role = role_faces(dict(roles))
+    return frozenset.intersection(
+        *(frozenset().union(*(cmap(face) for face in group)) for group in by_role.values())
+    )
 
 
 def _needs_glyph(char: str) -> bool:
@@ -118,9 +164,9 @@ def _needs_glyph(char: str) -> bool:
     return char not in "\n\r\t"
 
 
-def uncovered(text: str) -> list[str]:
-    """The distinct characters of `text` that the embedded faces cannot draw, in order."""
-    covered = _covered()
+def uncovered(text: str, fonts: Fonts | None = None) -> list[str]:
+    """The distinct characters of `text` that the faces cannot draw, in order."""
+    covered = _covered(_roles(fonts))
     seen: dict[str, None] = {}
     for char in text:
         if char not in seen and ord(char) not in covered and _needs_glyph(char):
@@ -137,16 +183,18 @@ def describe(char: str) -> str:
     return f'"{char}" ({code})'
 
 
-def uncovered_fields(values: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
-    """(field, message) for each character of each field that no embedded face covers."""
-    families = ", ".join(family for family, _style in FACES)
+def uncovered_fields(
+    values: Iterable[tuple[str, str]], fonts: Fonts | None = None
+) -> list[tuple[str, str]]:
+    """(field, message) for each character of each field that the faces do not cover."""
+    listed = ", ".join(dict.fromkeys(name for _, spec in _roles(fonts) for name in families(spec)))
     return [
-        (field, f"character {describe(char)} is not covered by any installed font ({families})")
+        (field, f"character {describe(char)} is not covered by any installed font ({listed})")
         for field, text in values
-        for char in uncovered(text)
+        for char in uncovered(text, fonts)
     ]
 
 
-def check_text_fields(values: Iterable[tuple[str, str]]) -> list[str]:
-    """One message per (field, character) that no embedded face covers."""
-    return [f"field {field}: {message}" for field, message in uncovered_fields(values)]
+def check_text_fields(values: Iterable[tuple[str, str]], fonts: Fonts | None = None) -> list[str]:
+    """One message per (field, character) that the faces do not cover."""
+    return [f"field {field}: {message}" for field, message in uncovered_fields(values, fonts)]

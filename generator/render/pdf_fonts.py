@@ -1,6 +1,6 @@
 """Shrinks the CID-keyed CFF fonts (Noto CJK) WeasyPrint embeds in a PDF, ~140 KB a face.
 
-WeasyPrint 70 subsets fonts with HarfBuzz keeping every glyph id up to the highest one used
+WeasyPrint 68–70 subsets fonts with HarfBuzz keeping every glyph id up to the highest one used
 (RETAIN_GIDS): its text shows glyph ids, and Chinese text uses ids up to ~62,000, so each face
 carries tens of thousands of empty glyphs. Noto CJK's CFF is CID-keyed with CID = glyph id, and
 a Type 0 CIDFont whose program is a *bare* CID-keyed CFF (FontFile3 /CIDFontType0C) selects
@@ -10,9 +10,12 @@ widths and ToUnicode stay exactly as WeasyPrint wrote them. Inside its OpenType 
 subset would not do: poppler takes the codes of an OpenType CFF CIDFont as glyph ids.
 
 Every assumption is checked on the PDF and on the new program (CID-keyed, Identity-H, each kept
-glyph's CID equal to its old glyph id); a font that fails any check is left as it was.
+glyph's CID equal to its old glyph id); a font that fails any check is left as it was, and so
+is any TrueType face (a Latin body font): WeasyPrint's own subset of it has no empty glyphs to
+drop. This runs as a `write_pdf` finisher, WeasyPrint's public hook: the default route.
 
-Faster still, inside `subsetting_once()` WeasyPrint's own subsetting (two HarfBuzz passes with
+Opt-in only (`AFTERSALES_PDF_ONE_PASS=1`, on the WeasyPrint versions `one_pass_problem` accepts):
+inside `subsetting_once()` WeasyPrint's own subsetting (two HarfBuzz passes with
 retained ids over each 65,535-glyph face, ~35 ms a face) is replaced by the one pass we need
 (~6 ms), made on the very HarfBuzz face WeasyPrint shaped with: its `Font.subset` is wrapped,
 and only a font that passes every check takes that route (CID = glyph id read from the face's
@@ -118,7 +121,9 @@ class Session:
 
     def subset(self, font: Any, to_unicode: dict[int, str], hinting: bool) -> bool:
         """Subset WeasyPrint's font in one pass, keeping CIDs; False leaves it to WeasyPrint."""
-        plain = not (font.missing or font.bitmap or font.png or font.svg or font.colr)
+        # WeasyPrint 68 has no COLR support, so no `colr` attribute.
+        colr = getattr(font, "colr", False)
+        plain = not (font.missing or font.bitmap or font.png or font.svg or colr)
         if not plain or "CFF " not in font.tables or "fvar" in font.tables or not to_unicode:
             return False
         wanted = sorted({0, *to_unicode})
@@ -214,7 +219,8 @@ _INSTALL = threading.Lock()
 @contextmanager
 def subsetting_once() -> Iterator[Session]:
     """Within it (on this thread), WeasyPrint's CID-keyed CFF fonts are subset in one pass for
-    the session; the PDF is only right once the session's `shrink_fonts` ran as its finisher."""
+    the session; the PDF is only right once the session's `shrink_fonts` ran as its finisher.
+    Raises NotShrunk (before anything is rendered) if `one_pass_problem()` finds a problem."""
     _install()
     session = Session()
     token = _SESSION.set(session)
@@ -224,15 +230,46 @@ def subsetting_once() -> Iterator[Session]:
         _SESSION.reset(token)
 
 
+ONE_PASS_TESTED = ((68, 0), (71, 0))
+"""WeasyPrint versions the one-pass route was tested with: 68.0 ≤ version < 71 (68.0, 70.0)."""
+
+
+def one_pass_problem() -> str | None:
+    """Why the one-pass route (private WeasyPrint API) cannot be used here, or None."""
+    import weasyprint
+
+    version = weasyprint.__version__
+    try:
+        numbers = tuple(int(part) for part in version.split(".")[:2])
+    except ValueError:
+        return f"cannot read the WeasyPrint version {version!r}"
+    low, high = ONE_PASS_TESTED
+    if not low <= numbers < high:
+        return f"the one-pass font route is not tested with WeasyPrint {version}"
+    try:
+        from weasyprint.pdf.fonts import Font
+        from weasyprint.text.ffi import ffi, harfbuzz, harfbuzz_subset  # noqa: F401
+        from weasyprint.text.fonts import get_hb_object_data  # noqa: F401
+    except ImportError as error:
+        return f"WeasyPrint {version} lacks what the one-pass font route uses ({error})"
+    if harfbuzz_subset is None:
+        return "libharfbuzz-subset is not installed"
+    subset = getattr(Font.subset, "__wrapped__", Font.subset)
+    if list(inspect.signature(subset).parameters) != ["self", "to_unicode", "hinting"]:
+        return f"WeasyPrint {version}'s Font.subset is not the one the one-pass route wraps"
+    return None
+
+
 def _install() -> None:
-    """Wrap WeasyPrint's Font.subset once; a WeasyPrint whose method differs is left as it is."""
+    """Wrap WeasyPrint's Font.subset once; NotShrunk if this WeasyPrint is not one it fits."""
+    problem = one_pass_problem()
+    if problem:
+        raise NotShrunk(problem)
     from weasyprint.pdf import fonts
 
     with _INSTALL:
         original = fonts.Font.subset
         if getattr(original, "one_pass", False):
-            return
-        if list(inspect.signature(original).parameters) != ["self", "to_unicode", "hinting"]:
             return
 
         def subset(font: Any, to_unicode: dict[int, str], hinting: bool) -> None:
@@ -245,6 +282,7 @@ def _install() -> None:
                 original(font, to_unicode, hinting)
 
         subset.one_pass = True  # type: ignore[attr-defined]
+        subset.__wrapped__ = original  # type: ignore[attr-defined]
         fonts.Font.subset = subset
 
 

@@ -1,17 +1,21 @@
 """Letter → HTML (Jinja2, sandboxed) → PDF (WeasyPrint), reproducible and strict.
 
 Strict: every WeasyPrint warning or error (missing image, unknown CSS, refused URL) fails the
-render, and so does a character the two embedded faces cannot draw. Reproducible: the PDF dates
+render, and so does a character the language's faces cannot draw. Reproducible: the PDF dates
 come from the letter date (or SOURCE_DATE_EPOCH) and the file identifier is a content hash, so
-the same letter gives the same bytes. Small: the CJK fonts are subset without WeasyPrint's
-retained glyph ids (generator.render.pdf_fonts), in one HarfBuzz pass instead of WeasyPrint's
-two. Fast:
-one PdfRenderer keeps the font configuration, the parsed stylesheet and the compiled template for
-every letter it renders.
+the same letter gives the same bytes. Small: the CJK fonts WeasyPrint subsets (keeping every
+glyph id up to the highest used) are subset again without those empty glyphs, in a public
+`write_pdf` finisher (generator.render.pdf_fonts). Fast: one PdfRenderer keeps the font
+configuration, the parsed stylesheet and the compiled template for every letter it renders.
+
+Only WeasyPrint's public API is used by default (HTML, CSS, FontConfiguration, URLFetcher,
+`write_pdf(finisher=...)`); `AFTERSALES_PDF_ONE_PASS=1` opts in to subsetting in one pass
+through a private WeasyPrint method, on the versions it was tested with only.
 """
 
 import datetime as dt
 import logging
+import os
 import threading
 from collections.abc import Callable, Iterator
 from functools import cache
@@ -24,20 +28,39 @@ from markupsafe import Markup
 from generator.clock import fixed_instant
 from generator.errors import RenderError
 from generator.letter.document import Block, Figure, Letter, Paragraph, Section, Table
-from generator.render import fonts, pdf_fonts
-from generator.render.assets import AssetFetcher, check_image
+from generator.render import pdf_fonts
+from generator.render.assets import asset_fetcher, check_image
+from generator.render.fonts import DEFAULT_FONTS, Fonts, check_text_fields, css_families, faces
 from generator.resources import templates_dir
 
 TEMPLATE = "letter.html.j2"
 STYLESHEET = "letter.css"
 
+OLDEST_WEASYPRINT = (68, 0)
+"""The public URLFetcher the asset checks subclass is new in 68.0 (pyproject.toml: >=68,<71)."""
+ONE_PASS_ENV = "AFTERSALES_PDF_ONE_PASS"
+
 DrawFigure = Callable[[Figure], str]
+
+
+def weasyprint_problem(version: str) -> str | None:
+    """Why this WeasyPrint version cannot render our PDFs, or None."""
+    try:
+        numbers = tuple(int(part) for part in version.split(".")[:2])
+    except ValueError:
+        return f"cannot read the WeasyPrint version {version!r}"
+    if numbers < OLDEST_WEASYPRINT:
+        oldest = ".".join(map(str, OLDEST_WEASYPRINT))
+        return f"WeasyPrint {version} is older than {oldest}; install aftersales's WeasyPrint"
+    return None
 
 
 def subsetter_problem() -> str | None:
     """Why WeasyPrint would subset fonts with slow fontTools (12–19 s a letter), or None."""
-    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
-
+    try:  # a private module: a WeasyPrint without it still warns, and the warning fails
+        from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
+    except ImportError:
+        return None
     if harfbuzz_subset is None:
         return "libharfbuzz-subset is not installed"
     if not harfbuzz.hb_version_atleast(4, 1, 0):
@@ -94,22 +117,13 @@ def _block_texts(path: str, block: Block) -> Iterator[tuple[str, str]]:
             if step.owner:
                 yield f"{path}.process.steps[{s}].owner", step.owner
             if step.limit is not None:
-                yield f"{path}.process.steps[{s}].limit", step.limit.zh()
+                yield f"{path}.process.steps[{s}].limit", block.limits.get(step.id, "")
             for b, branch in enumerate(step.branches):
                 yield f"{path}.process.steps[{s}].branches[{b}].label", branch.label
     else:
         yield f"{path}.title", block.number + block.title
         for i, child in enumerate(block.blocks):
             yield from _block_texts(f"{path}.blocks[{i}]", child)
-
-
-def _default_draw_figure(figure: Figure) -> str:
-    from generator.render.flowchart import draw_svg
-
-    # The body face: the chart then adds no third face (Sans Regular) to the PDF.
-    return draw_svg(
-        figure.process, note=figure.note, title=figure.caption, font_family=fonts.BODY[0]
-    )
 
 
 class _Collect(logging.Handler):
@@ -152,9 +166,17 @@ class _Captured:
 class PdfRenderer:
     """Renders letters to PDF; create one per process and reuse it (fonts, CSS, template).
 
-    shrink_fonts=False keeps WeasyPrint's own font subsets, ~140 KB larger a face. one_pass=False
-    lets WeasyPrint subset the fonts before they are subset again: the same bytes, ~70 ms slower
-    a letter (for comparison, or should a WeasyPrint upgrade break the one-pass route).
+    fonts: the families by role, {"body": ..., "heading": ...} (each a family or a list of
+    fallbacks, as the language's locale.yaml `fonts.pdf` says); the Simplified Chinese Noto
+    faces by default. They drive the glyph check, the flowchart and the template's `fonts`;
+    the stylesheet must name the same families.
+
+    shrink_fonts=False keeps WeasyPrint's own font subsets, ~140 KB larger a CJK face.
+    one_pass=True (default: the AFTERSALES_PDF_ONE_PASS=1 environment variable) subsets CJK
+    faces once through WeasyPrint's private `Font.subset` instead of re-subsetting WeasyPrint's
+    subset: the same glyphs and text (the same bytes for the examples; HarfBuzz may order a
+    CFF's parts differently), ~0.08 s (a quarter) less CPU a letter; used only on a WeasyPrint
+    it was tested with (`pdf_fonts.one_pass_problem`), else the public route is taken.
     """
 
     def __init__(
@@ -162,16 +184,23 @@ class PdfRenderer:
         template_dir: Path | None = None,
         draw_figure: DrawFigure | None = None,
         *,
+        fonts: Fonts | None = None,
         shrink_fonts: bool = True,
-        one_pass: bool = True,
+        one_pass: bool | None = None,
     ) -> None:
+        import weasyprint
+
+        problem = weasyprint_problem(weasyprint.__version__)
+        if problem:
+            raise RenderError(problem)
         problem = subsetter_problem()
         if problem:
             raise RenderError(
                 f"{problem}: WeasyPrint would subset the CJK fonts with fontTools instead "
                 "(12–19 s a letter); install libharfbuzz-subset0 (HarfBuzz ≥ 4.1)"
             )
-        fonts.faces()  # fail now, with the package to install, if a face is missing
+        self.fonts: Fonts = dict(DEFAULT_FONTS if fonts is None else fonts)
+        faces(self.fonts)  # fail now, with the package to install, if a face is missing
 
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
@@ -179,8 +208,12 @@ class PdfRenderer:
         self.template_dir = (template_dir or templates_dir()).resolve()
         # False writes WeasyPrint's own font subsets (to compare against, or to rule us out).
         self._shrink_fonts = shrink_fonts
-        self._one_pass = one_pass
-        self._draw_figure = draw_figure or _default_draw_figure
+        if one_pass is None:
+            one_pass = os.environ.get(ONE_PASS_ENV, "") == "1"
+        self._one_pass = one_pass and pdf_fonts.one_pass_problem() is None
+        self._draw_figure = draw_figure or self._draw_chart
+        # For a template's <style> (raw text: no escaping); `families` refused quotes and <>.
+        self._css_fonts = {role: Markup(css_families(spec)) for role, spec in self.fonts.items()}
         self._env = SandboxedEnvironment(
             loader=FileSystemLoader(self.template_dir),
             autoescape=True,
@@ -204,10 +237,22 @@ class PdfRenderer:
                 self._css = CSS(
                     filename=css_path,
                     font_config=self._font_config,
-                    url_fetcher=AssetFetcher([self.template_dir]),
+                    url_fetcher=asset_fetcher([self.template_dir]),
                 )
             except OSError as error:
                 raise RenderError(f"{css_path}: cannot read the stylesheet ({error})") from error
+
+    def _draw_chart(self, figure: Figure) -> str:
+        from generator.render.flowchart import draw_svg
+
+        # The body face: the chart then adds no third face (Sans Regular) to the PDF.
+        return draw_svg(
+            figure.process,
+            note=figure.note,
+            title=figure.caption,
+            font_family=self.fonts["body"],
+            limits=figure.limits,
+        )
 
     def _figure_svg(self, figure: Figure) -> Markup:
         # The SVG is drawn by our own code from escaped labels, so it is trusted markup.
@@ -221,7 +266,10 @@ class PdfRenderer:
             seal_url = check_image(letter.signature.seal_image, allowed).path.as_uri()
         try:
             return self._template.render(
-                letter=letter, seal_url=seal_url, timestamp=pdf_timestamp(letter.date)
+                letter=letter,
+                seal_url=seal_url,
+                timestamp=pdf_timestamp(letter.date),
+                fonts=self._css_fonts,
             )
         except TemplateError as error:
             raise RenderError(f"{self.template_dir / TEMPLATE}: {error}") from error
@@ -232,14 +280,15 @@ class PdfRenderer:
 
     def render_counted(self, letter: Letter) -> tuple[bytes, int]:
         """The PDF bytes and the number of pages."""
-        problems = fonts.check_text_fields(
-            (f"letter.{path}", text) for path, text in letter_texts(letter)
+        problems = check_text_fields(
+            ((f"letter.{path}", text) for path, text in letter_texts(letter)), self.fonts
         )
         if problems:
             raise RenderError("\n".join(problems))
         if not self._shrink_fonts:
             return self._write(letter, None)
         if not self._one_pass:
+            # The default: WeasyPrint subsets, the public finisher re-subsets the CJK faces.
             return self._write(letter, pdf_fonts.Session())
         try:
             with pdf_fonts.subsetting_once() as session:
@@ -253,7 +302,7 @@ class PdfRenderer:
         from weasyprint import HTML
 
         source = self.html(letter)
-        fetcher = AssetFetcher((self.template_dir, *letter.asset_dirs))
+        fetcher = asset_fetcher((self.template_dir, *letter.asset_dirs))
 
         def finisher(_document: object, pdf: object) -> None:
             if session is not None:  # ~140 KB less a CJK face; see generator.render.pdf_fonts
@@ -271,20 +320,25 @@ class PdfRenderer:
 
 
 @cache
-def _renderer(language: str) -> PdfRenderer:
-    return PdfRenderer(templates_dir(language))
+def _cached_renderer(language: str, fonts: tuple[tuple[str, str], ...]) -> PdfRenderer:
+    return PdfRenderer(templates_dir(language), fonts=dict(fonts))
 
 
-def render_pdf(letter: Letter) -> bytes:
-    """Render with the process-wide PdfRenderer of the bundled template for its language."""
-    return _renderer(letter.language).render(letter)
+def _renderer(language: str, fonts: Fonts | None) -> PdfRenderer:
+    return _cached_renderer(language, tuple(sorted((fonts or DEFAULT_FONTS).items())))
 
 
-def render_pdf_counted(letter: Letter) -> tuple[bytes, int]:
+def render_pdf(letter: Letter, fonts: Fonts | None = None) -> bytes:
+    """Render with the process-wide PdfRenderer of the bundled template for its language;
+    `fonts` as PdfRenderer takes them (the language's locale.yaml `fonts.pdf`)."""
+    return _renderer(letter.language, fonts).render(letter)
+
+
+def render_pdf_counted(letter: Letter, fonts: Fonts | None = None) -> tuple[bytes, int]:
     """Like render_pdf, with the page count."""
-    return _renderer(letter.language).render_counted(letter)
+    return _renderer(letter.language, fonts).render_counted(letter)
 
 
-def render_html(letter: Letter) -> str:
+def render_html(letter: Letter, fonts: Fonts | None = None) -> str:
     """The HTML that render_pdf lays out (for `--format html` and debugging)."""
-    return _renderer(letter.language).html(letter)
+    return _renderer(letter.language, fonts).html(letter)
