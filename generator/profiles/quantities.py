@@ -506,8 +506,8 @@ class Duration:
             return self.value
         reason = _blocker(self.unit, target, rule)
         if reason is not None:
-            unit = target.name.lower().replace("_", " ")
-            raise NotComparable(f"cannot convert {self} to {unit}s {reason}")
+            name = target.name.lower().replace("_", " ")
+            raise NotComparable(f"cannot convert {self} to {name}s {reason}")
         one = Duration(Decimal(1), target)
         return self._in_base(target, rule) / one._in_base(self.unit, rule)
 
