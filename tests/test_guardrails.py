@@ -5,6 +5,7 @@ per session, process steps outside the promised total), placeholders and missing
 import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
@@ -173,7 +174,7 @@ def test_an_approval_names_its_value_and_the_value_must_fit_the_commitment(files
     assert code == 2 and "approvals[0].value" in err and "not a duration" in err
 
 
-CAPS_BY_SCOPE = [
+CAPS_BY_SCOPE: list[dict[str, Any]] = [
     {"commitment": "warranty.period", "limit": "3 years"},
     {"commitment": "warranty.period", "limit": "10 years", "component": "曳引机"},
     {"commitment": "response.arrive", "limit": "2h", "cities": ["银川"]},
@@ -262,7 +263,7 @@ def test_training_total_in_every_language(language: str, expected: str) -> None:
     assert expected in letter_text(compose(p.profile, language=language))
 
 
-PROCESS = {
+PROCESS: dict[str, Any] = {
     "total_limit": "24h",
     "steps": [
         {"id": "register", "label": "登记", "limit": "1h", "next": "repair"},
