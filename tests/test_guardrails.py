@@ -219,6 +219,40 @@ def test_a_cap_for_a_city_list_applies_only_there(
     assert cap.status is status  # 3 h: slower than 银川's best, faster than 固原's
 
 
+@pytest.mark.parametrize(("travel", "limit"), [("1h", "6 h"), ("3h", "24 h"), (None, "24 h")])
+def test_a_cap_can_hold_within_the_reach_of_a_service_centre(
+    travel: str | None, limit: str
+) -> None:
+    """A centre's `reach` (travel time) against the site's `travel` scopes a limit."""
+    from conftest import Resolved
+    from generator.profiles.models import Profile
+
+    site = {"province": "宁夏", "city": "吴忠", **({"travel": travel} if travel else {})}
+    company = {
+        "kind": "company",
+        "name": "测试科技有限公司",
+        "service_network": [
+            {"name": "银川中心", "province": "宁夏", "city": "银川", "reach": "2h"}
+        ],
+        "capacity": [
+            {"commitment": "response.arrive", "limit": "2h", "where": "service_centre_cities"},
+            {"commitment": "response.arrive", "limit": "6h", "where": "within_reach"},
+            {"commitment": "response.arrive", "limit": "24h", "where": "beyond_reach"},
+        ],
+    }
+    project = {
+        "kind": "project",
+        "company": "company.yaml",
+        "project_name": "测试项目",
+        "site": site,
+        "commitments": {"response": {"tiers": [{"arrive": "8h"}]}},
+    }
+    res = Resolved(Profile.model_validate({"company": company, "project": project}))
+    (cap,) = capacity_review(res)
+    assert str(cap.limit) == limit
+    assert cap.fails is (limit == "24 h")  # 8 h: slower than the best of 6 h, not of 24 h
+
+
 # ---------------------------------------------------------------- 4. one meaning
 
 

@@ -278,6 +278,10 @@ CommitmentPath = Annotated[
 """A path into the commitments, e.g. response.arrive or warranty.period."""
 
 
+CapacityWhere = Literal["service_centre_cities", "elsewhere", "within_reach", "beyond_reach"]
+"""Where a capacity limit holds (see Capacity.where)."""
+
+
 class Capacity(Model):
     """能力上限: the best promise the after-sales department can keep (a guardrail for sales).
 
@@ -290,8 +294,10 @@ class Capacity(Model):
     """承诺项路径, e.g. response.arrive, warranty.period, spare_parts.supply_period."""
     limit: Text
     """能力上限 as a quantity, e.g. 4h, 5 years."""
-    where: Literal["service_centre_cities", "elsewhere"] | None = None
-    """适用范围: only in cities with a service centre, or only elsewhere; empty = everywhere."""
+    where: CapacityWhere | None = None
+    """适用范围: service_centre_cities (a city with a service centre), elsewhere (any other
+    city), within_reach (a centre's city, or a site whose `site.travel` is within the `reach`
+    of a service centre), beyond_reach (the rest); empty = everywhere."""
     cities: list[Name] = []
     """适用城市: only for a site in one of these cities (or provinces); empty = any."""
     component: Name | None = None
@@ -983,6 +989,9 @@ class Site(Model):
     """城市, e.g. 银川."""
     address: Text | None = None
     """详细地址."""
+    travel: DurationField | None = None
+    """车程: travel time from the nearest service centre to the site, e.g. 2h (compared with
+    the centres' `reach` by capacity limits scoped within_reach / beyond_reach)."""
 
 
 class Signatory(Model):

@@ -70,11 +70,27 @@ def _applies(cap: Capacity, site: Site | None, profile: Profile) -> bool:
         return False
     if cap.where == "elsewhere" and in_centre_city:
         return False
+    if cap.where in ("within_reach", "beyond_reach"):
+        within = in_centre_city or _within_reach(site, profile)
+        return within == (cap.where == "within_reach")
     if cap.cities and site is not None:
         wanted = {normalise_place(c) for c in cap.cities}
         here = {normalise_place(p) for p in (site.city, site.province) if p}
         return bool(wanted & here)
     return True
+
+
+def _within_reach(site: Site | None, profile: Profile) -> bool:
+    """A site whose travel time from the nearest centre is within some centre's reach."""
+    if site is None or site.travel is None:
+        return False  # unknown: the limits for sites beyond reach hold
+    for centre in profile.company.service_network:
+        try:
+            if centre.reach is not None and site.travel.compare(centre.reach) <= 0:
+                return True
+        except NotComparable:
+            continue
+    return False
 
 
 _ITEM = re.compile(r"^commitments\.(?P<list>[a-z_.]+)\[(?P<n>\d+)\]\.")
