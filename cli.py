@@ -1,7 +1,8 @@
 """The `aftersales` command: parse options, call one library function, map the outcome to an
 exit code. The only module that imports click.
 
-Exit codes: 0 success; 1 the tender check failed; 2 bad input (files, options); 70 a bug;
+Exit codes: 0 success; 1 the tender check failed or a guardrail refused (a promise beyond
+capacity without approval, a placeholder with --final); 2 bad input (files, options); 70 a bug;
 130 interrupted (Ctrl-C, SIGINT), 143 terminated (SIGTERM).
 """
 
@@ -109,7 +110,8 @@ def main(ctx: click.Context, quiet: bool, verbose: bool) -> None:
     """After-sales service commitment letters (售后服务承诺书) from YAML profiles.
 
     \b
-    Exit codes: 0 success, 1 tender check failed, 2 bad input, 70 internal error,
+    Exit codes: 0 success, 1 tender check failed or a promise refused (beyond capacity
+    without approval; a placeholder with --final), 2 bad input, 70 internal error,
     130 interrupted (Ctrl-C), 143 terminated (SIGTERM).
     Colour follows the terminal; set NO_COLOR=1 to turn it off.
     """
