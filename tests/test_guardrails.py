@@ -443,3 +443,12 @@ def test_input_errors_still_come_first(files: Path) -> None:
     assert not isinstance(caught.value, RefusedError)
     code, _, _ = run("validate", "project.yaml")
     assert code == 2
+
+
+@pytest.mark.slow
+def test_render_tells_which_core_promises_the_letter_lacks(tmp_path: Path) -> None:
+    code, _, err = run("render", example("ex3"), "-o", tmp_path, "--format", "html")
+    assert code == 0, err
+    assert "warning: " in err and "缺少核心承诺：质保期、响应、到场或修复时间" in err
+    (html,) = tmp_path.glob("*.html")
+    assert "缺少核心承诺" not in html.read_text(encoding="utf-8")
