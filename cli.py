@@ -1,7 +1,8 @@
 """The `aftersales` command: parse options, call one library function, map the outcome to an
 exit code. The only module that imports click.
 
-Exit codes: 0 success; 1 the tender check failed; 2 bad input (files, options); 70 a bug;
+Exit codes: 0 success; 1 the tender check failed or a guardrail refused (a promise beyond
+capacity without approval, a placeholder with --final); 2 bad input (files, options); 70 a bug;
 130 interrupted (Ctrl-C, SIGINT), 143 terminated (SIGTERM).
 """
 
@@ -109,25 +110,49 @@ def main(ctx: click.Context, quiet: bool, verbose: bool) -> None:
     """After-sales service commitment letters (售后服务承诺书) from YAML profiles.
 
     \b
-    Exit codes: 0 success, 1 tender check failed, 2 bad input, 70 internal error,
+    Exit codes: 0 success, 1 tender check failed or a promise refused (beyond capacity
+    without approval; a placeholder with --final), 2 bad input, 70 internal error,
     130 interrupted (Ctrl-C), 143 terminated (SIGTERM).
     Colour follows the terminal; set NO_COLOR=1 to turn it off.
     """
     ctx.obj = Context(-1 if quiet else (1 if verbose else 0))
 
 
+def _final_option(func: Callable[P, R]) -> Callable[P, R]:
+    return click.option(
+        "--final",
+        is_flag=True,
+        help="Refuse (exit 1) a placeholder a reader would see (某某, XX, ____, TODO, 待定, 示例) "
+        "instead of warning about it: for letters about to be sent, and for CI.",
+    )(func)
+
+
+def _warn(problems: Sequence[Problem], quiet: bool = False) -> None:
+    """Warnings on stderr, `warning: file:line:col: path: message`, never in a document."""
+    if not quiet:
+        for problem in problems:
+            _say(f"warning: {problem}", err=True, fg="yellow")
+
+
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_final_option
 @pass_ctx
 @_guarded
-def validate(ctx: Context, files: Sequence[Path]) -> None:
+def validate(ctx: Context, files: Sequence[Path], final: bool) -> None:
     """Validate profile, overlay and tender FILES (any kind; the kind is declared in the file).
 
     Every problem in every file is reported, one per line, as file:line:col: field: message.
+    A project is also held to the company's capacity limits (a promise beyond one without an
+    approval covering it exits 1); placeholders and missing core promises are warnings
+    (placeholders exit 1 with --final).
     """
     from generator.app.validate import validate_files
 
-    rows = validate_files(files)
+    validated = validate_files(files, final=final)
+    _warn(validated.review.warnings, ctx.verbosity < 0)
+    validated.review.raise_errors()
+    rows = validated.rows
     if ctx.verbosity >= 0:
         from generator.terminal import format_table
 
@@ -192,18 +217,29 @@ def _check_language(ctx: click.Context, param: click.Parameter, value: str | Non
 @click.argument("project", type=click.Path(path_type=Path))
 @_profile_options
 @_language_option
+@_final_option
 @_guarded
 def explain(
-    project: Path, overlays: Sequence[Path], sets: Sequence[str], language: str | None
+    project: Path,
+    overlays: Sequence[Path],
+    sets: Sequence[str],
+    language: str | None,
+    final: bool,
 ) -> None:
-    """Show the resolved commitments of PROJECT, each with the file and line it came from."""
+    """Show the resolved commitments of PROJECT, each with the file and line it came from.
+
+    The guardrails are those of render: the table is shown, then a promise beyond the
+    company's capacity without a covering approval is an error (exit 1)."""
     from generator.app.explain import explain_header, explain_rows
+    from generator.app.validate import review
     from generator.profiles.loading import load_profile
     from generator.terminal import format_table
 
     resolved = load_profile(project, overlays, sets)
     for notice in resolved.notices:  # every removal, as render says it
         _say(f"warning: {notice}", err=True, fg="yellow")
+    found = review(resolved, final=final, language=language)
+    _warn(found.warnings)
     rows = [
         (
             r.term,
@@ -217,6 +253,7 @@ def explain(
     ]
     header = explain_header(resolved, language)
     _say(format_table(header, rows, max_widths=(20, 44, 60, 300, 44, 300)))
+    found.raise_errors()
 
 
 def _links_option(func: Callable[P, R]) -> Callable[P, R]:
@@ -277,6 +314,7 @@ def _formats(value: str) -> tuple[str, ...]:
     "edited since written, not written by aftersales, or a symbolic link (the link itself).",
 )
 @_links_option
+@_final_option
 @pass_ctx
 @_guarded
 def render(
@@ -291,6 +329,7 @@ def render(
     language: str | None,
     force: bool,
     follow_symlinks: bool,
+    final: bool,
 ) -> None:
     """Render the letter of each PROJECT as DOCX and PDF (and the deviation table with --tender).
 
@@ -301,6 +340,11 @@ def render(
     folder. .aftersales-manifest.json in the folder records what was written; a file from
     another project, edited since, not written by aftersales, or a symbolic link is not
     replaced without --force (exit 2). The same input gives the same bytes.
+
+    Nothing is written when a promise goes beyond the company's capacity without an approval
+    covering it (exit 1, naming the limit and who must approve). Placeholders (某某, XX, ____,
+    TODO, 待定, 示例) and missing core promises are warnings on stderr; with --final a
+    placeholder refuses the letter (exit 1).
     """
     import time
 
@@ -331,6 +375,7 @@ def render(
             on_notice=warn,
             force=force,
             follow_symlinks=follow_symlinks,
+            final=final,
         )
     elapsed = time.perf_counter() - start
     rows = [
@@ -371,6 +416,7 @@ def render(
     help="Also fail on any negative or unanswered item, and on a ★ item that cannot be compared.",
 )
 @_language_option
+@_final_option
 @pass_ctx
 @_guarded
 def check(
@@ -384,6 +430,7 @@ def check(
     strict: bool,
     language: str | None,
     follow_symlinks: bool,
+    final: bool,
 ) -> None:
     """Check the commitments of PROJECT against a TENDER's minimums, scoring and the company's
     capacity.
@@ -393,13 +440,18 @@ def check(
     sarif (2.1.0), github (workflow annotations), markdown (the deviation table).
     Exit codes: 0 every requirement met; 1 the check failed (a ★ item negative or not
     answered, a capacity limit exceeded without approval; with --strict also any negative
-    or unanswered item and any ★ item that cannot be compared); 2 bad input.
+    or unanswered item and any ★ item that cannot be compared; with --final a placeholder
+    a reader would see); 2 bad input. Placeholders and missing core promises are warnings.
     """
+    from generator.app.validate import review_files
     from generator.render.output import write_atomic
     from generator.tender.check import check_files
     from generator.tender.reports import render_report
 
     result = check_files(project, tender, overlays, sets)
+    # The capacity limits are the check's own findings (in the report); the rest is reviewed.
+    found = review_files(project, overlays, sets, final=final, language=language, capacity=False)
+    _warn(found.warnings, ctx.verbosity < 0)
     ctx.debug(f"site: {result.site or 'not given (the least favourable tier counts)'}")
     report = render_report(result, fmt, strict=strict, language=language)
     if out_file:
@@ -410,7 +462,9 @@ def check(
     failures = result.failures(strict)
     for reason in failures:
         ctx.info(reason, fg="red")
-    sys.exit(1 if failures else 0)
+    for problem in found.errors:
+        _say(str(problem), err=True, fg="red")
+    sys.exit(1 if failures or found.errors else 0)
 
 
 @main.command()

@@ -53,3 +53,13 @@ class OutputError(GeneratorError):
 
 class RenderError(GeneratorError):
     """A document could not be produced as promised (missing glyph, bad image, renderer warning)."""
+
+
+class RefusedError(InputError):
+    """Valid input that must not become a letter: a promise beyond the company's capacity
+    without a covering approval, a placeholder with `--final`. Exit 1, as a failed check."""
+
+    exit_code = 1
+
+    def __reduce__(self) -> tuple[type["InputError"], tuple[list[Problem]]]:
+        return (RefusedError, (self.problems,))

@@ -580,6 +580,7 @@ CAPS = [
 ]
 APPROVAL = {
     "commitment": "response.arrive",
+    "value": "2h",
     "approved_by": "售后服务部 王经理",
     "date": "2026-11-20",
     "reference": "SP-2026-031",

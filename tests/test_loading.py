@@ -172,7 +172,8 @@ def test_set_on_a_list_item_merges_it_and_keeps_every_line_true(files: Path) -> 
 
 def test_overlay_approvals_add_up_and_keep_their_lines(files: Path) -> None:
     approval = (
-        "  - {commitment: response.arrive, approved_by: 王五, date: 2026-11-01, reference: A-1}\n"
+        "  - {commitment: response.arrive, value: 4h, approved_by: 王五, date: 2026-11-01,"
+        " reference: A-1}\n"
     )
     (files / "project.yaml").write_text(PROJECT + "approvals:\n" + approval, encoding="utf-8")
     (files / "overlay.yaml").write_text(

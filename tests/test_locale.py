@@ -49,6 +49,8 @@ ALLOWED = {
     "generator/profiles/paths.py": "the CJK range that reads a field's term from its docstring",
     "generator/tender/comparators.py": "comparator words a tender is written with (不少于 …)",
     "generator/tender/places.py": "place-name suffixes stripped to match sites (自治区, 省 …)",
+    "generator/profiles/placeholders.py": "the placeholders it looks for in the input (某某, 待定, "
+    "示例, full-width underscores)",
 }
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from generator.app.validate import Review, review
 from generator.errors import InputError, Location, OutputError, Problem
 from generator.locale import get_locale
 from generator.profiles.loading import Resolved, load_profile
@@ -263,18 +264,29 @@ def render_many(
     *,
     force: bool = False,
     follow_symlinks: bool = False,
+    final: bool = False,
 ) -> list[Result]:
     """Render every job into `out_dir`, results in job order; `on_result` is called as each
     job's files are written (in whatever order the workers finish), `on_notice` with each
-    warning about the input (a removal by an overlay) before anything is rendered.
+    warning about the input (a removal by an overlay, a placeholder, a missing core promise)
+    before anything is rendered. Nothing is rendered when a guardrail refuses (RefusedError,
+    exit 1): a promise beyond the company's capacity without a covering approval, or a
+    placeholder with `final`.
 
     Nothing is rendered when a file would replace one from another project, one edited since
     it was written, or one aftersales did not write (unless `force`); see OutputFolder.
     """
     planned, tenders = plan(jobs)
+    # The guardrails, as validate/explain/check apply them: nothing is written when one refuses.
+    found = Review()
+    for job, resolved, _ in planned:
+        found += review(resolved, final=final, language=job.language_of(resolved))
     if on_notice is not None:
         for notice in (n for _, resolved, _ in planned for n in resolved.notices):
             on_notice(notice)
+        for notice in found.warnings:
+            on_notice(notice)
+    found.raise_errors()
     tasks = [
         _Task(
             r,

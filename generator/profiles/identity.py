@@ -45,7 +45,7 @@ IDENTITIES: dict[str, Identity] = {
     "contacts": Identity(("name",), "contact"),
     "service_network": Identity(("name",), "service centre"),
     "staff": Identity(("role",), "staff role"),
-    "capacity": Identity(("commitment", "where"), "capacity limit"),
+    "capacity": Identity(("commitment", "where", "component", "cities"), "capacity limit"),
 }
 """The identity of every list of models, by list path. `approvals` is not here: approvals of
 the project and of every overlay add up (see loading)."""
@@ -71,6 +71,8 @@ def key_text(value: object) -> str | None:
     """A key field's value as compared: text without surrounding blanks, or None when empty."""
     if value is None:
         return None
+    if isinstance(value, list):  # a list key (a capacity limit's cities): its items, in order
+        value = ", ".join(str(v).strip() for v in value)
     text = str(value).strip()
     return text or None
 

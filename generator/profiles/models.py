@@ -278,19 +278,33 @@ CommitmentPath = Annotated[
 """A path into the commitments, e.g. response.arrive or warranty.period."""
 
 
+CapacityWhere = Literal["service_centre_cities", "elsewhere", "within_reach", "beyond_reach"]
+"""Where a capacity limit holds (see Capacity.where)."""
+
+
 class Capacity(Model):
     """能力上限: the best promise the after-sales department can keep (a guardrail for sales).
 
     `commitment` is a path into the commitments (as in tender files), `limit` the best value
-    the department can deliver: the fastest time or the longest period.
+    the department can deliver: the fastest time or the longest period. A promise beyond it
+    is refused by `validate`, `explain`, `render` and `check` unless an approval covers it.
     """
 
     commitment: CommitmentPath
     """承诺项路径, e.g. response.arrive, warranty.period, spare_parts.supply_period."""
     limit: Text
     """能力上限 as a quantity, e.g. 4h, 5 years."""
-    where: Literal["service_centre_cities", "elsewhere"] | None = None
-    """适用范围: only in cities with a service centre, or only elsewhere; empty = everywhere."""
+    where: CapacityWhere | None = None
+    """适用范围: service_centre_cities (a city with a service centre), elsewhere (any other
+    city), within_reach (a centre's city, or a site whose `site.travel` is within the `reach`
+    of a service centre), beyond_reach (the rest); empty = everywhere."""
+    cities: list[Name] = []
+    """适用城市: only for a site in one of these cities (or provinces); empty = any."""
+    component: Name | None = None
+    """适用部件: only this named component (warranty.components); empty = the whole unit and
+    every component without a limit of its own."""
+    approver: Name | None = None
+    """审批人: who must approve a promise beyond the limit, e.g. 总经理."""
     note: Text | None = None
     """说明."""
 
@@ -304,16 +318,26 @@ class Capacity(Model):
 
 
 class Approval(Model):
-    """审批记录: who approved a promise beyond the department's capacity."""
+    """审批记录: an approved promise beyond the department's capacity, up to `value`."""
 
     commitment: CommitmentPath
     """承诺项路径 the approval is for, e.g. response.arrive."""
-    approved_by: Name
+    value: Text
+    """批准的承诺值, e.g. 4h or 5 years: covers promises up to this value, not beyond."""
+    approved_by: Name | None = None
     """审批人."""
-    date: dt.date
+    date: dt.date | None = None
     """审批日期."""
-    reference: Name
+    reference: Name | None = None
     """审批单号 or reference."""
+
+    @field_validator("value")
+    @classmethod
+    def _value_fits_the_commitment(cls, value: str, info: ValidationInfo) -> str:
+        path = info.data.get("commitment")
+        if path is not None:
+            commitment_paths()[path].parse(value)  # a QuantityError says what is wrong
+        return value
 
 
 # ---------------------------------------------------------------- commitments
@@ -558,8 +582,35 @@ class Training(Model):
     """培训时间安排."""
     sessions: Annotated[int, Field(ge=1, le=1000), Commit(Better.LARGER)] | None = None
     """培训次数."""
+    session_length: Period | None = None
+    """每次培训时长, e.g. 3 days (one session; with `sessions` the total is computed)."""
     duration: Period | None = None
-    """培训时长, e.g. 3 days."""
+    """培训总时长 (合计, all sessions together), e.g. 6 days. Computed from `sessions` ×
+    `session_length` when left out; must agree with them when given."""
+
+    @model_validator(mode="after")
+    def _total_is_sessions_times_length(self) -> "Training":
+        if self.sessions is None or self.session_length is None:
+            return self
+        if self.session_length.is_unlimited:
+            raise ValueError("session_length cannot be unlimited")
+        total = Duration(self.session_length.value * self.sessions, self.session_length.unit)
+        if self.duration is None:
+            # The total is what a tender's 培训时间 and a capacity limit compare: set it once,
+            # so the letter prints the very value the check reads.
+            object.__setattr__(self, "duration", total)
+            self.__pydantic_fields_set__.add("duration")
+            return self
+        try:
+            same = self.duration.compare(total) == 0
+        except NotComparable:
+            same = False
+        if not same:
+            raise ValueError(
+                f"duration (the total) is {self.duration}, but {self.sessions} sessions of "
+                f"{self.session_length} make {total}; give the total or the length of a session"
+            )
+        return self
 
 
 class SpareParts(Model):
@@ -706,6 +757,9 @@ class ServiceStep(Model):
     """下一步: id of the following step; empty for the last step or a decision."""
     branches: list[Branch] = []
     """判断分支: a step with branches is a decision (drawn as a diamond)."""
+    outside_total: bool = False
+    """不计入全流程时限: a step after the promised total (回访, 满意度调查); it is drawn, but
+    the total is promised up to the last step before it."""
 
     @property
     def is_decision(self) -> bool:
@@ -735,7 +789,17 @@ class ServiceProcess(Model):
                 raise ValueError(f'step "{s.id}" has both next and branches; use one')
             if len(s.branches) == 1:
                 raise ValueError(f'decision "{s.id}" needs at least two branches')
-        longest = self.longest_path()
+            if s.outside_total and s is self.steps[0]:
+                raise ValueError(f'the first step "{s.id}" cannot be outside the total')
+            inside = [t.id for t in self.successors(s) if not t.outside_total]
+            if s.outside_total and inside:
+                # The total runs from the first step to the last one inside it: a step inside
+                # the total after one outside it would make the promise mean nothing.
+                raise ValueError(
+                    f'step "{s.id}" is outside the total but leads to "{inside[0]}" inside it; '
+                    "only the last steps can be outside the total"
+                )
+        longest = [s for s in self.longest_path() if not s.outside_total]
         if self.total_limit is not None:
             try:
                 for s in self.steps:  # every step must be countable against the total
@@ -755,6 +819,16 @@ class ServiceProcess(Model):
                     f"over the promised total of {self.total_limit}"
                 )
         return self
+
+    @property
+    def last_counted(self) -> ServiceStep:
+        """The last step inside the promised total (the letter's 全流程 ends there)."""
+        return [s for s in self.steps if not s.outside_total][-1]
+
+    @property
+    def outside(self) -> list[ServiceStep]:
+        """The steps after the promised total (回访 ...), drawn but not counted."""
+        return [s for s in self.steps if s.outside_total]
 
     def successors(self, step: ServiceStep) -> list[ServiceStep]:
         by_id = {s.id: s for s in self.steps}
@@ -915,6 +989,9 @@ class Site(Model):
     """城市, e.g. 银川."""
     address: Text | None = None
     """详细地址."""
+    travel: DurationField | None = None
+    """车程: travel time from the nearest service centre to the site, e.g. 2h (compared with
+    the centres' `reach` by capacity limits scoped within_reach / beyond_reach)."""
 
 
 class Signatory(Model):

@@ -75,11 +75,12 @@ def _tier_context(tier: ResponseTier) -> Message | None:
 class Offers:
     """Looks up commitment values in a profile with their provenance."""
 
-    def __init__(self, resolved: ResolvedProfile, tender: TenderFile) -> None:
+    def __init__(self, resolved: ResolvedProfile, tender: TenderFile | None = None) -> None:
         self.profile = resolved.profile
         self.provenance = resolved.provenance
-        # The profile's site first (the brief's source of truth), else the tender's 项目地点.
-        self.site = resolved.profile.project.site or tender.site
+        # The profile's site first (the brief's source of truth), else the tender's 项目地点;
+        # without a tender (the capacity guardrails of validate/explain/render) the profile's.
+        self.site = resolved.profile.project.site or (tender.site if tender else None)
         self.place = site_place(self.site)
         self._lookups: dict[Lookup, Callable[[PathInfo, Asked], tuple[list[Offer], list[str]]]] = {
             Lookup.PLAIN: self._plain,

@@ -197,7 +197,12 @@ def _capacity_json(c: CapacityFinding, say: Locale) -> dict[str, Any]:
         "promised_zh": _offer(c.offer, say),
         "status": c.status.value,
         "approval": (
-            {"approved_by": a.approved_by, "date": a.date.isoformat(), "reference": a.reference}
+            {
+                "value": a.value,
+                "approved_by": a.approved_by,
+                "date": a.date.isoformat() if a.date else None,
+                "reference": a.reference,
+            }
             if a
             else None
         ),
