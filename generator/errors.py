@@ -53,3 +53,10 @@ class OutputError(GeneratorError):
 
 class RenderError(GeneratorError):
     """A document could not be produced as promised (missing glyph, bad image, renderer warning)."""
+
+
+class CheckFailed(GeneratorError):
+    """The tender check failed, so nothing was written (`render --tender` as a gate); the
+    message lists the failing items as `check` does."""
+
+    exit_code = 1

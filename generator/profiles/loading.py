@@ -500,6 +500,8 @@ def load_profile(
     layer.record = True  # from here on, every change is shown by `explain`
     for o_doc in o_docs:
         layer.put(("commitments",), o_doc.data.get("commitments") or {}, o_doc.where)
+        if o_doc.data.get("responses") is not None:  # answers merge by clause, like tiers
+            layer.put(("responses",), o_doc.data["responses"], o_doc.where)
         named = o_doc.data.get("customer")
         if isinstance(named, str) and named.strip() == REMOVE:
             where = o_doc.locate(("customer",))
