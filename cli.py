@@ -361,8 +361,8 @@ def render(
 
     chosen = _formats(formats)
     gate = _gate(strict, stars_only)
-    if allow_deviations and tender is None:
-        raise click.UsageError("--allow-deviations needs --tender")
+    if tender is None and (allow_deviations or strict or stars_only):
+        raise click.UsageError("--allow-deviations, --strict and --stars-only need --tender")
     todo = [Job(p, tuple(overlays), tuple(sets), tender, language) for p in projects]
     start = time.perf_counter()
     show = ctx.verbosity >= 0 and len(todo) > 1

@@ -96,7 +96,11 @@ def _answers(
     notices: list[Problem] = []
     for n, response in enumerate(resolved.profile.project.responses):
         at = f"responses[{n}]"
-        where = resolved.provenance.get(f"{at}.clause") or resolved.provenance.get(at)
+        where = (
+            resolved.provenance.get(f"{at}.deviation")
+            or resolved.provenance.get(f"{at}.clause")
+            or resolved.provenance.get(at)
+        )
         key = clause_key(response.clause)
         if key in clauses:
             found[key] = Answer(response, where)
@@ -141,8 +145,9 @@ def _row(
 
 
 def _answered(row: list[Finding], answer: Answer) -> tuple[list[Finding], list[Problem]]:
-    """The bidder's answer decides the clause's 未响应 / 不可比 checks (and a manual item);
-    it may not declare the clause better than a check the tool decided."""
+    """The bidder's answer sets the verdict of its clause (a manual item, the 未响应 / 不可比
+    checks, the wording of any row); it may not declare the clause better than a check the
+    tool decided, which is an input error at the response."""
     declared = answer.verdict
     decided = [f.verdict for f in row if not undecided(f.verdict) and not f.requirement.manual]
     if decided and _better(declared, worst(decided)):
@@ -151,18 +156,15 @@ def _answered(row: list[Finding], answer: Answer) -> tuple[list[Finding], list[P
             f"{clause}: the check finds {worst(decided).value} (from the commitments); "
             f"a response cannot declare it {declared.value}"
         )
-        return row, [Problem(answer.where or Location("responses"), "deviation", text)]
+        path = f"responses[clause={answer.response.clause}].deviation"
+        return row, [Problem(answer.where or Location("responses"), path, text)]
     out = []
     for f in row:
-        if undecided(f.verdict):
+        if f.verdict is not declared:
             reason = message("answered_reason", deviation=Message(f"verdict.{declared.value}"))
+            suggestion = None if undecided(f.verdict) else f.suggestion
             f = replace(
-                f,
-                verdict=declared,
-                reason=reason,
-                suggestion=None,
-                computed=f.verdict,
-                points=f.points,
+                f, verdict=declared, reason=reason, suggestion=suggestion, computed=f.verdict
             )
         out.append(replace(f, answer=answer))
     return out, []

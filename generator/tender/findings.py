@@ -148,8 +148,8 @@ class Finding:
     answer: Answer | None = None
     """the bidder's response to this clause (`responses:`), when the project gives one."""
     computed: Verdict | None = None
-    """the verdict the check found before the bidder's answer decided it (None: not
-    answered, or a manual item)."""
+    """the verdict the check found when the bidder's answer changed it (未响应 for a manual
+    item); None when no answer changed it."""
 
     def fails(self, gate: "Gate" = Gate.DEFAULT) -> bool:
         """Whether this finding fails the check under `gate`."""
