@@ -172,7 +172,12 @@ def test_help_and_docs_say_the_gate_the_same_way() -> None:
 def test_render_with_a_failing_tender_writes_nothing(tmp_path: Path) -> None:
     # issue 8: ex1 fails the ★ items of the medical tender; render used to write both files
     out = tmp_path / "out"
-    args = ["render", example("ex1"), "--tender", tender_path("medical-ultrasound")]
+    args: list[str | Path] = [
+        "render",
+        example("ex1"),
+        "--tender",
+        tender_path("medical-ultrasound"),
+    ]
     args += ["--set", f"project_name={MEDICAL_NAME}", "--format", "html", "-o", out]
     code, _, err = run(*args)
     assert code == 1
@@ -217,7 +222,7 @@ def test_no_example_table_holds_advice_or_not_comparable() -> None:
 def test_office_supply_table_prints_the_answer_not_the_advice(tmp_path: Path) -> None:
     # issue 8: the 偏离表 of ex3 × office-supply printed "须在招标文件中给出工作日折算规则", 不可比
     name = "市级机关办公设备协议供货项目"
-    args = ["render", example("ex3"), "--tender", tender_path("office-supply")]
+    args: list[str | Path] = ["render", example("ex3"), "--tender", tender_path("office-supply")]
     code, _, err = run(*args, "--set", f"project_name={name}", "--format", "html", "-o", tmp_path)
     assert code == 0, err
     (table,) = [tmp_path / n for n in visible(tmp_path) if "偏离表" in n]
@@ -427,7 +432,12 @@ def test_the_highway_example_holds_a_compound_and_a_manual_item() -> None:
 
 @pytest.mark.slow
 def test_letter_takes_tenderer_and_number_from_the_tender(tmp_path: Path) -> None:
-    args = ["render", example("ex2"), "--tender", tender_path("highway-monitoring")]
+    args: list[str | Path] = [
+        "render",
+        example("ex2"),
+        "--tender",
+        tender_path("highway-monitoring"),
+    ]
     code, _, err = run(*args, "--format", "html", "-o", tmp_path)
     assert code == 0, err
     letter, table = sorted(visible(tmp_path), key=lambda n: "偏离表" in n)
@@ -438,7 +448,14 @@ def test_letter_takes_tenderer_and_number_from_the_tender(tmp_path: Path) -> Non
 
 def test_letter_and_table_that_disagree_are_refused(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    args = ["render", example("ex2"), "--tender", tender_path("highway-monitoring"), "-o", out]
+    args: list[str | Path] = [
+        "render",
+        example("ex2"),
+        "--tender",
+        tender_path("highway-monitoring"),
+        "-o",
+        out,
+    ]
     code, _, err = run(*args, "--set", "tenderer=银川市交通局", "--set", "tender_number=X-1")
     assert code == 2 and not out.exists()
     assert '--set:1:1: tenderer: "银川市交通局" differs from the tender\'s tenderer' in err
