@@ -306,6 +306,29 @@ def test_an_overlay_changes_one_answer_by_clause(tree: Tree) -> None:
     assert code == 1 and "1.2:" in err
 
 
+def test_an_overlay_may_change_only_the_deviation_and_remove_an_answer(tree: Tree) -> None:
+    extra = "responses:\n" + answer("1.2", "每季度巡检一次", "无偏离")
+    extra += answer("1.3", "3个工作日内更换", "无偏离")
+    project, _ = files(tree, extra)
+    overlay = Path(project).parent / "overlay.yaml"
+    overlay.write_text(
+        'kind: overlay\nresponses:\n  - clause: "1.2"\n    deviation: 負偏差\n'
+        '  - clause: "1.3"\n    remove: true\n',
+        encoding="utf-8",
+    )
+    assert run("validate", overlay)[0] == 0
+    resolved = load_profile(Path(project), [overlay])
+    (only,) = resolved.profile.project.responses
+    assert (only.clause, only.response, only.deviation.value) == (
+        "1.2",
+        "每季度巡检一次",
+        "negative",
+    )
+    assert [str(n).split(": removed")[0].split(": ", 1)[1] for n in resolved.notices] == [
+        "responses[clause=1.3]"
+    ]
+
+
 def test_clause_numbers_match_across_width_and_blanks(tree: Tree) -> None:
     extra = "responses:\n" + answer("１.２", "每季度巡检一次", "无偏离")
     project, tender_file = files(tree, extra)

@@ -726,13 +726,15 @@ def _validate_layer(model: type[BaseModel], doc: Document) -> BaseModel:
     data = dict(doc.data)
     if isinstance(data.get("commitments"), dict):  # markers remove commitments only
         data["commitments"] = _unmarked(data["commitments"], ("commitments",))
+    if isinstance(data.get("responses"), list):  # ... and a bid's answers, by clause
+        data["responses"] = _unmarked(data["responses"], ("responses",))
     try:
         return model.model_validate(data)
     except ValidationError as err:
         problems = [
             _problem(model, e, doc.where, doc.key_where, doc.file)
             for e in err.errors()
-            if not _partial_item_error(model, e)
+            if not _partial_item_error(model, e) and not _partial_answer(model, e)
         ]
     if problems:
         raise InputError(problems)
@@ -773,6 +775,12 @@ def _partial_item_error(model: type[BaseModel], error: Any) -> bool:
         prefix = pattern(loc) + "."
         return any(p.startswith(prefix) for p in IDENTITIES)
     return False
+
+
+def _partial_answer(model: type[BaseModel], error: Any) -> bool:
+    """An overlay's response may name a clause answered below and change one field of it."""
+    loc = tuple(p for p in error["loc"] if isinstance(p, str | int))
+    return model is OverlayFile and error["type"] == "missing" and loc[:1] == ("responses",)
 
 
 def _problem(

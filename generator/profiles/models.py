@@ -948,6 +948,8 @@ _DEVIATION_ALIASES = {
     "無偏離": "none",
     "正偏離": "positive",
     "負偏離": "negative",
+    "無偏差": "none",
+    "負偏差": "negative",
     "负偏离": "negative",
     "负偏差": "negative",
 }
