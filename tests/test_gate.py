@@ -116,6 +116,31 @@ def test_default_gate_fails_on_an_unanswered_ordinary_item(tree: Tree) -> None:
     assert code == 0  # the old rule: only ★ items count
 
 
+def test_a_tender_marking_nothing_fails_a_project_answering_nothing(tree: Tree) -> None:
+    # issue 9: 9 of 12 real tenders mark nothing ★; a project answering none of their items
+    # used to pass (检查通过)
+    items = "".join(
+        f'  - {{clause: "{n}", text: 要求{n}, commitment: {path}, comparator: required}}\n'
+        for n, path in enumerate(
+            ("training.free", "delivery.free_installation", "response.freight_paid"), start=1
+        )
+    )
+    root = tree(
+        {
+            "company.yaml": COMPANY,
+            "project.yaml": "kind: project\ncompany: company.yaml\nproject_name: 测试项目\n",
+            "tender.yaml": f"kind: tender\nname: 测试项目\nmarkers: {{}}\nrequirements:\n{items}",
+        }
+    )
+    code, out, err = run("check", root / "project.yaml", "--tender", root / "tender.yaml")
+    assert code == 1 and "检查未通过 (failed): 3 项" in out and "检查通过" not in out
+    assert [line.split(":")[0] for line in err.splitlines()] == ["1", "2", "3"]
+    code, out, _ = run(
+        "check", root / "project.yaml", "--tender", root / "tender.yaml", "--stars-only"
+    )
+    assert code == 0 and "检查通过" in out
+
+
 def test_strict_fails_on_any_not_comparable_item(tree: Tree) -> None:
     project, tender_file = files(tree, "responses:\n" + answer("1.2", "每季度巡检一次", "无偏离"))
     assert run("check", project, "--tender", tender_file)[0] == 0
