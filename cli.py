@@ -468,7 +468,9 @@ def check(
         ctx.info(f"wrote {out_file}")
     elif report:  # a passing check has no workflow commands to print
         click.echo(report, nl=not report.endswith("\n"))
-    failures = result.failures(gate)
+    from generator.tender.reports import report_locale
+
+    failures = result.failures(gate, report_locale(result, language))
     for reason in failures:
         ctx.info(reason, fg="red")
     sys.exit(1 if failures else 0)
