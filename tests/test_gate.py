@@ -533,3 +533,17 @@ def test_names_typed_with_other_widths_and_blanks_agree() -> None:
         "NXJT-2026-0117",
     )
     assert project.project_name == "宁夏 高速公路监控系统"  # the project's own spelling stays
+
+
+def test_explain_shows_the_answers_and_what_an_overlay_changed(tree: Tree) -> None:
+    project, _ = files(tree, "responses:\n" + answer("1.2", "每季度巡检一次", "无偏离"))
+    overlay = Path(project).parent / "overlay.yaml"
+    overlay.write_text(
+        'kind: overlay\nresponses:\n  - clause: "1.2"\n    deviation: 负偏离\n', encoding="utf-8"
+    )
+    code, out, _ = run("explain", project, "--overlay", overlay)
+    assert code == 0
+    (line,) = [x for x in out.splitlines() if "responses[clause=1.2].deviation" in x]
+    assert re.match(
+        r"偏离情况\s+负偏离\s+\S+\s+\S*overlay\.yaml:4:16\s+无偏离\s+\S*project\.yaml", line
+    )
