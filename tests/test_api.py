@@ -56,7 +56,7 @@ def test_load_compose_check_and_docx_end_to_end() -> None:
     verdicts = {f.requirement.clause: f.verdict for f in result.findings}
     assert verdicts["第五章 6.1"] is Verdict.NONE  # 质保1年 = 1年
     assert verdicts["第五章 6.5"] is Verdict.NONE  # answered in 例文2's responses
-    assert result.passed(Gate.STRICT)
+    assert result.passed(Gate.STRICT) and result.passed(generator.Gate.STARS_ONLY)
 
     docx = generator.render_docx(letter)
     body = zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml").decode()
