@@ -547,3 +547,16 @@ def test_explain_shows_the_answers_and_what_an_overlay_changed(tree: Tree) -> No
     assert re.match(
         r"偏离情况\s+负偏离\s+\S+\s+\S*overlay\.yaml:4:16\s+无偏离\s+\S*project\.yaml", line
     )
+
+
+def test_the_example_pairing_of_other_projects_is_refused_before_the_gate(tmp_path: Path) -> None:
+    # ex1 is a weighing project checked against the ultrasound tender for the demo: its letter
+    # and that tender's 偏离表 would name two projects, so render refuses (exit 2) first
+    out = tmp_path / "out"
+    code, _, err = run(
+        "render", example("ex1"), "--tender", tender_path("medical-ultrasound"), "-o", out
+    )
+    assert code == 2 and not out.exists()
+    assert (
+        f'project_name: "称重设备采购项目" differs from the tender\'s name "{MEDICAL_NAME}"' in err
+    )
