@@ -14,12 +14,15 @@ import threading
 from collections.abc import Callable, Sequence
 from functools import wraps
 from pathlib import Path
-from typing import Any, NoReturn, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, ParamSpec, TypeVar
 
 import click
 
 from generator import __version__
 from generator.errors import GeneratorError, InputError, Problem
+
+if TYPE_CHECKING:
+    from generator.tender.findings import Gate
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -110,9 +113,9 @@ def main(ctx: click.Context, quiet: bool, verbose: bool) -> None:
     """After-sales service commitment letters (售后服务承诺书) from YAML profiles.
 
     \b
-    Exit codes: 0 success, 1 tender check failed or a promise refused (beyond capacity
-    without approval; a placeholder with --final), 2 bad input, 70 internal error,
-    130 interrupted (Ctrl-C), 143 terminated (SIGTERM).
+    Exit codes: 0 success, 1 tender check failed (check, render --tender) or a promise
+    refused (beyond capacity without approval; a placeholder with --final), 2 bad input,
+    70 internal error, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).
     Colour follows the terminal; set NO_COLOR=1 to turn it off.
     """
     ctx.obj = Context(-1 if quiet else (1 if verbose else 0))
@@ -256,6 +259,36 @@ def explain(
     found.raise_errors()
 
 
+GATE_HELP = (
+    "Fails (exit 1) when any requirement is 负偏离 (negative) or 未响应 (not answered), a ★ "
+    "(substantive) item is 不可比 (cannot be compared), or a capacity limit is exceeded "
+    "without approval."
+)
+
+
+def _gate_options(func: Callable[P, R]) -> Callable[P, R]:
+    func = click.option(
+        "--stars-only",
+        is_flag=True,
+        help="Fail only on ★ (substantive) items 负偏离 or 未响应 (and capacity limits): a "
+        "bid that is not disqualified passes.",
+    )(func)
+    func = click.option(
+        "--strict",
+        is_flag=True,
+        help="Also fail on any item that is 不可比 (cannot be compared).",
+    )(func)
+    return func
+
+
+def _gate(strict: bool, stars_only: bool) -> "Gate":
+    from generator.tender.findings import Gate
+
+    if strict and stars_only:
+        raise click.UsageError("--strict and --stars-only exclude each other")
+    return Gate.STRICT if strict else Gate.STARS_ONLY if stars_only else Gate.DEFAULT
+
+
 def _links_option(func: Callable[P, R]) -> Callable[P, R]:
     return click.option(
         "--follow-symlinks",
@@ -296,8 +329,16 @@ def _formats(value: str) -> tuple[str, ...]:
 @click.option(
     "--tender",
     type=click.Path(path_type=Path),
-    help="Also write the deviation table against this tender.",
+    help="Also write the deviation table against this tender; the check runs first and "
+    "nothing is written when it fails (see --allow-deviations).",
 )
+@click.option(
+    "--allow-deviations",
+    is_flag=True,
+    help="With --tender: write the letter and the deviation table even when the check fails "
+    "or an item is unanswered (said on stderr).",
+)
+@_gate_options
 @click.option(
     "-j",
     "--jobs",
@@ -325,6 +366,9 @@ def render(
     overlays: Sequence[Path],
     sets: Sequence[str],
     tender: Path | None,
+    allow_deviations: bool,
+    strict: bool,
+    stars_only: bool,
     jobs: int,
     language: str | None,
     force: bool,
@@ -332,6 +376,14 @@ def render(
     final: bool,
 ) -> None:
     """Render the letter of each PROJECT as DOCX and PDF (and the deviation table with --tender).
+
+    \b
+    With --tender the tender check runs first, with the rules of `check`, and nothing is
+    written (exit 1, the failing items on stderr) when it fails or when an item is 未响应 or
+    不可比 and the project's `responses:` do not answer it; --allow-deviations writes anyway.
+    The project's tenderer, tender number and method come from the tender when the project
+    leaves them out; a project name, tenderer, number or method differing from the
+    tender's is bad input (exit 2).
 
     Files are named from the project and customer (a name that had to be cut or cleaned ends
     in ~ and 8 hex digits). The files of one letter are written as a set: all of them replace
@@ -352,6 +404,9 @@ def render(
     from generator.terminal import format_table
 
     chosen = _formats(formats)
+    gate = _gate(strict, stars_only)
+    if tender is None and (allow_deviations or strict or stars_only):
+        raise click.UsageError("--allow-deviations, --strict and --stars-only need --tender")
     todo = [Job(p, tuple(overlays), tuple(sets), tender, language) for p in projects]
     start = time.perf_counter()
     show = ctx.verbosity >= 0 and len(todo) > 1
@@ -376,6 +431,9 @@ def render(
             force=force,
             follow_symlinks=follow_symlinks,
             final=final,
+            gate=gate,
+            allow_deviations=allow_deviations,
+            on_warning=lambda line: _say(line, err=True, fg="yellow"),
         )
     elapsed = time.perf_counter() - start
     rows = [
@@ -410,11 +468,7 @@ def render(
     help="Write the report to this file instead of stdout (not through a symbolic link).",
 )
 @_links_option
-@click.option(
-    "--strict",
-    is_flag=True,
-    help="Also fail on any negative or unanswered item, and on a ★ item that cannot be compared.",
-)
+@_gate_options
 @_language_option
 @_final_option
 @pass_ctx
@@ -428,6 +482,7 @@ def check(
     fmt: str,
     out_file: Path | None,
     strict: bool,
+    stars_only: bool,
     language: str | None,
     follow_symlinks: bool,
     final: bool,
@@ -438,28 +493,36 @@ def check(
     \b
     Formats: text (a table), json (canonical findings, see docs/findings.md), junit,
     sarif (2.1.0), github (workflow annotations), markdown (the deviation table).
-    Exit codes: 0 every requirement met; 1 the check failed (a ★ item negative or not
-    answered, a capacity limit exceeded without approval; with --strict also any negative
-    or unanswered item and any ★ item that cannot be compared; with --final a placeholder
-    a reader would see); 2 bad input. Placeholders and missing core promises are warnings.
+    Exit codes: 0 passed; 1 failed: any requirement 负偏离 (negative) or 未响应 (not
+    answered), a ★ (substantive) item 不可比 (cannot be compared), or a capacity limit
+    exceeded without approval; --strict also fails on any 不可比 item; --stars-only fails
+    only on ★ items 负偏离 or 未响应 (and capacity limits); with --final also a placeholder
+    a reader would see; 2 bad input. Placeholders and missing core promises are warnings.
+    A `manual` item, and an item that is 未响应 or 不可比, is answered by the project's
+    `responses:` (clause, response, deviation); a 负偏离 answer still fails.
     """
     from generator.app.validate import review_files
     from generator.render.output import write_atomic
     from generator.tender.check import check_files
     from generator.tender.reports import render_report
 
+    gate = _gate(strict, stars_only)
     result = check_files(project, tender, overlays, sets)
     # The capacity limits are the check's own findings (in the report); the rest is reviewed.
     found = review_files(project, overlays, sets, final=final, language=language, capacity=False)
     _warn(found.warnings, ctx.verbosity < 0)
     ctx.debug(f"site: {result.site or 'not given (the least favourable tier counts)'}")
-    report = render_report(result, fmt, strict=strict, language=language)
+    for notice in result.notices:
+        ctx.info(f"warning: {notice}", fg="yellow")
+    report = render_report(result, fmt, gate=gate, language=language)
     if out_file:
         write_atomic(out_file, report.encode(), follow_symlinks=follow_symlinks)
         ctx.info(f"wrote {out_file}")
-    else:
+    elif report:  # a passing check has no workflow commands to print
         click.echo(report, nl=not report.endswith("\n"))
-    failures = result.failures(strict)
+    from generator.tender.reports import report_locale
+
+    failures = result.failures(gate, report_locale(result, language))
     for reason in failures:
         ctx.info(reason, fg="red")
     for problem in found.errors:

@@ -11,7 +11,7 @@ The library API, the same steps the `aftersales` command takes::
 
     tender, where = generator.load_tender(Path("tender.yaml"))
     result = generator.check(resolved, tender, tender_where=where)
-    result.passed(), result.failures()
+    result.passed(), result.failures()  # the default gate; Gate.STRICT, Gate.STARS_ONLY
 
 Every error raised on purpose is a `GeneratorError` whose `str()` is the message to print;
 bad input is an `InputError` listing each problem as `file:line:col: field.path: message`.
@@ -39,6 +39,7 @@ _EXPORTS: dict[str, str] = {
     "render_html": "generator.render.pdffile",
     "check": "generator.tender.check",
     "CheckResult": "generator.tender.check",
+    "Gate": "generator.tender.check",
     "TenderFile": "generator.tender.model",
     "GeneratorError": "generator.errors",
     "InputError": "generator.errors",
@@ -46,6 +47,7 @@ _EXPORTS: dict[str, str] = {
 
 __all__ = [
     "CheckResult",
+    "Gate",
     "GeneratorError",
     "InputError",
     "Letter",
@@ -68,7 +70,7 @@ if TYPE_CHECKING:
     from generator.profiles.loading import Resolved, load_profile
     from generator.render.docxfile import render_docx
     from generator.render.pdffile import render_html, render_pdf
-    from generator.tender.check import CheckResult, check
+    from generator.tender.check import CheckResult, Gate, check
     from generator.tender.loading import load_tender
     from generator.tender.model import TenderFile
 

@@ -63,3 +63,10 @@ class RefusedError(InputError):
 
     def __reduce__(self) -> tuple[type["InputError"], tuple[list[Problem]]]:
         return (RefusedError, (self.problems,))
+
+
+class CheckFailed(GeneratorError):
+    """The tender check failed, so nothing was written (`render --tender` as a gate); the
+    message lists the failing items as `check` does."""
+
+    exit_code = 1

@@ -198,7 +198,7 @@ def test_a_cap_for_a_named_component_limits_that_component_only() -> None:
     found = {(c.capacity.component, c.status) for c in capacity_review(res)}
     # 曳引机 8 years is within its own 10-year cap; 控制柜 5 years is beyond the unit's 3.
     assert found == {(None, CapacityStatus.EXCEEDED), ("曳引机", CapacityStatus.WITHIN)}
-    (exceeded,) = [c for c in capacity_review(res) if c.fails]
+    (exceeded,) = [c for c in capacity_review(res) if c.fails()]
     assert exceeded.offer.key == "commitments.warranty.components[1].period"
 
 
@@ -250,7 +250,7 @@ def test_a_cap_can_hold_within_the_reach_of_a_service_centre(
     res = Resolved(Profile.model_validate({"company": company, "project": project}))
     (cap,) = capacity_review(res)
     assert str(cap.limit) == limit
-    assert cap.fails is (limit == "24 h")  # 8 h: slower than the best of 6 h, not of 24 h
+    assert cap.fails() is (limit == "24 h")  # 8 h: slower than the best of 6 h, not of 24 h
 
 
 # ---------------------------------------------------------------- 4. one meaning
@@ -276,7 +276,7 @@ def test_training_prints_the_total_the_check_compares() -> None:
         capacity=[{"commitment": "training.duration", "limit": "5 days"}],
     )
     (cap,) = capacity_review(capped)
-    assert cap.fails and str(cap.offer.value) == "6 days"
+    assert cap.fails() and str(cap.offer.value) == "6 days"
 
 
 def test_a_training_total_that_is_not_sessions_times_length_is_an_error() -> None:

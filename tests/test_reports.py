@@ -12,12 +12,14 @@ import pytest
 from docx import Document as DocxDocument
 from lxml import etree
 
-from conftest import check_example, example
+from conftest import check_example, example, tender_path
 from generator.letter.document import Table
-from generator.profiles.loading import load_profile
+from generator.profiles.loading import load_file, load_profile
 from generator.render.docxfile import render_docx
 from generator.render.pdffile import render_pdf
-from generator.tender.check import CheckResult, check
+from generator.tender.check import CheckResult, Gate, check
+from generator.tender.loading import FILE_MODELS
+from generator.tender.model import TenderFile
 from generator.tender.reports import (
     deviation_letter,
     deviation_rows,
@@ -63,7 +65,7 @@ def test_json_validates_against_the_documented_schema(result: CheckResult) -> No
     data = json.loads(json_report(result))
     jsonschema.validate(data, schema)
     assert data["passed"] is result.passed()
-    assert len(data["findings"]) == len(result.tender.requirements)
+    assert len({f["index"] for f in data["findings"]}) == len(result.tender.requirements)
     assert sum(data["summary"]["counts"].values()) == len(data["findings"])
 
 
@@ -107,7 +109,11 @@ def test_junit_marks_negatives_and_missing_as_failures(medical: CheckResult) -> 
 
 
 def test_junit_skips_not_comparable_items() -> None:
-    tree = etree.fromstring(junit_report(run("office-supply", "ex3-trading-supply")).encode())
+    # ex3 answers the 不可比 item 2.1 in its responses; without that answer it is skipped
+    resolved = load_profile(example("ex3"), sets=["responses[clause=第六章 2.1]=~remove"])
+    _, tender, _ = load_file(tender_path("office-supply"), FILE_MODELS)
+    assert isinstance(tender, TenderFile)
+    tree = etree.fromstring(junit_report(check(resolved, tender)).encode())
     skipped = tree.findall(".//testcase/skipped")
     assert len(skipped) == 1 and "无法比较" in (skipped[0].get("message") or "")
 
@@ -135,7 +141,7 @@ def test_sarif_has_one_rule_per_requirement_and_points_at_yaml_lines(medical: Ch
     assert [r["ruleId"] for r in req_results] == [f"R{i}" for i in range(1, 12)]
     assert [r["level"] for r in req_results[:4]] == ["error", "error", "error", "error"]
     assert req_results[4]["kind"] == "pass" and req_results[4]["level"] == "none"
-    assert req_results[8]["level"] == "warning"  # a non-substantive negative
+    assert req_results[8]["level"] == "error"  # a non-substantive negative fails too
     location = req_results[0]["locations"][0]["physicalLocation"]
     uri, line = location["artifactLocation"]["uri"], location["region"]["startLine"]
     text = (Path.cwd() / uri).read_text(encoding="utf-8").splitlines()[line - 1]
@@ -156,23 +162,25 @@ def test_github_annotations(medical: CheckResult) -> None:
     lines = github_report(medical).splitlines()
     errors = [line for line in lines if line.startswith("::error ")]
     warnings = [line for line in lines if line.startswith("::warning ")]
-    assert len(errors) == 4 and len(warnings) == 3
+    assert len(errors) == 7 and not warnings  # every negative or missing item fails
     assert re.match(
         r"::error file=[^,]+company\.yaml,line=45,col=13,title=第三章 四、1 负偏差::", errors[0]
     )
     # "%" in data and ":" / "," in properties are escaped as the runner expects
-    assert any("95%25" in w for w in warnings)
-    strict = github_report(medical, strict=True).splitlines()
-    assert sum(line.startswith("::error ") for line in strict) == 7
+    assert any("95%25" in e for e in errors)
+    stars = github_report(medical, gate=Gate.STARS_ONLY).splitlines()
+    assert sum(line.startswith("::error ") for line in stars) == 4
+    assert sum(line.startswith("::warning ") for line in stars) == 3
 
 
 def test_github_escapes_properties_and_data() -> None:
     res = run("highway-monitoring", "ex2-highway-monitoring")
-    (line,) = github_report(res).splitlines()  # only the unaddressed ▲ inspection item
-    assert line.startswith("::warning file=") and "highway-monitoring.yaml,line=80,col=12," in line
+    assert github_report(res) == ""  # everything answered
+    resolved = load_profile(example("ex2"), sets=["responses[clause=第五章 6.5]=~remove"])
+    (line,) = github_report(check(resolved, res.tender)).splitlines()  # the ▲ inspection item
+    assert line.startswith("::error title=第五章 6.5 未响应::")  # fails the default gate
     odd = res.tender.requirements[6].model_copy(update={"clause": "6.5: a,b"})
     tender = res.tender.model_copy(update={"requirements": [odd]})
-    resolved = load_profile(example("ex2"))
     out = github_report(check(resolved, tender))
     assert "title=6.5%3A a%2Cb 未响应::" in out
 
@@ -205,7 +213,7 @@ def test_text_report_lines_up_chinese_columns(medical: CheckResult) -> None:
             for i, o in enumerate(offsets[:-1])
             if o == verdict_col
         ), line
-    assert "检查未通过 (failed): 4 项" in out[-1]
+    assert "检查未通过 (failed): 7 项" in out[-1]
 
 
 # ---------------------------------------------------------------- the deviation table document

@@ -2,13 +2,16 @@
 render each in a worker process; the parent writes each letter's files as one set
 (generator.render.output.OutputFolder), so workers never write and die with the parent."""
 
+import dataclasses
 import functools
 import multiprocessing
 import os
+import re
 import signal
 import sys
 import threading
 import time
+import unicodedata
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -16,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.app.validate import Review, review
-from generator.errors import InputError, Location, OutputError, Problem
+from generator.errors import CheckFailed, InputError, Location, OutputError, Problem
 from generator.locale import get_locale
 from generator.profiles.loading import Resolved, load_profile
 from generator.render.output import MAX_NAME_BYTES, OutputFolder, file_stems
@@ -24,6 +27,7 @@ from generator.tender.loading import load_tender
 
 if TYPE_CHECKING:
     from generator.letter.document import Letter
+    from generator.tender.findings import CheckResult, Gate
     from generator.tender.model import TenderFile
 
 DOCUMENT_FORMATS = ("docx", "pdf", "html")
@@ -104,6 +108,14 @@ def plan(jobs: Sequence[Job]) -> tuple[list[tuple[Job, Resolved, str]], dict[Pat
             problems.extend(_uncovered(texts, locate, language))
     if problems:
         raise InputError(problems)
+    # A letter and its 偏离表 name one tenderer, project, number and vocabulary.
+    for n, (job, resolved) in enumerate(loaded):
+        if job.tender:
+            found, disagree = agree(resolved, *tenders[job.tender], job.tender)
+            loaded[n] = (job, found)
+            problems.extend(disagree)
+    if problems:
+        raise InputError(problems)
     languages = {job.language_of(r) for job, r in loaded}
     suffixes = sorted(
         {get_locale(lang).file_suffix(k) for lang in languages for k in ("letter", "deviation")}
@@ -117,6 +129,69 @@ def plan(jobs: Sequence[Job]) -> tuple[list[tuple[Job, Resolved, str]], dict[Pat
         suffixes,
     )
     return [(job, r, stem) for (job, r), stem in zip(loaded, stems, strict=True)], tenders
+
+
+_AGREE = (("tenderer", "tenderer"), ("tender_number", "number"), ("project_name", "name"))
+
+
+def _same(a: str, b: str) -> bool:
+    # Width and blanks are how people type, not what they mean: ＮＸ-0117 is NX-0117.
+    def fold(text: str) -> str:
+        return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+    return fold(a) == fold(b)
+
+
+def agree(
+    resolved: Resolved, tender: "TenderFile", where: dict[str, Location], file: Path
+) -> tuple[Resolved, list[Problem]]:
+    """The project as the letter beside a 偏离表 must say it: the tenderer, tender number and
+    procurement method the project leaves out are taken from the tender; a project name,
+    tenderer, number or method that differs from the tender's is an input error, located
+    at both files."""
+    project = resolved.profile.project
+    update: dict[str, object] = {}
+    problems: list[Problem] = []
+    pairs: list[tuple[str, str, object, object]] = [
+        (mine, theirs, getattr(project, mine), getattr(tender, theirs)) for mine, theirs in _AGREE
+    ]
+    method_given = "method" in where
+    pairs.append(("method", "method", project.method, tender.method if method_given else None))
+    for mine, theirs, ours, their in pairs:
+        if their is None:
+            continue
+        given = mine in resolved.provenance
+        if not given:
+            update[mine] = their
+        elif ours is not None and not _same(str(ours), str(their)):
+            at = where.get(theirs, Location(str(file)))
+            problems.append(
+                Problem(
+                    resolved.where(mine),
+                    mine,
+                    f'"{ours}" differs from the tender\'s {theirs} "{their}" ({at}); '
+                    "the letter and the deviation table must name the same",
+                )
+            )
+    if update and not problems:
+        profile = resolved.profile.model_copy(update={"project": project.model_copy(update=update)})
+        resolved = dataclasses.replace(resolved, profile=profile)
+    return resolved, problems
+
+
+def gate_lines(result: "CheckResult", gate: "Gate", language: str) -> list[str]:
+    """Why a 偏离表 cannot be written, as `check` lists failures: every item failing `gate`,
+    then every 未响应 / 不可比 item the project has not answered."""
+    from generator.tender.reports import verdict_word
+
+    say = get_locale(language)
+    lines = result.failures(gate, say)
+    failing = {id(f) for f in result.findings if f.fails(gate)}
+    for f in result.unanswered():
+        if id(f) not in failing:
+            word = verdict_word(f.verdict, result.tender, say)
+            lines.append(say.text("gate.unanswered", clause=f.requirement.clause, verdict=word))
+    return lines
 
 
 def name_stems(
@@ -265,6 +340,9 @@ def render_many(
     force: bool = False,
     follow_symlinks: bool = False,
     final: bool = False,
+    gate: "Gate | None" = None,
+    allow_deviations: bool = False,
+    on_warning: Callable[[str], None] | None = None,
 ) -> list[Result]:
     """Render every job into `out_dir`, results in job order; `on_result` is called as each
     job's files are written (in whatever order the workers finish), `on_notice` with each
@@ -287,6 +365,7 @@ def render_many(
         for notice in found.warnings:
             on_notice(notice)
     found.raise_errors()
+    _gate(planned, tenders, gate, allow_deviations, on_notice, on_warning)
     tasks = [
         _Task(
             r,
@@ -315,6 +394,42 @@ def render_many(
                     on_result(results[-1])
             return results
         return _render_parallel(folder, planned, tasks, workers, on_result)
+
+
+def _gate(
+    planned: Sequence[tuple[Job, Resolved, str]],
+    tenders: dict[Path, Tender],
+    gate: "Gate | None",
+    allow: bool,
+    on_notice: Callable[[Problem], None] | None,
+    on_warning: Callable[[str], None] | None,
+) -> None:
+    """`render --tender` is a gate: the check runs first, with the rules of `check`, and
+    nothing is written when it fails or a row is unanswered, unless `allow`."""
+    from generator.tender.check import check
+    from generator.tender.findings import Gate
+
+    refused: list[str] = []
+    allowed: list[str] = []
+    for job, resolved, _ in planned:
+        if not job.tender:
+            continue
+        tender, where = tenders[job.tender]
+        result = check(resolved, tender, tender_where=where)
+        if on_notice is not None:
+            for notice in result.notices:
+                on_notice(notice)
+        lines = gate_lines(result, gate or Gate.DEFAULT, job.language_of(resolved))
+        say = get_locale(job.language_of(resolved))
+        if lines and allow:
+            allowed += [*lines, say.text("gate.allowed", n=len(lines))]
+        elif lines:
+            refused += [*lines, say.text("gate.refused", n=len(lines))]
+    if refused:
+        raise CheckFailed("\n".join(refused))
+    if on_warning is not None:
+        for line in allowed:
+            on_warning(line)
 
 
 def _suffixes(task: _Task) -> list[str]:

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from generator.errors import Location
 from generator.locale import Locale, get_locale
 from generator.profiles.loading import Change, Resolved
-from generator.profiles.models import Commitments
+from generator.profiles.models import Commitments, Deviation
 from generator.profiles.paths import chinese_term
 
 
@@ -60,6 +60,8 @@ def _walk(obj: Any, path: str, term: str, resolved: Resolved, out: list[Row], sa
 def _text(value: Any, say: Locale) -> str:
     if value is True:
         return say.text("explain.yes")
+    if isinstance(value, Deviation):  # a response's deviation, as the 偏离表 words it
+        return say.text(f"verdict.{value.value}")
     if isinstance(value, str) and not isinstance(value, Enum):
         return value
     return say.describe(value)
@@ -112,6 +114,9 @@ def explain_rows(resolved: Resolved, language: str | None = None) -> list[Row]:
     say = get_locale(language or resolved.profile.project.language)
     rows: list[Row] = []
     _walk(resolved.profile.commitments, "commitments", "", resolved, rows, say)
+    # the bid's own answers to tender clauses, where each was written (and what an overlay
+    # changed), like the commitments
+    _walk(resolved.profile.project.responses, "responses", "", resolved, rows, say)
     changes = list(resolved.changes)
     latest = {c.path: (n, c) for n, c in enumerate(changes) if c.kind != "removed"}
     out: list[Row] = []

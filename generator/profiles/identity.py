@@ -39,6 +39,8 @@ IDENTITIES: dict[str, Identity] = {
     "commitments.service_process.steps": Identity(("id",), "step"),
     "commitments.service_process.steps[].branches": Identity(("label",), "branch"),
     "commitments.extra_clauses": Identity(("title",), "clause"),
+    # a bid's own answers to tender clauses: an overlay changes one answer by its clause
+    "responses": Identity(("clause",), "response"),
     # company file only (no other file layers over them today); named so that they merge by
     # identity the day they do, and so the table stays complete.
     "hotlines": Identity(("number",), "hotline"),

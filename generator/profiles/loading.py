@@ -500,6 +500,8 @@ def load_profile(
     layer.record = True  # from here on, every change is shown by `explain`
     for o_doc in o_docs:
         layer.put(("commitments",), o_doc.data.get("commitments") or {}, o_doc.where)
+        if o_doc.data.get("responses") is not None:  # answers merge by clause, like tiers
+            layer.put(("responses",), o_doc.data["responses"], o_doc.where)
         named = o_doc.data.get("customer")
         if isinstance(named, str) and named.strip() == REMOVE:
             where = o_doc.locate(("customer",))
@@ -724,13 +726,15 @@ def _validate_layer(model: type[BaseModel], doc: Document) -> BaseModel:
     data = dict(doc.data)
     if isinstance(data.get("commitments"), dict):  # markers remove commitments only
         data["commitments"] = _unmarked(data["commitments"], ("commitments",))
+    if isinstance(data.get("responses"), list):  # ... and a bid's answers, by clause
+        data["responses"] = _unmarked(data["responses"], ("responses",))
     try:
         return model.model_validate(data)
     except ValidationError as err:
         problems = [
             _problem(model, e, doc.where, doc.key_where, doc.file)
             for e in err.errors()
-            if not _partial_item_error(model, e)
+            if not _partial_item_error(model, e) and not _partial_answer(model, e)
         ]
     if problems:
         raise InputError(problems)
@@ -771,6 +775,12 @@ def _partial_item_error(model: type[BaseModel], error: Any) -> bool:
         prefix = pattern(loc) + "."
         return any(p.startswith(prefix) for p in IDENTITIES)
     return False
+
+
+def _partial_answer(model: type[BaseModel], error: Any) -> bool:
+    """An overlay's response may name a clause answered below and change one field of it."""
+    loc = tuple(p for p in error["loc"] if isinstance(p, str | int))
+    return model is OverlayFile and error["type"] == "missing" and loc[:1] == ("responses",)
 
 
 def _problem(

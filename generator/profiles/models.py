@@ -1005,6 +1005,67 @@ class Signatory(Model):
     """联系方式."""
 
 
+class Deviation(StrEnum):
+    """偏离情况 a bidder declares for a requirement it answers itself."""
+
+    POSITIVE = "positive"
+    """正偏离: better than required."""
+    NONE = "none"
+    """无偏离: as required."""
+    NEGATIVE = "negative"
+    """负偏离: worse than required."""
+
+
+# The words tenders and bid teams write (偏离 or 偏差), accepted as input.
+_DEVIATION_ALIASES = {
+    "正偏离": "positive",
+    "正偏差": "positive",
+    "无偏离": "none",
+    "无偏差": "none",
+    "無偏離": "none",
+    "正偏離": "positive",
+    "負偏離": "negative",
+    "無偏差": "none",
+    "負偏差": "negative",
+    "负偏离": "negative",
+    "负偏差": "negative",
+}
+
+
+def _deviation(value: Any) -> Any:
+    if isinstance(value, str):
+        text = value.strip()
+        return _DEVIATION_ALIASES.get(text, text.lower())
+    return value
+
+
+DeviationField = Annotated[
+    Deviation,
+    BeforeValidator(_deviation),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "enum": [*(d.value for d in Deviation), *_DEVIATION_ALIASES],
+            "description": "偏离情况: 正偏离, 无偏离 or 负偏离 (positive, none, negative).",
+        }
+    ),
+]
+
+
+class BidResponse(Model):
+    """投标应答 to one tender clause, written by the bidder: for an item the tool cannot
+    decide (不可比), one the commitments do not answer (未响应) or a `manual` item."""
+
+    clause: Name
+    """招标文件条目号 it answers, as the tender writes it, e.g. 第五章 6.5."""
+    response: Text
+    """投标应答: the bidder's own answer, printed in the 偏离表 as written."""
+    deviation: DeviationField
+    """偏离情况: 正偏离, 无偏离 or 负偏离 (负偏离 still fails the check)."""
+    note: Text | None = None
+    """说明, printed in the 偏离表's note column."""
+
+
 class ProjectFile(Model):
     """项目档案 (project profile): one bid, built on a company profile."""
 
@@ -1035,6 +1096,9 @@ class ProjectFile(Model):
     """客户名称 for file names, when different from the tenderer."""
     approvals: list[Approval] = []
     """审批记录 for promises beyond the department's capacity."""
+    responses: Annotated[list[BidResponse], Field(max_length=500)] = []
+    """投标应答 to tender clauses the commitments cannot answer (manual items, 不可比,
+    未响应), one per clause; overlays change them by clause."""
     commitments: Commitments = Commitments()
     """本项目的承诺, over the company defaults."""
 
@@ -1048,6 +1112,8 @@ class OverlayFile(Model):
     """客户名称, added to output file names."""
     approvals: list[Approval] = []
     """审批记录 for promises beyond the department's capacity."""
+    responses: Annotated[list[BidResponse], Field(max_length=500)] = []
+    """投标应答 by clause, over the project's (see the project's `responses`)."""
     commitments: Commitments = Commitments()
     """变更的承诺: changed promises; everything left out stays as it was."""
 

@@ -39,7 +39,7 @@ def capacity_problems(
     return [
         Problem(c.offer.where or c.limit_where or Location("?"), c.offer.key, say.say(c.reason))
         for c in findings
-        if c.fails
+        if c.fails()
     ]
 
 

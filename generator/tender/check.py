@@ -6,6 +6,8 @@ code. The parts: `offers` finds what the profile promises for a path, the requir
 `comparator` judges each offer, `scoring` counts points, `capacity` checks the guardrails.
 """
 
+import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -18,13 +20,18 @@ from generator.profiles.models import commitment_paths
 from generator.profiles.paths import PathInfo
 from generator.profiles.quantities import NotComparable, WorkingDayRule
 from generator.tender.capacity import capacity_findings
+from generator.tender.comparators import Comparator
 from generator.tender.findings import (
+    Answer,
     CapacityFinding,
     CapacityStatus,
     CheckResult,
     Finding,
+    Gate,
+    undecided,
     verdict_of,
     wanted_message,
+    worst,
 )
 from generator.tender.loading import load_tender
 from generator.tender.model import Requirement, TenderFile, Verdict
@@ -37,6 +44,7 @@ __all__ = [
     "CapacityStatus",
     "CheckResult",
     "Finding",
+    "Gate",
     "Offer",
     "ResolvedProfile",
     "check",
@@ -51,23 +59,127 @@ def check(
     tender_where: Mapping[str, Location] | None = None,
 ) -> CheckResult:
     """Compare every requirement of `tender` with the profile, and every promise with the
-    company's capacity."""
+    company's capacity. The project's `responses:` answer clauses by clause number: a manual
+    item, or the 未响应 / 不可比 checks of a clause; a response that declares a clause better
+    than the check found it is an input error."""
     where = tender_where or {}
     offers = Offers(resolved, tender)
-    findings = tuple(
-        _finding(i, req, tender, offers, _tender_location(where, i))
-        for i, req in enumerate(tender.requirements)
-    )
+    answers, notices = _answers(resolved, tender)
+    findings: list[Finding] = []
+    problems: list[Problem] = []
+    for i, req in enumerate(tender.requirements):
+        row = _row(i, req, tender, offers, where)
+        answer = answers.get(clause_key(req.clause))
+        if answer is not None:
+            row, problem = _answered(row, answer)
+            problems.extend(problem)
+        findings.extend(row)
+    if problems:
+        raise InputError(problems)
     capacity = tuple(capacity_findings(offers))
     site = offers.place.label if offers.place else None
-    return CheckResult(tender, resolved.profile, findings, capacity, site)
+    return CheckResult(tender, resolved.profile, tuple(findings), capacity, site, notices)
 
 
-def _tender_location(where: Mapping[str, Location], index: int) -> Location | None:
-    for key in (f"requirements[{index}].value", f"requirements[{index}].commitment"):
+def clause_key(clause: str) -> str:
+    """A clause number as compared: full-width forms folded (NFKC), blanks removed, so
+    "第五章 6.5" answers "第五章6.5" and "第五章　６.５"."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", clause))
+
+
+def _answers(
+    resolved: ResolvedProfile, tender: TenderFile
+) -> tuple[dict[str, Answer], tuple[Problem, ...]]:
+    """The project's responses by clause, and a warning for each naming no clause here."""
+    clauses = {clause_key(r.clause) for r in tender.requirements}
+    found: dict[str, Answer] = {}
+    notices: list[Problem] = []
+    for n, response in enumerate(resolved.profile.project.responses):
+        at = f"responses[{n}]"
+        where = (
+            resolved.provenance.get(f"{at}.deviation")
+            or resolved.provenance.get(f"{at}.clause")
+            or resolved.provenance.get(at)
+        )
+        key = clause_key(response.clause)
+        if key in clauses:
+            found[key] = Answer(response, where)
+        else:
+            message_ = f'the tender "{tender.name}" has no clause "{response.clause}"'
+            notices.append(Problem(where or Location("responses"), f"{at}.clause", message_))
+    return found, tuple(notices)
+
+
+def _row(
+    i: int, req: Requirement, tender: TenderFile, offers: Offers, where: Mapping[str, Location]
+) -> list[Finding]:
+    """The findings of one clause: one per comparison (a compound clause has several), or
+    one 未响应 finding for a manual item until the bidder answers it."""
+    at = _tender_location(where, i)
+    if req.manual:
+        return [
+            Finding(
+                index=i + 1,
+                id=tender.requirement_id(i),
+                requirement=req,
+                substantive=tender.is_substantive(req),
+                verdict=Verdict.MISSING,
+                offer=None,
+                reason=message("manual_reason"),
+                requirement_where=at,
+                max_points=req.scoring.max_points if req.scoring else None,
+                suggestion=message("answer_hint", clause=req.clause),
+            )
+        ]
+    parts = req.parts()
+    out = []
+    for j, part in enumerate(parts):
+        part_at = at
+        if req.checks:
+            part_at = _tender_location(where, i, f".checks[{j}]") or at
+        finding = _finding(i, part, tender, offers, part_at)
+        if req.checks:
+            finding = replace(finding, part=j + 1, id=f"{finding.id}.{j + 1}")
+        out.append(finding)
+    return out
+
+
+def _answered(row: list[Finding], answer: Answer) -> tuple[list[Finding], list[Problem]]:
+    """The bidder's answer sets the verdict of its clause (a manual item, the 未响应 / 不可比
+    checks, the wording of any row); it may not declare the clause better than a check the
+    tool decided, which is an input error at the response."""
+    declared = answer.verdict
+    decided = [f.verdict for f in row if not undecided(f.verdict) and not f.requirement.manual]
+    if decided and _better(declared, worst(decided)):
+        clause = row[0].requirement.clause
+        text = (
+            f"{clause}: the check finds {worst(decided).value} (from the commitments); "
+            f"a response cannot declare it {declared.value}"
+        )
+        path = f"responses[clause={answer.response.clause}].deviation"
+        return row, [Problem(answer.where or Location("responses"), path, text)]
+    out = []
+    for f in row:
+        if f.verdict is not declared:
+            reason = message("answered_reason", deviation=Message(f"verdict.{declared.value}"))
+            suggestion = None if undecided(f.verdict) else f.suggestion
+            f = replace(
+                f, verdict=declared, reason=reason, suggestion=suggestion, computed=f.verdict
+            )
+        out.append(replace(f, answer=answer))
+    return out, []
+
+
+def _better(a: Verdict, b: Verdict) -> bool:
+    return worst([a, b]) is b and a is not b
+
+
+def _tender_location(where: Mapping[str, Location], index: int, part: str = "") -> Location | None:
+    at = f"requirements[{index}]{part}"
+    for key in (f"{at}.value", f"{at}.commitment", f"{at}.clause"):
         if key in where:
             return where[key]
-    return where.get(f"requirements[{index}]")
+    return where.get(at)
 
 
 @dataclass(frozen=True)
@@ -85,7 +197,7 @@ class _Judged:
 def _finding(
     index: int, req: Requirement, tender: TenderFile, offers: Offers, at: Location | None
 ) -> Finding:
-    info = commitment_paths()[req.commitment]
+    info = commitment_paths()[req.path]
     rule = tender.rule_for(req)
     found, uncovered = offers.for_requirement(info, req.scope)
     judged = _missing(req, info, uncovered) if not found or uncovered else None
@@ -138,7 +250,7 @@ def _judge(
     blocked: list[tuple[Offer, str]] = []
     for offer in found:
         try:
-            scored.append((req.comparator.score(offer.value, wanted, info, rule), offer))
+            scored.append((_comparator(req).score(offer.value, wanted, info, rule), offer))
         except NotComparable as error:
             blocked.append((offer, str(error)))
     compared = tuple(o for _, o in scored)
@@ -165,6 +277,12 @@ def _judge(
     verdict = verdict_of(worst or 0)
     reason = message(f"reason.{verdict.value}", offer=offer.message, **asked)
     return _Judged(verdict, offer, reason, compared=compared)
+
+
+def _comparator(req: Requirement) -> Comparator:
+    if req.comparator is None:  # parts() gives only comparisons
+        raise ValueError(f"requirement {req.clause} has no comparator")
+    return req.comparator
 
 
 def _worst(found: list[Offer], info: PathInfo, rule: WorkingDayRule | None) -> Offer:

@@ -5,34 +5,105 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from generator.errors import Location
+from generator.errors import Location, Problem
 from generator.locale import Locale, Message, get_locale
 from generator.profiles.kinds import Quantity
-from generator.profiles.models import Approval, Capacity, Profile, commitment_paths
+from generator.profiles.models import (
+    Approval,
+    BidResponse,
+    Capacity,
+    Deviation,
+    Profile,
+    commitment_paths,
+)
 from generator.tender.model import Requirement, TenderFile, Verdict
 from generator.tender.offers import Offer
 from generator.tender.wording import message, value_message
 
 __all__ = [
+    "Answer",
     "CapacityFinding",
     "CapacityStatus",
     "CheckResult",
     "Finding",
+    "Gate",
     "required_message",
     "verdict_of",
     "wanted_message",
 ]
 
 
+class Gate(StrEnum):
+    """Which findings fail the check (and stop `render --tender`). Capacity limits exceeded
+    without approval fail under every gate."""
+
+    STARS_ONLY = "stars-only"
+    """a ★ (substantive) item 负偏离 or 未响应; nothing else."""
+    DEFAULT = "default"
+    """any item 负偏离 or 未响应, or a ★ item 不可比."""
+    STRICT = "strict"
+    """any item 负偏离, 未响应 or 不可比."""
+
+    def fails(self, verdict: Verdict, substantive: bool) -> bool:
+        """Whether a finding with this verdict fails the check under this gate."""
+        if verdict in (Verdict.NEGATIVE, Verdict.MISSING):
+            return substantive or self is not Gate.STARS_ONLY
+        if verdict is Verdict.NOT_COMPARABLE:
+            return self is Gate.STRICT or (substantive and self is Gate.DEFAULT)
+        return False
+
+
+DECLARED = {
+    Deviation.POSITIVE: Verdict.POSITIVE,
+    Deviation.NONE: Verdict.NONE,
+    Deviation.NEGATIVE: Verdict.NEGATIVE,
+}
+"""The verdict a bidder's declared deviation stands for."""
+
+_RANK = {
+    Verdict.NEGATIVE: 0,
+    Verdict.MISSING: 1,
+    Verdict.NOT_COMPARABLE: 2,
+    Verdict.NONE: 3,
+    Verdict.POSITIVE: 4,
+}
+
+
+def worst(verdicts: "list[Verdict] | tuple[Verdict, ...]") -> Verdict:
+    """The verdict of a row of several checks: the worst one (负偏离 < 未响应 < 不可比 <
+    无偏离 < 正偏离)."""
+    return min(verdicts, key=_RANK.__getitem__)
+
+
+def undecided(verdict: Verdict) -> bool:
+    """未响应 or 不可比: only the bidder can answer it."""
+    return verdict in (Verdict.MISSING, Verdict.NOT_COMPARABLE)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The bidder's own response to a clause (the project's `responses:`), where written."""
+
+    response: BidResponse
+    where: Location | None
+
+    @property
+    def verdict(self) -> Verdict:
+        return DECLARED[self.response.deviation]
+
+
 def wanted_message(req: Requirement) -> Message:
     """What a requirement asks, without its term: 不超过24小时, 须提供."""
-    info = commitment_paths()[req.commitment]
+    info = commitment_paths()[req.path]
     value = None if req.threshold is None else value_message(info.kind, req.threshold)
-    return message("wanted", comparator=Message(req.comparator.message_key), value=value)
+    comparator = req.comparator.message_key if req.comparator else "check.comparator.required"
+    return message("wanted", comparator=Message(comparator), value=value)
 
 
 def required_message(req: Requirement) -> Message:
     """The requirement as one phrase, e.g. 到场时间不超过24小时, 须提供免费培训."""
+    if req.commitment is None:  # a manual item: its own words
+        return message("manual.required", text=req.text)
     info = commitment_paths()[req.commitment]
     value = None if req.threshold is None else value_message(info.kind, req.threshold)
     return message(
@@ -55,10 +126,11 @@ class Finding:
     """The verdict on one requirement."""
 
     index: int
-    """序号, 1-based, in tender order."""
+    """序号 of the requirement (the 偏离表 row), 1-based, in tender order."""
     id: str
-    """stable id (the requirement's `id`, else R1, R2 ...)."""
+    """stable id (the requirement's `id`, else R1, R2 ...; a compound clause's checks R3.1 …)."""
     requirement: Requirement
+    """the comparison judged (a compound clause's check, as a requirement of its own)."""
     substantive: bool
     verdict: Verdict
     offer: Offer | None
@@ -71,11 +143,22 @@ class Finding:
     max_points: Decimal | None = None
     suggestion: Message | None = None
     """the smallest change that would meet the minimum or gain points (check.suggestion.*)."""
+    part: int | None = None
+    """which check of a compound clause (1-based); None for a clause with one comparison."""
+    answer: Answer | None = None
+    """the bidder's response to this clause (`responses:`), when the project gives one."""
+    computed: Verdict | None = None
+    """the verdict the check found when the bidder's answer changed it (未响应 for a manual
+    item); None when no answer changed it."""
+
+    def fails(self, gate: "Gate" = Gate.DEFAULT) -> bool:
+        """Whether this finding fails the check under `gate`."""
+        return gate.fails(self.verdict, self.substantive)
 
     @property
-    def fails(self) -> bool:
-        """A substantive item with a negative deviation or no response."""
-        return self.substantive and self.verdict in (Verdict.NEGATIVE, Verdict.MISSING)
+    def unanswered(self) -> bool:
+        """未响应 or 不可比 with no response from the bidder: blocks the 偏离表."""
+        return undecided(self.verdict) and self.answer is None
 
     @property
     def required(self) -> Message:
@@ -84,7 +167,12 @@ class Finding:
 
     @property
     def response(self) -> Message:
-        """投标响应: what the profile promises, e.g. 到场时间：8小时."""
+        """投标响应: the bidder's answer if it gave one, else what the profile promises, e.g.
+        到场时间：8小时."""
+        if self.answer is not None:
+            return message("answered", text=self.answer.response.response)
+        if self.requirement.commitment is None:
+            return message("manual.unanswered")
         info = commitment_paths()[self.requirement.commitment]
         offer = self.offer.message if self.offer else None
         flag = not info.kind.stated  # a yes/no promise is its own name
@@ -122,8 +210,9 @@ class CapacityFinding:
     reason: Message
     """how the promise stands against the limit (check.capacity.*)."""
 
-    @property
-    def fails(self) -> bool:
+    def fails(self, gate: "Gate" = Gate.DEFAULT) -> bool:
+        """A promise beyond the limit without approval fails under every gate."""
+        del gate
         return self.status is CapacityStatus.EXCEEDED
 
     @property
@@ -143,26 +232,32 @@ class CheckResult:
     site: str | None
     """the project site the tiers were chosen for, e.g. 宁夏 银川."""
 
-    def failures(self, strict: bool = False, locale: Locale | None = None) -> list[str]:
-        """Why the check fails, one line each in `locale` (default: the project's language),
-        empty when it passes."""
+    notices: tuple[Problem, ...] = ()
+    """warnings about the input (a response naming no clause of the tender)."""
+
+    def failures(self, gate: Gate = Gate.DEFAULT, locale: Locale | None = None) -> list[str]:
+        """Why the check fails under `gate`, one line each in `locale` (default: the project's
+        language), empty when it passes."""
         say = locale or get_locale(self.profile.project.language)
         out: list[str] = []
         for f in self.findings:
-            if f.fails or (strict and _strict_fails(f)):
+            if f.fails(gate):
                 out.append(f"{f.requirement.clause}: {say.say(f.reason)}")
         out.extend(
             f"capacity {c.capacity.commitment}: {say.say(c.reason)}"
             for c in self.capacity
-            if c.fails
+            if c.fails(gate)
         )
         return out
 
-    def passed(self, strict: bool = False) -> bool:
-        """False when a substantive item is negative or missing, or a cap is exceeded without
-        approval; with `strict` also for any negative or missing item and for a substantive
-        item that cannot be compared."""
-        return not self.failures(strict)
+    def passed(self, gate: Gate = Gate.DEFAULT) -> bool:
+        """True unless a finding fails under `gate` (see Gate) or a capacity limit is
+        exceeded without approval."""
+        return not self.failures(gate)
+
+    def unanswered(self) -> list[Finding]:
+        """Findings the 偏离表 cannot state for the bidder: 未响应 or 不可比, not answered."""
+        return [f for f in self.findings if f.unanswered]
 
     @property
     def total_points(self) -> Decimal:
@@ -174,9 +269,3 @@ class CheckResult:
 
     def counts(self) -> dict[Verdict, int]:
         return {v: sum(1 for f in self.findings if f.verdict is v) for v in Verdict}
-
-
-def _strict_fails(f: Finding) -> bool:
-    if f.verdict in (Verdict.NEGATIVE, Verdict.MISSING):
-        return True
-    return f.substantive and f.verdict is Verdict.NOT_COMPARABLE

@@ -36,6 +36,7 @@ from generator.profiles.quantities import NotComparable, QuantityError, WorkingD
 from generator.tender.comparators import Comparator, comparator_json_schema
 
 __all__ = [
+    "Check",
     "Column",
     "DeviationTableSpec",
     "Marker",
@@ -151,16 +152,35 @@ class Scoring(Model):
         return self.max
 
 
+class Check(Model):
+    """一项比较 inside a compound requirement (one clause, several obligations)."""
+
+    commitment: PathName
+    """承诺项路径 it constrains, e.g. response.arrive."""
+    comparator: Annotated[Comparator, WithJsonSchema(comparator_json_schema())]
+    """比较方式: at_least, at_most, equals or required (不少于/不超过/为/须)."""
+    value: QuantityText | None = None
+    """要求值 with its unit; empty for `required`."""
+    scope: Scope = Scope()
+    """适用范围."""
+    scoring: Scoring | None = None
+    """评分 of this obligation."""
+    working_day_hours: Annotated[Decimal, Field(gt=0, le=24)] | None = None
+    """工作日折算 for this obligation (overrides the requirement's and the tender's)."""
+
+
 class Requirement(Model):
-    """招标要求: one minimum of the tender."""
+    """招标要求: one clause of the tender. Three forms: one comparison (`commitment`,
+    `comparator`, `value`), several (`checks`, a compound clause: one row of the 偏离表), or
+    `manual: true` (no commitment path; the bidder answers it in `responses:`)."""
 
     clause: Name
     """招标文件条目号, e.g. 第五章 3.2(1)."""
     text: Text
     """招标要求原文, the tender's own words."""
-    commitment: PathName
+    commitment: PathName | None = None
     """承诺项路径 it constrains, e.g. warranty.period, response.arrive."""
-    comparator: Annotated[Comparator, WithJsonSchema(comparator_json_schema())]
+    comparator: Annotated[Comparator, WithJsonSchema(comparator_json_schema())] | None = None
     """比较方式: at_least, at_most, equals or required (不少于/不超过/为/须)."""
     value: QuantityText | None = None
     """要求值 with its unit, e.g. 3 years, 24小时, 每季度一次, 95%; empty for `required`."""
@@ -174,13 +194,48 @@ class Requirement(Model):
     """工作日折算: hours per working day for this item (overrides the tender's)."""
     id: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.\-]+$", max_length=64)] | None = None
     """条目标识: a stable id for CI reports (SARIF rule id); empty = R1, R2 ... by position."""
+    checks: Annotated[list[Check], Field(max_length=20)] = []
+    """复合要求: the comparisons of a clause that holds several obligations (到场 and 修复;
+    期限 and 起算点). Each is checked; the 偏离表 shows the clause once, worst verdict."""
+    manual: bool = False
+    """人工应答: no commitment path says this; the bidder answers it in the project's
+    `responses:` (未响应 until then)."""
 
     @property
     def threshold(self) -> Quantity | None:
-        """The parsed value (None for `required` without a value)."""
-        if self.value is None:
+        """The parsed value (None for `required` without a value, or no comparison)."""
+        if self.value is None or self.commitment is None:
             return None
         return commitment_paths()[self.commitment].parse(self.value)
+
+    @property
+    def path(self) -> str:
+        """The commitment path of a single comparison (never called for the other forms)."""
+        if self.commitment is None:
+            raise ValueError(f"requirement {self.clause} compares no commitment")
+        return self.commitment
+
+    def parts(self) -> list["Requirement"]:
+        """The comparisons this clause makes, each as a single-comparison requirement sharing
+        its clause, words and marker: itself, one per check, or none (manual)."""
+        if self.manual:
+            return []
+        if not self.checks:
+            return [self]
+        return [
+            self.model_copy(
+                update={
+                    "commitment": c.commitment,
+                    "comparator": c.comparator,
+                    "value": c.value,
+                    "scope": c.scope,
+                    "scoring": c.scoring,
+                    "working_day_hours": c.working_day_hours or self.working_day_hours,
+                    "checks": [],
+                }
+            )
+            for c in self.checks
+        ]
 
 
 class Column(StrEnum):
@@ -308,16 +363,28 @@ class TenderFile(Model):
             if key and key in ids:
                 fail((*at, "id"), key, f'id "{key}" is also used by requirements[{ids[key]}]')
             ids.setdefault(key, i)
-            info = paths.get(req.commitment)
-            if info is None:
-                close = paths.suggest(req.commitment)
-                hint = f'; did you mean "{close}"?' if close else ""
-                fail((*at, "commitment"), req.commitment, f"unknown commitment path{hint}")
-                continue
-            hours = req.working_day_hours or self.working_day_hours
-            rule = WorkingDayRule(hours) if hours is not None else None
-            for loc, value, message in _requirement_problems(req, info, rule):
+            for loc, value, message in _form_problems(req):
                 fail((*at, *loc), value, message)
+            singles: list[tuple[tuple[str | int, ...], Check | Requirement]] = (
+                [((*at, "checks", j), c) for j, c in enumerate(req.checks)]
+                if req.checks
+                else [(at, req)]
+                if req.commitment is not None and req.comparator is not None
+                else []
+            )
+            for where, single in singles:
+                info = paths.get(single.commitment or "")
+                if info is None:
+                    close = paths.suggest(single.commitment or "")
+                    hint = f'; did you mean "{close}"?' if close else ""
+                    fail(
+                        (*where, "commitment"), single.commitment, f"unknown commitment path{hint}"
+                    )
+                    continue
+                hours = single.working_day_hours or req.working_day_hours or self.working_day_hours
+                rule = WorkingDayRule(hours) if hours is not None else None
+                for loc, value, message in _requirement_problems(single, info, rule):
+                    fail((*where, *loc), value, message)
         if errors:
             raise ValidationError.from_exception_data(type(self).__name__, errors)
         return self
@@ -343,12 +410,36 @@ Problems = list[tuple[tuple[str | int, ...], Any, str]]
 """Input errors found in a requirement: (location under it, the value, the message)."""
 
 
+_COMPARISON = ("commitment", "comparator", "value", "scoring")
+
+
+def _form_problems(req: Requirement) -> Problems:
+    """A requirement is one comparison, several (`checks`) or `manual`: exactly one form."""
+    given = [f for f in _COMPARISON if getattr(req, f) is not None]
+    if req.manual or req.checks:
+        form = "manual" if req.manual else "checks"
+        if req.manual and req.checks:
+            return [(("checks",), None, "a manual item has no checks")]
+        allowed = ("scoring",) if req.manual else ()
+        return [
+            ((f,), getattr(req, f), f"a requirement with {form} gives no {f} of its own")
+            for f in (*given, *(["scope"] if req.scope != Scope() else []))
+            if f not in allowed
+        ]
+    if req.commitment is None:
+        return [(("commitment",), None, "give commitment and comparator, checks, or manual: true")]
+    if req.comparator is None:
+        return [(("comparator",), None, "give a comparator (at_least, at_most, equals, required)")]
+    return []
+
+
 def _requirement_problems(
-    req: Requirement, info: PathInfo, rule: WorkingDayRule | None
+    req: "Requirement | Check", info: PathInfo, rule: WorkingDayRule | None
 ) -> Problems:
-    """Every mismatch between a requirement and its commitment's type, with its location."""
+    """Every mismatch between a comparison and its commitment's type, with its location."""
     out: Problems = []
     comparator = req.comparator
+    assert comparator is not None  # _form_problems has made sure
     wrong = comparator.problem(info)
     if wrong is not None:
         out.append((("comparator",), comparator.name, wrong))

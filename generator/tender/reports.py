@@ -7,6 +7,7 @@ job summary), and `deviation_letter`, the 偏离表 as a document model for the 
 
 import json
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,15 @@ from generator.errors import Location
 from generator.letter.document import Letter, Paragraph, Section, Signature, Table
 from generator.locale import Locale, Message, get_locale
 from generator.profiles.models import Profile
-from generator.tender.check import CapacityFinding, CapacityStatus, CheckResult, Finding, Offer
+from generator.tender.check import (
+    CapacityFinding,
+    CapacityStatus,
+    CheckResult,
+    Finding,
+    Gate,
+    Offer,
+)
+from generator.tender.findings import worst
 from generator.tender.model import Column, TenderFile, Verdict
 from generator.terminal import format_table, width
 from generator.version import __version__
@@ -26,6 +35,7 @@ from generator.version import __version__
 __all__ = [
     "FINDINGS_SCHEMA_ID",
     "REPORT_FORMATS",
+    "Row",
     "deviation_letter",
     "deviation_rows",
     "findings_json",
@@ -88,7 +98,9 @@ def _score(result: CheckResult, locale: Locale) -> str:
     return locale.text("report.score", points=str(points), max=str(most))
 
 
-def text_report(result: CheckResult, *, strict: bool = False, locale: Locale | None = None) -> str:
+def text_report(
+    result: CheckResult, *, gate: Gate = Gate.DEFAULT, locale: Locale | None = None
+) -> str:
     """A table for the terminal (CJK-aware column widths), then failures and suggestions."""
     say = locale or report_locale(result)
     t = result.tender
@@ -104,7 +116,7 @@ def text_report(result: CheckResult, *, strict: bool = False, locale: Locale | N
             f.requirement.clause,
             f.requirement.marker or "",
             _said(f.required, say),
-            _offer(f.offer, say),
+            f.answer.response.response if f.answer else _offer(f.offer, say),
             verdict_word(f.verdict, t, say),
             _points(f),
         )
@@ -134,7 +146,7 @@ def text_report(result: CheckResult, *, strict: bool = False, locale: Locale | N
             where = c.offer.where or c.limit_where
             title = say.text("capacity.title", commitment=c.capacity.commitment)
             lines.append(f"{where or ''}: {title}: {_said(c.reason, say)}")
-    failures = result.failures(strict, say)
+    failures = result.failures(gate, say)
     lines.append("")
     lines.append(
         say.text("report.passed") if not failures else say.text("report.failed", n=len(failures))
@@ -163,8 +175,10 @@ def _finding_json(f: Finding, tender: TenderFile, say: Locale) -> dict[str, Any]
         "id": f.id,
         "clause": req.clause,
         "text": req.text,
+        "part": f.part,
+        "manual": req.manual,
         "commitment": req.commitment,
-        "comparator": req.comparator.value,
+        "comparator": req.comparator.value if req.comparator else None,
         "required": str(req.threshold) if req.threshold is not None else None,
         "required_zh": _said(f.required, say),
         "scope": req.scope.model_dump(mode="json", exclude_defaults=True),
@@ -184,6 +198,17 @@ def _finding_json(f: Finding, tender: TenderFile, say: Locale) -> dict[str, Any]
         "suggestion_en": f.suggestion_en,
         "commitment_location": _loc(f.offer.where if f.offer else None),
         "requirement_location": _loc(f.requirement_where),
+        "computed_verdict": f.computed.value if f.computed else None,
+        "answer": (
+            {
+                "response": f.answer.response.response,
+                "deviation": f.answer.response.deviation.value,
+                "note": f.answer.response.note,
+                "location": _loc(f.answer.where),
+            }
+            if f.answer
+            else None
+        ),
     }
 
 
@@ -227,7 +252,8 @@ def findings_json(result: CheckResult, *, locale: Locale | None = None) -> dict[
             "site": result.site,
         },
         "passed": result.passed(),
-        "passed_strict": result.passed(strict=True),
+        "passed_strict": result.passed(Gate.STRICT),
+        "passed_stars_only": result.passed(Gate.STARS_ONLY),
         "summary": {
             "counts": {v.value: n for v, n in result.counts().items()},
             "points": _num(result.total_points),
@@ -236,13 +262,18 @@ def findings_json(result: CheckResult, *, locale: Locale | None = None) -> dict[
         "findings": [_finding_json(f, t, say) for f in result.findings],
         "capacity": [_capacity_json(c, say) for c in result.capacity],
         "failures": result.failures(locale=say),
-        "failures_strict": result.failures(strict=True, locale=say),
+        "failures_strict": result.failures(Gate.STRICT, locale=say),
+        "failures_stars_only": result.failures(Gate.STARS_ONLY, locale=say),
+        "unanswered": [f.id for f in result.unanswered()],
+        "notices": [str(n) for n in result.notices],
     }
 
 
-def json_report(result: CheckResult, *, strict: bool = False, locale: Locale | None = None) -> str:
+def json_report(
+    result: CheckResult, *, gate: Gate = Gate.DEFAULT, locale: Locale | None = None
+) -> str:
     """The canonical findings, pretty-printed (UTF-8, Chinese kept readable)."""
-    del strict  # both outcomes are in the document
+    del gate  # every gate's outcome is in the document
     data = findings_json(result, locale=locale)
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
@@ -250,13 +281,15 @@ def json_report(result: CheckResult, *, strict: bool = False, locale: Locale | N
 # ---------------------------------------------------------------- JUnit XML
 
 
-def junit_report(result: CheckResult, *, strict: bool = False, locale: Locale | None = None) -> str:
+def junit_report(
+    result: CheckResult, *, gate: Gate = Gate.DEFAULT, locale: Locale | None = None
+) -> str:
     """Jenkins/Ant JUnit XML: a test case per requirement and per capacity guardrail.
 
     Negative deviations and missing responses are failures, not-comparable items are
     skipped; the check's own pass/fail (exit code) stays with `passed()`.
     """
-    del strict
+    del gate
     say = locale or report_locale(result)
     suites = ET.Element("testsuites", name="aftersales check")
     t = result.tender
@@ -266,7 +299,7 @@ def junit_report(result: CheckResult, *, strict: bool = False, locale: Locale | 
         case = ET.SubElement(
             req_suite,
             "testcase",
-            name=f"{f.id} {f.requirement.clause} {f.requirement.commitment}",
+            name=f"{f.id} {f.requirement.clause} {f.requirement.commitment or 'manual'}",
             classname=classname,
             time="0",
         )
@@ -354,7 +387,7 @@ def _physical(where: Location) -> dict[str, Any]:
 def _level(f: Finding) -> str:
     if f.verdict in (Verdict.POSITIVE, Verdict.NONE):
         return "none"
-    if f.fails:
+    if f.fails():
         return "error"
     return "note" if f.verdict is Verdict.NOT_COMPARABLE else "warning"
 
@@ -370,7 +403,7 @@ def sarif_log(result: CheckResult, *, locale: Locale | None = None) -> dict[str,
         rules.append(
             {
                 "id": f.id,
-                "name": f"{req.commitment}",
+                "name": f"{req.commitment or 'manual'}",
                 "shortDescription": {"text": f"{req.clause} {_said(f.required, say)}"},
                 "fullDescription": {"text": req.text},
                 "defaultConfiguration": {"level": "error" if f.substantive else "warning"},
@@ -453,8 +486,10 @@ def sarif_log(result: CheckResult, *, locale: Locale | None = None) -> dict[str,
     }
 
 
-def sarif_report(result: CheckResult, *, strict: bool = False, locale: Locale | None = None) -> str:
-    del strict
+def sarif_report(
+    result: CheckResult, *, gate: Gate = Gate.DEFAULT, locale: Locale | None = None
+) -> str:
+    del gate
     return json.dumps(sarif_log(result, locale=locale), ensure_ascii=False, indent=2) + "\n"
 
 
@@ -482,7 +517,7 @@ def _command(kind: str, where: Location | None, title: str, message: str) -> str
 
 
 def github_report(
-    result: CheckResult, *, strict: bool = False, locale: Locale | None = None
+    result: CheckResult, *, gate: Gate = Gate.DEFAULT, locale: Locale | None = None
 ) -> str:
     """GitHub Actions workflow commands: errors for what fails the check, warnings for the rest
     of the deviations, notices for approved capacity overruns."""
@@ -491,8 +526,7 @@ def github_report(
     for f in result.findings:
         if f.verdict in (Verdict.POSITIVE, Verdict.NONE):
             continue
-        failing = f.fails or (strict and f.verdict in (Verdict.NEGATIVE, Verdict.MISSING))
-        kind = "error" if failing else "warning"
+        kind = "error" if f.fails(gate) else "warning"
         where = f.offer.where if f.offer and f.offer.where else f.requirement_where
         title = f"{f.requirement.clause} {verdict_word(f.verdict, result.tender, say)}"
         tip = f" → {_said(f.suggestion, say)}" if f.suggestion else ""
@@ -511,27 +545,83 @@ def github_report(
 # ---------------------------------------------------------------- deviation table
 
 
+@dataclass(frozen=True)
+class Row:
+    """One row of the 偏离表: one tender clause, with every check it holds."""
+
+    findings: tuple[Finding, ...]
+
+    @property
+    def first(self) -> Finding:
+        return self.findings[0]
+
+    @property
+    def verdict(self) -> Verdict:
+        """The worst verdict of the clause's checks (a bidder's answer included)."""
+        return worst([f.verdict for f in self.findings])
+
+    def response(self, say: Locale) -> str:
+        """投标响应: the bidder's answer, else what the commitments promise, one per check."""
+        if self.first.answer is not None:
+            return self.first.answer.response.response
+        return say.text("deviation.joined", parts=[_said(f.response, say) for f in self.findings])
+
+    def note(self, say: Locale) -> str:
+        """说明: the bidder's note, else how the promise stands (never advice to the user:
+        an undecided check says nothing here)."""
+        if self.first.answer is not None:
+            return self.first.answer.response.note or ""
+        notes = [
+            _said(f.reason, say) for f in self.findings if f.verdict is not Verdict.NOT_COMPARABLE
+        ]
+        return say.text("deviation.joined", parts=notes)
+
+
+def table_rows(findings: Sequence[Finding]) -> list[Row]:
+    """The findings grouped by clause (a compound clause's checks share one row), in order."""
+    rows: dict[int, list[Finding]] = {}
+    for f in findings:
+        rows.setdefault(f.index, []).append(f)
+    return [Row(tuple(group)) for group in rows.values()]
+
+
 def deviation_rows(
     findings: Sequence[Finding], tender: TenderFile, locale: Locale | None = None
-) -> tuple[tuple[str, ...], list[tuple[str, ...]], list[Finding]]:
-    """Header, rows and the findings behind them, as the tender's column set asks; headings
-    are the tender's own labels when it lists its columns, else the locale's."""
+) -> tuple[tuple[str, ...], list[tuple[str, ...]], list[Row]]:
+    """Header, rows and the clauses behind them, as the tender's column set asks; headings
+    are the tender's own labels when it lists its columns, else the locale's. Every tender
+    requirement is one row (with `rows: all`), whatever number of checks it holds."""
     say = locale or get_locale()
     spec = tender.deviation_table
-    chosen = [f for f in findings if spec.rows == "all" or f.verdict is not Verdict.NONE]
-    cells: dict[Column, Callable[[int, Finding], str]] = {
-        Column.INDEX: lambda n, f: str(n),
-        Column.CLAUSE: lambda n, f: f.requirement.clause,
-        Column.REQUIREMENT: lambda n, f: f.requirement.text,
-        Column.RESPONSE: lambda n, f: _said(f.response, say),
-        Column.DEVIATION: lambda n, f: verdict_word(f.verdict, tender, say),
-        Column.NOTE: lambda n, f: _said(f.reason, say),
-        Column.MARKER: lambda n, f: f.requirement.marker or "",
-        Column.POINTS: lambda n, f: _points(f),
+    chosen = [
+        r for r in table_rows(findings) if spec.rows == "all" or r.verdict is not Verdict.NONE
+    ]
+    cells: dict[Column, Callable[[int, Row], str]] = {
+        Column.INDEX: lambda n, r: str(n),
+        Column.CLAUSE: lambda n, r: r.first.requirement.clause,
+        Column.REQUIREMENT: lambda n, r: r.first.requirement.text,
+        Column.RESPONSE: lambda n, r: r.response(say),
+        Column.DEVIATION: lambda n, r: verdict_word(r.verdict, tender, say),
+        Column.NOTE: lambda n, r: r.note(say),
+        Column.MARKER: lambda n, r: r.first.requirement.marker or "",
+        Column.POINTS: lambda n, r: _row_points(r),
     }
     header = tuple(c.label or say.text(f"deviation.column.{c.key.value}") for c in spec.columns)
-    rows = [tuple(cells[c.key](n, f) for c in spec.columns) for n, f in enumerate(chosen, start=1)]
+    rows = [tuple(cells[c.key](n, r) for c in spec.columns) for n, r in enumerate(chosen, start=1)]
     return header, rows, chosen
+
+
+def _row_points(row: Row) -> str:
+    scored = [f for f in row.findings if f.max_points is not None]
+    if not scored:
+        return ""
+    if len(scored) == 1:
+        return _points(scored[0])
+    most = sum((f.max_points or Decimal(0) for f in scored), Decimal(0))
+    if any(f.points is None for f in scored):
+        return f"?/{_num(most)}"
+    got = sum((f.points or Decimal(0) for f in scored), Decimal(0))
+    return f"{_num(got)}/{_num(most)}"
 
 
 def table_title(tender: TenderFile, locale: Locale) -> str:
@@ -545,13 +635,13 @@ def _md(text: str) -> str:
 
 
 def markdown_report(
-    result: CheckResult, *, strict: bool = False, locale: Locale | None = None
+    result: CheckResult, *, gate: Gate = Gate.DEFAULT, locale: Locale | None = None
 ) -> str:
     """The deviation table and the guardrails in GitHub-flavoured Markdown (job summary)."""
     say = locale or report_locale(result)
     t = result.tender
     header, rows, _ = deviation_rows(result.findings, t, say)
-    ok = result.passed(strict)
+    ok = result.passed(gate)
     out = [say.text("report.markdown.heading", title=table_title(t, say), name=t.name), ""]
     verdict = say.text("report.markdown.passed" if ok else "report.markdown.failed")
     project = say.text("report.markdown.project", project=result.profile.project.project_name)
@@ -584,7 +674,7 @@ def markdown_report(
             f"{_md(say.describe(c.limit))} | {say.text(f'capacity.status.{c.status.value}')} |"
             for c in result.capacity
         )
-    failures = result.failures(strict, say)
+    failures = result.failures(gate, say)
     if failures:
         out += ["", say.text("report.markdown.failures"), ""]
         out.extend(f"- {_md(line)}" for line in failures)
@@ -681,7 +771,8 @@ REPORT_FORMATS: dict[str, Callable[..., str]] = {
 
 
 def render_report(
-    result: CheckResult, fmt: str, *, strict: bool = False, language: str | None = None
+    result: CheckResult, fmt: str, *, gate: Gate = Gate.DEFAULT, language: str | None = None
 ) -> str:
-    """The report in `fmt` (one of REPORT_FORMATS), in `language` (else the project's)."""
-    return REPORT_FORMATS[fmt](result, strict=strict, locale=report_locale(result, language))
+    """The report in `fmt` (one of REPORT_FORMATS), in `language` (else the project's
+    `language:`); `gate` decides which findings the report calls failures."""
+    return REPORT_FORMATS[fmt](result, gate=gate, locale=report_locale(result, language))
