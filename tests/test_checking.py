@@ -95,10 +95,10 @@ def test_requirement_values_parse_in_english_and_chinese() -> None:
                 "warranty.period",
                 "at_least",
                 "1y",
-                scoring={"tiers": [{"value": "2h", "points": 1}]},
+                scoring={"tiers": [{"value": "365 days", "points": 1}]},
             ),
             "scoring.tiers[0].value",
-            "cannot compare 2 hours with 1 year",
+            "365 days may be longer or shorter than 1 year",
         ),
     ],
 )

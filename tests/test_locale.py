@@ -45,7 +45,8 @@ ALLOWED = {
     "generator/profiles/reference.py": "examples of input values in the field reference",
     "generator/render/flowchart.py": "line-breaking punctuation classes, not words",
     "cli.py": "--help examples of input values (a tier addressed by its Chinese region name)",
-    "generator/profiles/kinds.py": "the words a yes/no value is written with (是, 须, 提供)",
+    "generator/profiles/kinds.py": "the words a yes/no value is written with (是, 须, 提供), "
+    "the separators of a list's items (、, 及) and the words class labels drop (类, 设备)",
     "generator/profiles/paths.py": "the CJK range that reads a field's term from its docstring",
     "generator/tender/comparators.py": "comparator words a tender is written with (不少于 …)",
     "generator/tender/places.py": "place-name suffixes stripped to match sites (自治区, 省 …)",

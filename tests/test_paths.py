@@ -74,7 +74,9 @@ def test_directions_and_lookups_come_from_the_fields() -> None:
     assert paths["warranty.period"].lookup is Lookup.COMPONENTS
     assert paths["replacement.replace_after_failed_repairs"].better is Better.SMALLER
     assert paths["training.free"].kind.name == "flag"
-    assert paths["after_warranty.fee_basis"].kind.name == "choice"
+    assert paths["after_warranty.fee_basis"].kind.name == "ranked"
+    assert paths["handover.documents"].kind.name == "list"
+    assert paths["staffing.qualified_staff"].lookup is Lookup.STAFF
     assert paths["delivery.lead_time"].unit == "time"
     assert paths["spare_parts.supply_period"].unit == "calendar"
 
@@ -162,7 +164,8 @@ def test_equals_on_a_choice_wants_that_choice() -> None:
             "longer/more is better for uptime.annual_min; use at_least",
         ),
         ("equals", "training.free", "true", "training.free is yes/no; use required"),
-        ("at_least", "spare_parts.price_basis", "free", "is a choice; use equals"),
+        ("at_least", "handover.documents", "维护手册", "is a list; use contains"),
+        ("contains", "warranty.period", "1 year", "is a duration, not a list; use at_least"),
     ],
 )
 def test_validation_asks_the_comparator_and_the_kind(

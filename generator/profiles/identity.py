@@ -31,7 +31,9 @@ class Identity:
 
 IDENTITIES: dict[str, Identity] = {
     # commitments: layered company < project < overlays < --set
-    "commitments.response.tiers": Identity(("region", "severity", "time"), "tier", True),
+    "commitments.response.tiers": Identity(
+        ("region", "severity", "time", "equipment", "faults", "repairs"), "tier", True
+    ),
     "commitments.warranty.components": Identity(("name",), "component"),
     "commitments.warranty.service_plans": Identity(("item", "mode"), "service plan"),
     "commitments.staffing.members": Identity(("role",), "staff role"),
@@ -71,6 +73,9 @@ def key_text(value: object) -> str | None:
     """A key field's value as compared: text without surrounding blanks, or None when empty."""
     if value is None:
         return None
+    if isinstance(value, list):  # class labels of a tier: [急救类, 生命支持类]
+        text = ",".join(t for t in (key_text(v) for v in value) if t)
+        return text or None
     text = str(value).strip()
     return text or None
 
