@@ -497,13 +497,14 @@ def list_items(text: str) -> list[str]:
     return _items(text)
 
 
-# Class labels compare without the words tenders add or leave off: 急救类设备 is 急救类 is 急救.
+# Class labels compare without the words tenders add or leave off: 急救类设备 is 急救类 is 急救,
+# 其它非紧急类设备 is 非紧急类.
 _CLASS_SUFFIXES = ("设备", "設備", "故障", "类", "類")
 
 
 def class_label(text: str) -> str:
     """A class label (设备类别, 故障类别 ...) as labels are matched."""
-    label = "".join(text.split())
+    label = "".join(text.split()).removeprefix("其它").removeprefix("其他")
     for suffix in _CLASS_SUFFIXES:
         label = label.removesuffix(suffix)
     return label or "".join(text.split())

@@ -495,7 +495,7 @@ class Quality(Model):
     """质量保证与包装."""
 
     genuine_goods: Promise = False
-    """商品品质: 所售商品均为正品, 绝无假货."""
+    """保证正品: 所售商品均为正品, 绝无假货."""
     original_packaging: Promise = False
     """原厂原包装: goods are the maker's own, in the maker's packaging."""
     certified: Promise = False
@@ -509,7 +509,7 @@ class Quality(Model):
     inspected_before_shipping: Promise = False
     """出厂全性能检查: 全过程、全性能检查, 确认合格后才装箱发货."""
     quality_records: Promise = False
-    """质量记录和检测资料: 产品的制造和检测均有质量记录和检测资料."""
+    """留有质量记录和检测资料: 产品的制造和检测均有质量记录和检测资料."""
 
 
 class Delivery(Model):
@@ -782,7 +782,7 @@ class Inspections(Model):
     return_visits: Promise = False
     """回访."""
     satisfaction_survey: Promise = False
-    """满意度调查问卷."""
+    """发放满意度调查问卷."""
     periodic_checks_after_warranty: Promise = False
     """质保期后保持联系并派专人定期检查."""
 
@@ -801,7 +801,7 @@ class AfterWarranty(Model):
     renewal: Promise = False
     """质保期满后可续签维护协议."""
     lifetime_support: Promise = False
-    """终身技术服务支持."""
+    """提供终身技术服务支持."""
     long_term_maintenance: Promise = False
     """对所提供的设备长期维护."""
 
@@ -827,11 +827,11 @@ class Complaints(Model):
     channels: list[Name] = []
     """投诉渠道, e.g. 技术部调度员, 维修部经理."""
     discipline: Promise = False
-    """责任核实与惩处: 核实是我方责任的, 对相关人员进行惩处."""
+    """核实责任并惩处: 核实是我方责任的, 对相关人员进行惩处."""
     apologise: Promise = False
-    """并向用户赔礼道歉."""
+    """向用户赔礼道歉."""
     explain_otherwise: Promise = False
-    """非我方责任的解释: 不是我方责任的, 相关人员向用户解释."""
+    """解释非我方责任: 不是我方责任的, 相关人员向用户解释."""
     satisfactory_reply: Promise = False
     """保证给顾客一个满意的答复."""
     reply_within: TimeLimit | None = None
@@ -1011,7 +1011,7 @@ class Provider(Model):
     manufacturer: Name | None = None
     """制造商名称."""
     manufacturer_authorised: Promise = False
-    """制造商授权: the manufacturer authorised this bid for this project."""
+    """取得制造商授权: the manufacturer authorised this bid for this project."""
     manufacturer_bound: Promise = False
     """制造商共同承诺: these commitments bind the manufacturer too (厂家同样提供技术电话等)."""
 

@@ -88,6 +88,21 @@ def _in_classes(tier: ResponseTier, scope: Scope) -> bool:
     return True
 
 
+def _most_specific(
+    tiers: Sequence[ResponseTier], hits: list[int], scope: Scope | None
+) -> list[int]:
+    """A tier labelled with a class the requirement names answers for that class instead of
+    the tiers that name no class of that kind (困人 15分钟 over the general 2小时)."""
+    if scope is None:
+        return hits
+    for name, wanted in scope.classes.items():
+        labels = {_label(w) for w in wanted}
+        named = [i for i in hits if {_label(t) for t in getattr(tiers[i], name)} & labels]
+        if named:
+            hits = [i for i in hits if i in named or getattr(tiers[i], name)]
+    return hits
+
+
 def _tier_context(tier: ResponseTier) -> Message | None:
     classes = [*tier.equipment, *tier.faults, *tier.repairs]
     parts = [p for p in (tier.region, tier.severity, tier.time, *classes) if p]
@@ -165,6 +180,7 @@ class Offers:
                     and _in_classes(tiers[i], scope)
                 )
             ]
+            hits = _most_specific(tiers, hits, scope)
             found = False
             for i in hits:
                 value = getattr(tiers[i], field)
