@@ -13,12 +13,12 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from conftest import Resolved, req, tender
 from generator.locale import Message, get_locale
 from generator.profiles.models import commitment_paths
 from generator.profiles.quantities import Count, Duration, QuantityError
 from generator.tender.check import check
 from generator.tender.model import Verdict
-from tests.conftest import Resolved, req, tender
 
 
 def zh(msg: Message | None) -> str:

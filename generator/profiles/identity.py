@@ -80,8 +80,8 @@ def key_text(value: object) -> str | None:
     if value is None:
         return None
     if isinstance(value, list):  # class labels of a tier: [急救类, 生命支持类]
-        # joined by 、, which a `--set` selector does not split at (it splits at ",")
-        text = "、".join(t for t in (key_text(v) for v in value) if t)
+        # joined by +, which a `--set` selector does not split at (it splits at ",")
+        text = "+".join(t for t in (key_text(v) for v in value) if t)
         return text or None
     text = str(value).strip()
     return text or None

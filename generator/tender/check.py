@@ -146,13 +146,15 @@ def _judge(
     asked = {"wanted": wanted_message(req), "value": _asked_value(req, info)}
     if worst is not None and worst < 0:
         offer = _worst([o for s, o in scored if s < 0], info, rule)
-        meet = None if wanted is None else message("suggestion.meet", value=asked["value"])
+        meet = None
+        if wanted is not None:
+            meet = message("suggestion.meet", term=info.label, path=info.path, **asked)
         # A list names what it lacks (缺少接口数据), not just that it falls short.
         lacks = None if wanted is None else info.kind.shortfall(offer.value, wanted)
         if lacks is not None:
             missing = value_message(info.kind, lacks)
             reason = message("reason.lacks", offer=offer.message, missing=missing, **asked)
-            meet = message("suggestion.add", term=info.label, missing=missing)
+            meet = message("suggestion.add", term=info.label, path=info.path, missing=missing)
         else:
             reason = message("reason.negative", offer=offer.message, **asked)
         return _Judged(Verdict.NEGATIVE, offer, reason, meet, compared)

@@ -28,7 +28,12 @@ def wanted_message(req: Requirement) -> Message:
     """What a requirement asks, without its term: 不超过24小时, 须提供."""
     info = commitment_paths()[req.commitment]
     value = None if req.threshold is None else value_message(info.kind, req.threshold)
-    return message("wanted", comparator=Message(req.comparator.message_key), value=value)
+    return message(
+        "wanted",
+        comparator=Message(req.comparator.message_key),
+        value=value,
+        kind=info.kind.name,
+    )
 
 
 def required_message(req: Requirement) -> Message:
