@@ -338,7 +338,7 @@ def test_reasons_say_what_was_offered_and_required() -> None:
     ).findings[0]
     assert zh(f.reason) == "承诺18个月，未达到要求（不少于3年）"
     assert f.reason_en == "offers 18 months, short of the required 3 years"
-    assert zh(f.suggestion) == "至少承诺3年方可满足要求"
+    assert zh(f.suggestion) == "质保期须承诺不少于3年方可满足要求"
     nc = one(
         profile({"replacement": {"doa_replace_within": "3个工作日"}}),
         req("replacement.doa_replace_within", "at_most", "72h"),
