@@ -219,9 +219,10 @@ class Requirement(Model):
     commitment: PathName
     """承诺项路径 it constrains, e.g. warranty.period, response.arrive."""
     comparator: Annotated[Comparator, WithJsonSchema(comparator_json_schema())]
-    """比较方式: at_least, at_most, equals or required (不少于/不超过/为/须)."""
+    """比较方式: at_least, at_most, equals, required or contains (不少于/不超过/为/须/包含)."""
     value: QuantityText | None = None
-    """要求值 with its unit, e.g. 3 years, 24小时, 每季度一次, 95%; empty for `required`."""
+    """要求值 with its unit, e.g. 3 years, 24小时, 每季度一次, 95%, 不少于2年, 优惠价, 不限次数,
+    维护手册、接口数据; empty for `required`. A bound word must agree with the comparator."""
     scope: Scope = Scope()
     """适用范围."""
     marker: Name | None = None
