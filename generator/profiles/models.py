@@ -250,7 +250,16 @@ _CHOICE_WORDS: dict[str, dict[str, str]] = {
             "commissioning",
         ),
         **dict.fromkeys(("到货", "到货之日", "自到货之日起", "交货", "交货之日"), "delivery"),
-        **dict.fromkeys(("购买", "购买之日", "自购买之日起", "購買之日"), "purchase"),
+        **dict.fromkeys(
+            ("购买", "购买之日", "自购买之日起", "購買之日", "自購買之日起"), "purchase"
+        ),
+        **dict.fromkeys(("自安裝測試完成之日起", "安裝測試完成之日"), "commissioning"),
+        **dict.fromkeys(("自到貨之日起", "到貨之日"), "delivery"),
+        # the English the letters print (templates/en/clauses/_words.j2)
+        "from the date of successful acceptance": "acceptance",
+        "from the date of successful installation and commissioning": "commissioning",
+        "from the date of delivery": "delivery",
+        "from the date of purchase": "purchase",
     },
     "PriceBasis": {
         **dict.fromkeys(("免费", "免費", "免费提供", "不收费", "不收取任何费用", "无偿"), "free"),
@@ -264,6 +273,8 @@ _CHOICE_WORDS: dict[str, dict[str, str]] = {
         **dict.fromkeys(("优惠价", "優惠價", "优惠价格", "优惠", "以优惠价格提供"), "preferential"),
         **dict.fromkeys(("市场价", "市場價", "市场价格", "market price", "market"), "market"),
         **dict.fromkeys(("free of charge",), "free"),
+        "most favourable price": "best",
+        "preferential price": "preferential",
     },
     "ServiceMode": {
         **dict.fromkeys(
@@ -273,6 +284,14 @@ _CHOICE_WORDS: dict[str, dict[str, str]] = {
         **dict.fromkeys(("送修", "送修服务", "carry-in", "carry in"), "carry_in"),
         **dict.fromkeys(("寄修", "寄修服务", "mail-in", "mail in"), "mail_in"),
         **dict.fromkeys(("远程", "远程服务", "远程维修", "远程支持", "遠程", "远程诊断"), "remote"),
+        **dict.fromkeys(("到場服務", "到場"), "on_site"),
+        **dict.fromkeys(("遠端服務", "遠端"), "remote"),
+        **dict.fromkeys(("送修服務",), "carry_in"),
+        **dict.fromkeys(("寄修服務",), "mail_in"),
+        **dict.fromkeys(("on-site service", "on-site repair"), "on_site"),
+        **dict.fromkeys(("carry-in service", "carry-in repair"), "carry_in"),
+        **dict.fromkeys(("mail-in service", "mail-in repair"), "mail_in"),
+        **dict.fromkeys(("remote service", "remote repair", "remote"), "remote"),
     },
     "ServiceProvider": {
         **dict.fromkeys(
@@ -280,7 +299,11 @@ _CHOICE_WORDS: dict[str, dict[str, str]] = {
         ),
         **dict.fromkeys(("製造商", "原廠", "廠家"), "manufacturer"),
         **dict.fromkeys(("授权代理商", "授权服务商", "代理商", "授權代理商"), "authorised_agent"),
-        **dict.fromkeys(("投标人", "供应商", "投標人", "供應商", "本公司"), "bidder"),
+        **dict.fromkeys(("投标人", "供应商", "投標人", "供應商", "本公司", "投標廠商"), "bidder"),
+        **dict.fromkeys(("制造商授权的代理商", "製造商授權之代理商"), "authorised_agent"),
+        "the manufacturer": "manufacturer",
+        "an agent authorised by the manufacturer": "authorised_agent",
+        "the bidder": "bidder",
     },
 }
 
