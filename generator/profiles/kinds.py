@@ -36,6 +36,7 @@ __all__ = [
     "StepMaker",
     "Straddles",
     "ValueKind",
+    "canonical",
     "class_label",
     "kind_of_type",
     "list_items",
@@ -59,6 +60,16 @@ Quantity = (
 
 _E = TypeVar("_E", bound=type[StrEnum])
 _RANKS: dict[type[StrEnum], tuple[StrEnum, ...]] = {}
+
+
+def canonical(value: Quantity) -> str:
+    """A value as machines read it (JSON, SARIF), and as a file may write it again: 3 years,
+    unlimited, cost, 2名; a list's items joined by "、" (each a choice id or the text)."""
+    if isinstance(value, tuple):
+        return "、".join(canonical(v) for v in value)
+    if isinstance(value, StrEnum):
+        return str(value.value)
+    return str(value)
 
 
 def ranked(choice: _E) -> _E:

@@ -33,6 +33,7 @@ def wanted_message(req: Requirement) -> Message:
         comparator=Message(req.comparator.message_key),
         value=value,
         kind=info.kind.name,
+        unlimited=getattr(req.threshold, "is_unlimited", False),
     )
 
 
