@@ -7,13 +7,14 @@ real tender texts in ../shared/tender-docs when they are there."""
 
 import os
 import re
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
 from pydantic import ValidationError
 
-from conftest import Resolved, req, tender
+from conftest import Resolved, req, run, tender
 from generator.locale import Message, get_locale
 from generator.profiles.models import commitment_paths
 from generator.profiles.quantities import Count, Duration, QuantityError
@@ -441,3 +442,151 @@ def test_values_copied_from_real_tenders_parse_and_agree_with_their_comparator()
             assert problem is None or "says" in problem, (text_file.name, value)
             found += 1
     assert found >= 5
+
+
+# ---------------------------------------------------------------- a maintenance contract
+
+MAINTENANCE_COMPANY = """kind: company
+name: 某某医疗设备服务有限公司
+staff:
+  - role: 维修工程师
+    count: 3
+    qualification: 原厂认证工程师
+commitments:
+  provider:
+    by: 授权代理商
+    manufacturer_authorised: 是
+  warranty:
+    period: 3年
+    start: 验收合格之日
+    components:
+      - name: 管材
+        period: 10年
+      - name: 线材
+        period: 5年
+    part_replacements: 不限次数
+    labour: 无限工时
+    covered_parts: [探测器, 球管]
+  response:
+    tiers:
+      - equipment: [急救类, 生命支持类]
+        arrive: 30分钟
+      - equipment: [非紧急类]
+        arrive: 4小时
+    repair_modes: [上门, 远程]
+  after_warranty:
+    fee_basis: 免费
+  handover:
+    documents: [维护手册(含维修密码及接口数据)]
+"""
+MAINTENANCE_TENDER = """kind: tender
+name: 某医院医疗设备维保服务项目
+requirements:
+  - clause: "3.1"
+    text: 由设备制造商提供售后服务
+    commitment: provider.by
+    comparator: 为
+    value: 设备制造商
+  - clause: "3.2"
+    text: 取得所投产品制造商针对本项目的授权
+    commitment: provider.manufacturer_authorised
+    comparator: 须
+    marker: ★
+  - clause: "3.3"
+    text: 具有两名(含)以上原厂认证工程师
+    commitment: staffing.qualified_staff
+    comparator: 不少于
+    value: 两名
+    scope: {qualification: 原厂认证工程师}
+  - clause: "3.4"
+    text: 所有线材、管材的质保期不少于10年
+    commitment: warranty.period
+    comparator: at_least
+    value: 不少于10年
+    scope: {component: 线材、管材}
+  - clause: "3.5"
+    text: 急救类、生命支持类设备30分钟内到场
+    commitment: response.arrive
+    comparator: 以内
+    value: 30分钟以内
+    scope: {equipment: [急救类, 生命支持类]}
+  - clause: "3.6"
+    text: 其它非紧急类设备2小时内到场
+    commitment: response.arrive
+    comparator: at_most
+    value: 2小时
+    scope: {equipment: [其它非紧急类设备]}
+  - clause: "3.7"
+    text: 维护手册(含维修密码及接口数据)及中文译本
+    commitment: handover.documents
+    comparator: 包含
+    value: 维护手册(含维修密码及接口数据)及中文译本
+  - clause: "3.8"
+    text: 所有配件不限次数更换，包括探测器、球管
+    commitment: warranty.part_replacements
+    comparator: 不少于
+    value: 不限次数
+  - clause: "3.9"
+    text: ★质保期满后仅收取成本费用
+    commitment: after_warranty.fee_basis
+    comparator: equals
+    value: 成本价
+    marker: ★
+  - clause: "3.10"
+    text: 提供上门维修服务
+    commitment: response.repair_modes
+    comparator: contains
+    value: 上门维修
+  - clause: "3.11"
+    text: 质保期自验收合格之日起计算
+    commitment: warranty.start
+    comparator: equals
+    value: 验收合格之日
+  - clause: "3.12"
+    text: 除困人外的其他故障2小时内到场
+    commitment: response.arrive
+    comparator: at_most
+    value: 2小时以内
+    scope: {excluding: [困人], equipment: [急救类]}
+"""
+
+
+def test_a_maintenance_contract_through_the_cli_pins_every_verdict(
+    tree: Callable[[Mapping[str, str | bytes]], Path],
+) -> None:
+    import json
+
+    root = tree(
+        {
+            "company.yaml": MAINTENANCE_COMPANY,
+            "project.yaml": "kind: project\ncompany: company.yaml\nproject_name: 某医院维保项目\n",
+            "tender.yaml": MAINTENANCE_TENDER,
+        }
+    )
+    code, out, err = run(
+        "check", root / "project.yaml", "--tender", root / "tender.yaml", "--format", "json"
+    )
+    assert err == ""
+    found = json.loads(out)["findings"]
+    assert len(found) == MAINTENANCE_TENDER.count("- clause:")
+    assert [f["verdict"] for f in found] == [
+        "negative",  # 3.1 an authorised agent, not the manufacturer
+        "none",  # 3.2 authorisation: 是
+        "positive",  # 3.3 3 原厂认证工程师 of 2
+        "negative",  # 3.4 线材 5 years decides, whatever the order
+        "none",  # 3.5 急救类 30 min
+        "negative",  # 3.6 其它非紧急类设备 -> the 非紧急类 tier, 4 h
+        "negative",  # 3.7 中文译本 missing
+        "none",  # 3.8 不限次数
+        "positive",  # 3.9 ★ 成本价 asked, 免费 offered
+        "positive",  # 3.10 上门 and more
+        "none",  # 3.11 验收合格之日
+        "positive",  # 3.12 急救类 except 困人: 30 min of 2 h
+    ]
+    assert found[3]["offer_context"] == "线材"
+    assert found[6]["required"] == "维护手册(含维修密码及接口数据)、中文译本"
+    assert "缺少中文译本" in found[6]["reason"]
+    _, text, _ = run("check", root / "project.yaml", "--tender", root / "tender.yaml")
+    for awkward in ("不超过立即", "不少于不限", "须商品品质", "Infinity", "('"):
+        assert awkward not in text
+    assert "配件更换次数：不限次数" in text
