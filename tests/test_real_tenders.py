@@ -563,7 +563,7 @@ def test_a_maintenance_contract_through_the_cli_pins_every_verdict(
             "tender.yaml": MAINTENANCE_TENDER,
         }
     )
-    code, out, err = run(
+    _, out, err = run(
         "check", root / "project.yaml", "--tender", root / "tender.yaml", "--format", "json"
     )
     assert err == ""
