@@ -590,3 +590,71 @@ def test_a_maintenance_contract_through_the_cli_pins_every_verdict(
     for awkward in ("不超过立即", "不少于不限", "须商品品质", "Infinity", "('"):
         assert awkward not in text
     assert "配件更换次数：不限次数" in text
+
+
+# ---------------------------------------------------------------- the letter says it
+
+NEW_PROMISES: dict[str, Any] = {
+    "provider": {
+        "by": "manufacturer",
+        "manufacturer": "某某医疗器械制造有限公司",
+        "manufacturer_authorised": True,
+        "manufacturer_bound": True,
+    },
+    "warranty": {
+        "period": "终身",
+        "covered_parts": ["探测器", "球管"],
+        "services": ["技术服务", "预防性保养"],
+        "part_replacements": "不限次数",
+        "labour": "无限工时",
+    },
+    "handover": {"documents": ["维护手册", "接口数据"], "materials": ["专用工具"]},
+}
+
+
+@pytest.mark.parametrize(
+    ("language", "phrases"),
+    [
+        (
+            "zh-Hans",
+            [
+                "本项目售后服务由制造商某某医疗器械制造有限公司提供",
+                "我公司已取得某某医疗器械制造有限公司针对本项目的授权",
+                "同样约束某某医疗器械制造有限公司",
+                "本项目设备实行终身质保",
+                "保修范围包括探测器及球管，配件更换不限次数",
+                "质量保证期内提供技术服务及预防性保养，技术服务不限工时",
+                "移交维护手册及接口数据",
+                "移交专用工具",
+            ],
+        ),
+        (
+            "zh-Hant",
+            [
+                "本案設備提供終身保固",
+                "零件更換不限次數",
+                "技術服務不限工時",
+                "移交维护手册及接口数据",
+            ],
+        ),
+        (
+            "en",
+            [
+                "provided by the manufacturer, 某某医疗器械制造有限公司",
+                "lifetime warranty",
+                "parts are replaced any number of times",
+                "no limit on working hours",
+                "探测器 and 球管",
+            ],
+        ),
+    ],
+)
+def test_the_letter_says_each_new_promise(language: str, phrases: list[str]) -> None:
+    from conftest import build_profile
+    from generator.letter.compose import compose, letter_text
+
+    text = "".join(letter_text(compose(build_profile(NEW_PROMISES), language=language)).split())
+    for phrase in phrases:
+        assert "".join(phrase.split()) in text, phrase
+    for junk in ("None", "Infinity", "unlimited年", "{{"):
+        assert junk not in text
