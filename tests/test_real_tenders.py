@@ -658,3 +658,18 @@ def test_the_letter_says_each_new_promise(language: str, phrases: list[str]) -> 
         assert "".join(phrase.split()) in text, phrase
     for junk in ("None", "Infinity", "unlimited年", "{{"):
         assert junk not in text
+
+
+def test_a_tier_named_by_its_classes_can_be_changed_with_set(
+    tree: Callable[[Mapping[str, str | bytes]], Path],
+) -> None:
+    root = tree(
+        {
+            "company.yaml": MAINTENANCE_COMPANY,
+            "project.yaml": "kind: project\ncompany: company.yaml\nproject_name: 某医院维保项目\n",
+        }
+    )
+    selector = "response.tiers[equipment=急救类+生命支持类].arrive=20分钟"
+    code, out, err = run("explain", root / "project.yaml", "--set", selector)
+    assert (code, err) == (0, "")
+    assert "20分钟" in out and "--set:1:1" in out
