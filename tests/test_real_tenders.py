@@ -673,3 +673,21 @@ def test_a_tier_named_by_its_classes_can_be_changed_with_set(
     code, out, err = run("explain", root / "project.yaml", "--set", selector)
     assert (code, err) == (0, "")
     assert "20分钟" in out and "--set:1:1" in out
+
+
+@pytest.mark.parametrize(
+    ("offered", "wanted", "verdict"),
+    [
+        ("每工作日一次", "每年2次", Verdict.POSITIVE),
+        ("每季度一次", "每半年一次", Verdict.POSITIVE),
+        ("每半月一次", "每月一次", Verdict.POSITIVE),
+        ("每月一次", "每30天一次", Verdict.NOT_COMPARABLE),
+    ],
+)
+def test_frequencies_across_working_days_are_decided_by_bounds_too(
+    offered: str, wanted: str, verdict: Verdict
+) -> None:
+    f = one(
+        {"inspections": {"frequency": offered}}, req("inspections.frequency", "at_least", wanted)
+    )
+    assert f.verdict is verdict

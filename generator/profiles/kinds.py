@@ -266,7 +266,26 @@ class FrequencyKind(ValueKind):
     ) -> int:
         if not (isinstance(offer, Frequency) and isinstance(wanted, Frequency)):
             raise NotComparable(f"cannot compare {offer!r} with {wanted!r}")
-        return _signed(offer.compare(wanted, rule), better)
+        try:
+            return _signed(offer.compare(wanted, rule), better)
+        except NotComparable:
+            return _signed(_rate_bounds(offer, wanted, rule), better)
+
+
+def _rate_bounds(a: Frequency, b: Frequency, rule: WorkingDayRule | None) -> int:
+    """Which happens more often, by the range each period can last on any calendar (every
+    working day is more often than twice a year); `Straddles` when the ranges overlap."""
+    a_lo, a_hi = a.per.bounds_in_minutes(rule)
+    b_lo, b_hi = b.per.bounds_in_minutes(rule)
+    if a.times * b_lo > b.times * a_hi:
+        return 1
+    if a.times * b_hi < b.times * a_lo:
+        return -1
+    working = Unit.WORKING_DAY in (a.per.unit, b.per.unit) and rule is None
+    raise Straddles(
+        f"{a.en()} may be more or less often than {b.en()}, by the calendar"
+        + (" (no working-day rule)" if working else "")
+    )
 
 
 class WindowKind(ValueKind):
