@@ -691,3 +691,21 @@ def test_frequencies_across_working_days_are_decided_by_bounds_too(
         {"inspections": {"frequency": offered}}, req("inspections.frequency", "at_least", wanted)
     )
     assert f.verdict is verdict
+
+
+def test_staff_records_and_repair_counts_read_measure_words() -> None:
+    from conftest import build_profile
+
+    p = build_profile(
+        {"replacement": {"replace_after_failed_repairs": "两次"}},
+        company={
+            "kind": "company",
+            "name": "某公司",
+            "staff": [{"role": "工程师", "count": "贰名"}],
+        },
+    )
+    assert p.commitments.replacement is not None
+    assert p.commitments.replacement.replace_after_failed_repairs == 2
+    assert p.company.staff[0].count == 2
+    with pytest.raises(ValidationError, match="is unlimited; write a number here"):
+        build_profile({"replacement": {"replace_after_failed_repairs": "不限次数"}})

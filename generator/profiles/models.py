@@ -107,6 +107,20 @@ CountField = Annotated[
 ]
 """A whole number of people, visits, replacements ... or unlimited (不限次数)."""
 
+
+def _whole(value: Any) -> Any:
+    # A number of people, visits, repairs as a tender writes it: 3人, 两次, 贰名.
+    if isinstance(value, str) and not value.strip().isdigit():
+        count = Count.parse(value)
+        if count.value is None:
+            raise ValueError(f'"{value.strip()}" is unlimited; write a number here')
+        return count.value
+    return value
+
+
+Whole = BeforeValidator(_whole)
+"""Reads a count with its measure word (3人, 两次) into a plain int field."""
+
 # The words a yes/no is written with in a profile (YAML keeps 是/否 as text).
 _YES = {"true", "yes", "y", "on", "1", "是", "有", "提供", "承诺", "须"}
 _NO = {"false", "no", "n", "off", "0", "否", "无", "不提供", "不承诺"}
@@ -438,7 +452,7 @@ class ServiceCentre(Model):
     """地址."""
     phone: Phone | None = None
     """电话."""
-    staff: Annotated[int, Field(ge=0, le=100000)] | None = None
+    staff: Annotated[int, Whole, Field(ge=0, le=100000)] | None = None
     """人员数量 at the centre."""
     reach: DurationField | None = None
     """服务半径: longest travel time from the centre to a site it serves, e.g. 2h."""
@@ -449,7 +463,7 @@ class StaffRole(Model):
 
     role: Name
     """岗位, e.g. 项目经理, 专职工程师."""
-    count: Annotated[int, Field(ge=1, le=100000)]
+    count: Annotated[int, Whole, Field(ge=1, le=100000)]
     """人数."""
     qualification: Text | None = None
     """资质, e.g. 高级工程师, 持证电工."""
@@ -580,7 +594,7 @@ class ServicePlan(Model):
     """从第几年起: offset from the warranty start, e.g. 1 year for 后两年."""
     until: DurationField | None = None
     """截至: end of this plan counted from the warranty start, e.g. 3 years."""
-    visits: Annotated[int, Field(ge=1, le=1000)] | None = None
+    visits: Annotated[int, Whole, Field(ge=1, le=1000)] | None = None
     """上门次数, e.g. 5."""
     working_days_only: bool = False
     """仅限工作日内."""
@@ -694,7 +708,7 @@ class Replacement(Model):
     doa_replace_within: TimeLimit | None = None
     """更换时限, e.g. 3个工作日."""
     replace_after_failed_repairs: (
-        Annotated[int, Field(ge=1, le=10), Commit(Better.SMALLER)] | None
+        Annotated[int, Whole, Field(ge=1, le=10), Commit(Better.SMALLER)] | None
     ) = None
     """维修不能正常使用的更换次数: 维修N次仍不能正常使用的, 无偿更换新设备."""
     loaner: Promise = False
