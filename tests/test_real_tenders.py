@@ -287,7 +287,7 @@ def test_manufacturer_authorisation_and_binding_are_yes_no_in_chinese() -> None:
         req("provider.manufacturer_bound", "required", "是"),
     )
     assert [f.verdict for f in result.findings] == [Verdict.NONE, Verdict.MISSING]
-    assert zh(result.findings[1].reason) == "未承诺制造商共同承诺"
+    assert zh(result.findings[1].reason) == "未承诺制造商共同履行"
     with pytest.raises(ValidationError, match="can only require that a promise is made"):
         tender(req("provider.manufacturer_bound", "required", "否"))
 

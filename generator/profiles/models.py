@@ -1050,7 +1050,7 @@ class Provider(Model):
     manufacturer_authorised: Promise = False
     """取得制造商授权: the manufacturer authorised this bid for this project."""
     manufacturer_bound: Promise = False
-    """制造商共同承诺: these commitments bind the manufacturer too (厂家同样提供技术电话等)."""
+    """制造商共同履行: these commitments bind the manufacturer too (厂家同样提供技术电话等)."""
 
 
 class Handover(Model):
