@@ -709,3 +709,18 @@ def test_staff_records_and_repair_counts_read_measure_words() -> None:
     assert p.company.staff[0].count == 2
     with pytest.raises(ValidationError, match="is unlimited; write a number here"):
         build_profile({"replacement": {"replace_after_failed_repairs": "不限次数"}})
+
+
+@pytest.mark.parametrize(
+    ("by", "phrase"),
+    [
+        ("authorised_agent", "本项目售后服务由某某制造有限公司授权的代理商提供"),
+        ("bidder", "本项目售后服务由我公司直接提供，所投产品制造商为某某制造有限公司"),
+    ],
+)
+def test_the_letter_names_who_serves(by: str, phrase: str) -> None:
+    from conftest import build_profile
+    from generator.letter.compose import compose, letter_text
+
+    provider = {"provider": {"by": by, "manufacturer": "某某制造有限公司"}}
+    assert phrase in letter_text(compose(build_profile(provider)))
