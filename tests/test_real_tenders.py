@@ -724,3 +724,13 @@ def test_the_letter_names_who_serves(by: str, phrase: str) -> None:
 
     provider = {"provider": {"by": by, "manufacturer": "某某制造有限公司"}}
     assert phrase in letter_text(compose(build_profile(provider)))
+
+
+def test_ranked_choices_can_be_scored_by_tiers() -> None:
+    scoring = {"tiers": [{"value": "成本价", "points": 2}, {"value": "免费", "points": 5}]}
+    f = one(
+        {"after_warranty": {"fee_basis": "成本价"}},
+        req("after_warranty.fee_basis", "at_least", "优惠价", scoring=scoring),
+    )
+    assert f.verdict is Verdict.POSITIVE and f.points == 2
+    assert zh(f.suggestion) == "收费基准承诺为免费可再得3分"
