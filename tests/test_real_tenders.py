@@ -734,3 +734,10 @@ def test_ranked_choices_can_be_scored_by_tiers() -> None:
     )
     assert f.verdict is Verdict.POSITIVE and f.points == 2
     assert zh(f.suggestion) == "收费基准承诺为免费可再得3分"
+
+
+def test_an_unlimited_time_limit_is_no_requirement() -> None:
+    with pytest.raises(
+        ValidationError, match=r"is unlimited, which is no limit for response\.arrive"
+    ):
+        tender(req("response.arrive", "at_most", "不限"))

@@ -87,8 +87,11 @@ class Comparator:
             return None
         try:
             bound, _ = parse_bound(text)
+            unlimited = getattr(info.parse(text), "is_unlimited", False)
         except QuantityError:
             return None  # the value's own parse error says it
+        if unlimited and info.better is Better.SMALLER:
+            return f'"{text.strip()}" is unlimited, which is no limit for {info.path}'
         if bound is None or bound == (self.bound or bound):
             return None
         right = next((c.name for c in COMPARATORS.values() if c.bound == bound), None)
