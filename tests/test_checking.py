@@ -95,10 +95,10 @@ def test_requirement_values_parse_in_english_and_chinese() -> None:
                 "warranty.period",
                 "at_least",
                 "1y",
-                scoring={"tiers": [{"value": "2h", "points": 1}]},
+                scoring={"tiers": [{"value": "365 days", "points": 1}]},
             ),
             "scoring.tiers[0].value",
-            "cannot compare 2 h with 1 year",
+            "365 days may be longer or shorter than 1 year",
         ),
     ],
 )
@@ -338,7 +338,7 @@ def test_reasons_say_what_was_offered_and_required() -> None:
     ).findings[0]
     assert zh(f.reason) == "承诺18个月，未达到要求（不少于3年）"
     assert f.reason_en == "offers 18 months, short of the required 3 years"
-    assert zh(f.suggestion) == "至少承诺3年方可满足要求"
+    assert zh(f.suggestion) == "质保期须承诺不少于3年方可满足要求"
     nc = one(
         profile({"replacement": {"doa_replace_within": "3个工作日"}}),
         req("replacement.doa_replace_within", "at_most", "72h"),

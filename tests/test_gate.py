@@ -145,7 +145,7 @@ def test_strict_fails_on_any_not_comparable_item(tree: Tree) -> None:
     project, tender_file = files(tree, "responses:\n" + answer("1.2", "每季度巡检一次", "无偏离"))
     assert run("check", project, "--tender", tender_file)[0] == 0
     code, _, err = run("check", project, "--tender", tender_file, "--strict")
-    assert code == 1 and "1.3: 承诺3个工作日与要求（不超过72小时）无法比较" in err
+    assert code == 1 and "1.3: 承诺3个工作日" in err and "无法比较" in err
     code, _, err = run("check", project, "--tender", tender_file, "--strict", "--stars-only")
     assert code == 2 and "exclude each other" in err
 

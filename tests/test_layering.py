@@ -355,7 +355,8 @@ def test_plain_lists_replace_whole_and_explain_says_so(folder: Path) -> None:
         (
             "response:\n  tiers:\n    - arrive: 4h",
             "overlay.yaml:5:9: commitments.response.tiers[0]: names no region or severity or"
-            " time, and no tier below applies everywhere: name the tier to change (there are:"
+            " time or equipment or faults or repairs, and no tier below applies everywhere:"
+            " name the tier to change (there are:"
             " [region=本省], [region=其它地区])",
         ),
         (
@@ -371,7 +372,8 @@ def test_plain_lists_replace_whole_and_explain_says_so(folder: Path) -> None:
         (
             "response:\n  tiers:\n    - region: 本省\n      arrive: 4h\n      remove: true",
             "overlay.yaml:5:9: commitments.response.tiers[region=本省]: a tier to remove gives"
-            " only region, severity, time and remove: true (also has: arrive)",
+            " only region, severity, time, equipment, faults, repairs and remove: true"
+            " (also has: arrive)",
         ),
         (
             "staffing:\n  members:\n    - role: 工程师\n      count: 4\n    - role: 工程师\n"
@@ -452,12 +454,12 @@ def test_set_addresses_an_item_by_identity(folder: Path) -> None:
         (
             "response.tiers[regoin=本省].arrive=4h",
             '--set:1:1: commitments.response.tiers[regoin=本省]: "regoin=本省": a tier is named'
-            " by region, severity, time (field=value)",
+            " by region, severity, time, equipment, faults, repairs (field=value)",
         ),
         (
             "response.tiers[respond=30min].arrive=4h",
             '--set:1:1: commitments.response.tiers[respond=30min]: "respond=30min": a tier is'
-            " named by region, severity, time (field=value)",
+            " named by region, severity, time, equipment, faults, repairs (field=value)",
         ),
         (
             "warranty.exclusions[name=天灾]=地震",

@@ -41,11 +41,13 @@ ALLOWED = {
     "the input, and the characters it detects",
     "generator/profiles/loading.py": "the full-width space it strips from --set input",
     "generator/profiles/models.py": "procurement-method names and aliases (input values), the "
-    "CJK range that reads a field's term from its docstring, the default signatory title",
+    "CJK range that reads a field's term from its docstring, the default signatory title, "
+    "the words choices and yes/no values are written with (成本价, 验收合格之日, 是/否)",
     "generator/app/reference.py": "examples of input values in the field reference",
     "generator/render/flowchart.py": "line-breaking punctuation classes, not words",
     "cli.py": "--help examples of input values (a tier addressed by its Chinese region name)",
-    "generator/profiles/kinds.py": "the words a yes/no value is written with (是, 须, 提供)",
+    "generator/profiles/kinds.py": "the words a yes/no value is written with (是, 须, 提供), "
+    "the separators of a list's items (、, 及) and the words class labels drop (类, 设备)",
     "generator/profiles/paths.py": "the CJK range that reads a field's term from its docstring",
     "generator/tender/comparators.py": "comparator words a tender is written with (不少于 …)",
     "generator/tender/places.py": "place-name suffixes stripped to match sites (自治区, 省 …)",

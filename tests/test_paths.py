@@ -74,7 +74,9 @@ def test_directions_and_lookups_come_from_the_fields() -> None:
     assert paths["warranty.period"].lookup is Lookup.COMPONENTS
     assert paths["replacement.replace_after_failed_repairs"].better is Better.SMALLER
     assert paths["training.free"].kind.name == "flag"
-    assert paths["after_warranty.fee_basis"].kind.name == "choice"
+    assert paths["after_warranty.fee_basis"].kind.name == "ranked"
+    assert paths["handover.documents"].kind.name == "list"
+    assert paths["staffing.qualified_staff"].lookup is Lookup.STAFF
     assert paths["delivery.lead_time"].unit == "time"
     assert paths["spare_parts.supply_period"].unit == "calendar"
 
@@ -162,7 +164,8 @@ def test_equals_on_a_choice_wants_that_choice() -> None:
             "longer/more is better for uptime.annual_min; use at_least",
         ),
         ("equals", "training.free", "true", "training.free is yes/no; use required"),
-        ("at_least", "spare_parts.price_basis", "free", "is a choice; use equals"),
+        ("at_least", "handover.documents", "维护手册", "is a list; use contains"),
+        ("contains", "warranty.period", "1 year", "is a duration, not a list; use at_least"),
     ],
 )
 def test_validation_asks_the_comparator_and_the_kind(
@@ -252,3 +255,122 @@ def test_findings_survive_pickling_for_worker_processes() -> None:
     back = pickle.loads(pickle.dumps(f))
     assert back.reason == f.reason and back.reason.key == f.reason.key
     assert back.requirement.comparator is f.requirement.comparator
+
+
+# ---------------------------------------------------------------- kinds and comparators of issue 9
+
+
+def test_new_kinds_and_comparators_are_one_table_entry_each() -> None:
+    assert {"ranked", "list"} <= set(KINDS)
+    assert "contains" in COMPARATORS
+    from generator.tender.comparators import comparator_named
+
+    assert comparator_named("包含") is COMPARATORS["contains"]
+    assert comparator_named("包括") is COMPARATORS["contains"]
+    for lang in ("zh-Hans", "zh-Hant", "en"):
+        say = get_locale(lang)
+        assert say.has("check.value.ranked") and say.has("check.value.list")
+        assert say.has("check.comparator.contains") and say.has("quantity.unlimited")
+
+
+def test_a_choice_declares_its_order_once_and_is_compared_by_it() -> None:
+    from generator.profiles.kinds import rank_of
+    from generator.profiles.models import PriceBasis, ServiceMode, ServiceProvider
+
+    assert [m.value for m in rank_of(PriceBasis) or ()] == [
+        "free",
+        "cost",
+        "best",
+        "preferential",
+        "market",
+    ]
+    assert (rank_of(ServiceMode) or ())[:2] == (ServiceMode.ON_SITE, ServiceMode.CARRY_IN)
+    assert (rank_of(ServiceProvider) or ())[0] is ServiceProvider.MANUFACTURER
+    info = commitment_paths()["after_warranty.fee_basis"]
+    assert info.kind.goodness(PriceBasis.COST, PriceBasis.PREFERENTIAL, info.better, None) == 1
+    assert info.kind.goodness(PriceBasis.MARKET, PriceBasis.PREFERENTIAL, info.better, None) == -1
+
+
+@pytest.mark.parametrize("lang", ["zh-Hans", "zh-Hant", "en"])
+def test_every_choice_word_a_language_prints_is_read_back(lang: str) -> None:
+    from generator.profiles.models import PriceBasis, ServiceMode, ServiceProvider, StartEvent
+
+    say = get_locale(lang)
+    for choice in (PriceBasis, StartEvent, ServiceMode, ServiceProvider):
+        for member in choice:
+            assert choice(say.enum(member)) is member, (lang, member)
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "value"),
+    [
+        ("fee_basis", "成本价", "cost"),
+        ("fee_basis", "免費", "free"),
+        ("fee_basis", "仅收取成本费用", "cost"),
+        ("fee_basis", "优惠价", "preferential"),
+        ("fee_basis", "市场价", "market"),
+        ("renewal", "是", True),
+        ("renewal", "否", False),
+    ],
+)
+def test_a_profile_reads_choice_and_yes_no_words_in_chinese(
+    field: str, text: str, value: object
+) -> None:
+    got = _Resolved({"after_warranty": {field: text}}).profile.commitments.after_warranty
+    assert getattr(got, field) == value
+
+
+def test_unknown_choice_words_are_still_errors_that_list_the_choices() -> None:
+    with pytest.raises(ValidationError, match="free"):
+        _Resolved({"after_warranty": {"fee_basis": "看情况"}})
+    with pytest.raises(QuantityError, match="is not one of"):
+        commitment_paths()["after_warranty.fee_basis"].parse("看情况")
+
+
+@pytest.mark.parametrize(
+    ("text", "items"),
+    [
+        (
+            "维护手册(含维修密码及接口数据)及中文译本",
+            ["维护手册(含维修密码及接口数据)", "中文译本"],
+        ),
+        ("技术服务、备件、预防性保养", ["技术服务", "备件", "预防性保养"]),
+        ("探测器，球管以及高压发生器", ["探测器", "球管", "高压发生器"]),
+    ],
+)
+def test_a_list_is_read_as_the_tender_writes_it(text: str, items: list[str]) -> None:
+    assert commitment_paths()["handover.documents"].parse(text) == tuple(items)
+
+
+def test_a_list_of_choices_reads_each_item_as_a_choice() -> None:
+    from generator.profiles.models import ServiceMode
+
+    info = commitment_paths()["response.repair_modes"]
+    assert info.parse("上门维修、远程") == (ServiceMode.ON_SITE, ServiceMode.REMOTE)
+
+
+def test_bounds_are_checked_against_the_comparator_only_for_ordered_kinds() -> None:
+    docs = commitment_paths()["handover.documents"]
+    # 室内 ends in 内 (within) but a list item carries no bound.
+    assert COMPARATORS["contains"].bound_problem("室内", docs) is None
+    period = commitment_paths()["warranty.period"]
+    assert COMPARATORS["at_least"].bound_problem("2年以上", period) is None
+    assert "use at_least" in (COMPARATORS["at_most"].bound_problem("2年以上", period) or "")
+
+
+def test_percentages_read_their_bound_words() -> None:
+    info = commitment_paths()["uptime.annual_min"]
+    assert info.parse("95%以上") == Decimal(95) == info.parse("不低于95%")
+    with pytest.raises(QuantityError, match="excludes"):
+        info.parse("超过95%")
+
+
+def test_the_staff_path_is_built_from_its_marker() -> None:
+    info = commitment_paths()["staffing.qualified_staff"]
+    assert (info.kind.name, info.better, info.lookup, info.via) == (
+        "count",
+        Better.LARGER,
+        Lookup.STAFF,
+        "members",
+    )
+    assert info.label == "持证服务人员" and info.unit == "名"

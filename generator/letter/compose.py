@@ -39,7 +39,7 @@ from generator.errors import RenderError
 from generator.letter.document import Block, Figure, Letter, Paragraph, Section, Signature, Table
 from generator.locale import DEFAULT, Locale, Vocabulary, get_locale, read_words
 from generator.profiles.models import ProcurementMethod, Profile, ServiceProcess
-from generator.profiles.quantities import DailyWindow, Duration, Frequency, format_number
+from generator.profiles.quantities import Count, DailyWindow, Duration, Frequency, format_number
 from generator.resources import templates_dir
 
 __all__ = ["Vocabulary", "clauses_dir", "compose", "letter_text", "vocabulary"]
@@ -109,7 +109,7 @@ def _text(value: Any, locale: Locale) -> str:
         return str(value)  # StrictUndefined raises here, naming the missing variable
     if isinstance(value, str):
         return value if isinstance(value, _Raw) else _clean(value)
-    if isinstance(value, Duration | Frequency | DailyWindow):
+    if isinstance(value, Duration | Frequency | DailyWindow | Count):
         return str(locale.value(value))
     if isinstance(value, bool) or value is None or isinstance(value, Enum):
         raise _PrintError(f"a template printed {value!r}; test it or map it to words")

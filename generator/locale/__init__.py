@@ -23,7 +23,14 @@ from jinja2 import FileSystemLoader, StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
 from generator.errors import RenderError
-from generator.profiles.quantities import DailyWindow, Duration, Frequency, Unit, format_number
+from generator.profiles.quantities import (
+    Count,
+    DailyWindow,
+    Duration,
+    Frequency,
+    Unit,
+    format_number,
+)
 from generator.profiles.yamlreader import load_document
 from generator.resources import data_dir, languages
 
@@ -49,7 +56,7 @@ _UNIT_KEYS = {
     Unit.YEAR: "year",
 }
 # Which word map of `_words.j2` names an enum value, searched in this order.
-_ENUM_MAPS = ("START", "PRICE", "SEVERITY", "TIME", "SERVICE")
+_ENUM_MAPS = ("START", "PRICE", "SEVERITY", "TIME", "SERVICE", "PROVIDER")
 
 
 @dataclass(frozen=True)
@@ -197,6 +204,15 @@ class Locale:
             if said is None:
                 said = self._values[value] = self._quantity(value)
             return said
+        if isinstance(value, Count):
+            return self.text(
+                "quantity.count",
+                n=value.value,
+                measure=value.measure,
+                unlimited=value.is_unlimited,
+            )
+        if isinstance(value, tuple | list):
+            return self.text("list.join", items=[str(self.value(v)) for v in value])
         if isinstance(value, bool):
             return self.text("quantity.yes" if value else "quantity.no")
         if value is None:
@@ -213,11 +229,13 @@ class Locale:
         if isinstance(value, Decimal):
             return self.text("quantity.percent", n=value)
         if isinstance(value, int) and not isinstance(value, bool):
-            return self.text("quantity.count", n=value)
+            return self.text("quantity.count", n=value, measure="", unlimited=False)
         return str(self.value(value))
 
     def _quantity(self, value: Duration | Frequency | DailyWindow) -> str:
         if isinstance(value, Duration):
+            if value.is_unlimited:
+                return self.text("quantity.unlimited")
             if value.is_immediate:
                 return self.text("quantity.immediate")
             unit = self.text(f"quantity.unit.{_UNIT_KEYS[value.unit]}", n=value.value)

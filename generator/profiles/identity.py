@@ -27,11 +27,19 @@ class Identity:
     """what one item is called in messages."""
     all_empty_ok: bool = False
     """True when an item may leave every key field empty (a tier that applies everywhere)."""
+    shown_empty: tuple[str, ...] = ()
+    """the fields that name an item whose key fields are all empty (default: all of them);
+    a `--set` selector leaves the others open."""
 
 
 IDENTITIES: dict[str, Identity] = {
     # commitments: layered company < project < overlays < --set
-    "commitments.response.tiers": Identity(("region", "severity", "time"), "tier", True),
+    "commitments.response.tiers": Identity(
+        ("region", "severity", "time", "equipment", "faults", "repairs"),
+        "tier",
+        True,
+        ("region", "severity", "time"),
+    ),
     "commitments.warranty.components": Identity(("name",), "component"),
     "commitments.warranty.service_plans": Identity(("item", "mode"), "service plan"),
     "commitments.staffing.members": Identity(("role",), "staff role"),
@@ -73,8 +81,10 @@ def key_text(value: object) -> str | None:
     """A key field's value as compared: text without surrounding blanks, or None when empty."""
     if value is None:
         return None
-    if isinstance(value, list):  # a list key (a capacity limit's cities): its items, in order
-        value = ", ".join(str(v).strip() for v in value)
+    if isinstance(value, list):  # class labels of a tier, a limit's cities: [a, b]
+        # joined by +, which a `--set` selector does not split at (it splits at ",")
+        text = "+".join(t for t in (key_text(v) for v in value) if t)
+        return text or None
     text = str(value).strip()
     return text or None
 
@@ -91,5 +101,5 @@ def selector(identity: Identity, key: tuple[str | None, ...]) -> str:
     """
     pairs = [(f, v) for f, v in zip(identity.fields, key, strict=True) if v is not None]
     if not pairs:
-        return "[" + ",".join(f"{f}=" for f in identity.fields) + "]"
+        return "[" + ",".join(f"{f}=" for f in identity.shown_empty or identity.fields) + "]"
     return "[" + ",".join(f"{f}={v}" for f, v in pairs) + "]"

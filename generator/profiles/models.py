@@ -19,6 +19,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PlainSerializer,
     StringConstraints,
     ValidationInfo,
     WithJsonSchema,
@@ -28,14 +29,23 @@ from pydantic import (
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-from generator.profiles.kinds import Better
-from generator.profiles.paths import Commit, Components, PathTable, Tiers, build_table
+from generator.profiles.kinds import Better, ranked
+from generator.profiles.paths import (
+    Commit,
+    Components,
+    PathTable,
+    StaffRecords,
+    Tiers,
+    build_table,
+)
 from generator.profiles.quantities import (
+    Count,
     DailyWindowField,
     Duration,
     DurationField,
     FrequencyField,
     NotComparable,
+    QuantityError,
     Unit,
 )
 from generator.resources import languages
@@ -55,17 +65,88 @@ def _percent(value: Any) -> Any:
 
 Percent = Annotated[Decimal, BeforeValidator(_percent), Field(ge=0, le=100)]
 
+
+def _lasting(value: Any) -> Any:
+    # 终身 / 不限 / 无限工时 are lengths a period or an amount of work may have; DurationField
+    # itself refuses them, because a time limit without a limit is no promise.
+    if isinstance(value, str):
+        try:
+            return Duration.parse(value, unlimited=True)
+        except QuantityError:
+            return value  # DurationField words the error
+    return value
+
+
+Lasting = Annotated[DurationField, BeforeValidator(_lasting)]
+"""A duration that may be unlimited (终身, 不限, 无限工时)."""
+
+
+def _count(value: Any) -> Any:
+    if isinstance(value, Count):
+        return value
+    if isinstance(value, bool):
+        raise ValueError(f"{str(value).lower()} is not a count (write e.g. 3, 3人 or 不限次数)")
+    if isinstance(value, int):
+        return Count(value)
+    if isinstance(value, str):
+        return Count.parse(value)
+    raise ValueError("a count is a number, e.g. 3, 3人 or 不限次数")
+
+
+CountField = Annotated[
+    Count,
+    BeforeValidator(_count),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema(
+        {
+            "type": ["string", "integer"],
+            "description": "A count, with a measure word or unlimited.",
+            "examples": [3, "3人", "两次", "不限次数", "unlimited"],
+        }
+    ),
+]
+"""A whole number of people, visits, replacements ... or unlimited (不限次数)."""
+
+
+def _whole(value: Any) -> Any:
+    # A number of people, visits, repairs as a tender writes it: 3人, 两次, 贰名.
+    if isinstance(value, str) and not value.strip().isdigit():
+        count = Count.parse(value)
+        if count.value is None:
+            raise ValueError(f'"{value.strip()}" is unlimited; write a number here')
+        return count.value
+    return value
+
+
+Whole = BeforeValidator(_whole)
+"""Reads a count with its measure word (3人, 两次) into a plain int field."""
+
+# The words a yes/no is written with in a profile (YAML keeps 是/否 as text).
+_YES = {"true", "yes", "y", "on", "1", "是", "有", "提供", "承诺", "须"}
+_NO = {"false", "no", "n", "off", "0", "否", "无", "不提供", "不承诺"}
+
+
+def _yes_no(value: Any) -> Any:
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word in _YES:
+            return True
+        if word in _NO:
+            return False
+    return value
+
+
 # Commitment fields declare what they are (see generator.profiles.paths): a tender may name
 # them, and the check knows which way is better. The value kind follows from the type.
 TimeLimit = Annotated[DurationField, Commit(Better.SMALLER, "time")]
 """A time limit (响应/到场/修复时间, 交货期 ...): the shorter, the better."""
-Period = Annotated[DurationField, Commit(Better.LARGER, "calendar")]
+Period = Annotated[Lasting, Commit(Better.LARGER, "calendar")]
 """A period promised (质保期, 备件供应年限 ...): the longer, the better."""
 Often = Annotated[FrequencyField, Commit(Better.LARGER)]
 """How often (巡检频次 ...): the more often, the better."""
 OnDuty = Annotated[DailyWindowField, Commit(Better.LARGER)]
 """Daily on-duty hours (值班时间): the wider the window it covers, the better."""
-Promise = Annotated[bool, Commit(Better.NONE)]
+Promise = Annotated[bool, BeforeValidator(_yes_no), Commit(Better.NONE)]
 """A yes/no promise: made or not; a tender can only require it."""
 
 
@@ -159,31 +240,159 @@ Method = Annotated[
 ]
 
 
+# The words a tender or a profile writes a choice with, besides its id: the Chinese the
+# letters and reports print (templates/*/clauses/_words.j2), Traditional forms and the
+# tenders' own phrasing. Read by each choice's `_missing_`, so pydantic and the check accept them.
+_CHOICE_WORDS: dict[str, dict[str, str]] = {
+    "StartEvent": {
+        **dict.fromkeys(
+            (
+                "验收合格之日",
+                "验收合格之日起",
+                "自验收合格之日起",
+                "验收合格",
+                "验收",
+                "终验合格之日",
+            ),
+            "acceptance",
+        ),
+        **dict.fromkeys(
+            ("驗收合格之日", "自驗收合格之日起", "验收合格后", "通过验收之日"), "acceptance"
+        ),
+        **dict.fromkeys(
+            ("调试", "调试成功", "安装调试", "安装调试成功之日", "自安装调试成功之日起"),
+            "commissioning",
+        ),
+        **dict.fromkeys(("到货", "到货之日", "自到货之日起", "交货", "交货之日"), "delivery"),
+        **dict.fromkeys(
+            ("购买", "购买之日", "自购买之日起", "購買之日", "自購買之日起"), "purchase"
+        ),
+        **dict.fromkeys(("自安裝測試完成之日起", "安裝測試完成之日"), "commissioning"),
+        **dict.fromkeys(("自到貨之日起", "到貨之日"), "delivery"),
+        # the English the letters print (templates/en/clauses/_words.j2)
+        "from the date of successful acceptance": "acceptance",
+        "from the date of successful installation and commissioning": "commissioning",
+        "from the date of delivery": "delivery",
+        "from the date of purchase": "purchase",
+    },
+    "PriceBasis": {
+        **dict.fromkeys(("免费", "免費", "免费提供", "不收费", "不收取任何费用", "无偿"), "free"),
+        **dict.fromkeys(
+            ("成本价", "成本價", "成本", "按成本价提供", "成本费用", "仅收取成本费用"), "cost"
+        ),
+        **dict.fromkeys(
+            ("只收取成本费用", "只收取必要的成本费用", "at cost", "cost price"), "cost"
+        ),
+        **dict.fromkeys(("最优惠价", "最優惠價", "最优惠价格", "以最优惠价格提供"), "best"),
+        **dict.fromkeys(("优惠价", "優惠價", "优惠价格", "优惠", "以优惠价格提供"), "preferential"),
+        **dict.fromkeys(("市场价", "市場價", "市场价格", "market price", "market"), "market"),
+        **dict.fromkeys(("free of charge",), "free"),
+        "most favourable price": "best",
+        "preferential price": "preferential",
+    },
+    "ServiceMode": {
+        **dict.fromkeys(
+            ("上门", "上门服务", "上门维修", "现场", "现场服务", "现场维修"), "on_site"
+        ),
+        **dict.fromkeys(("上門", "上門服務", "現場", "现场培训", "on site", "on-site"), "on_site"),
+        **dict.fromkeys(("送修", "送修服务", "carry-in", "carry in"), "carry_in"),
+        **dict.fromkeys(("寄修", "寄修服务", "mail-in", "mail in"), "mail_in"),
+        **dict.fromkeys(("远程", "远程服务", "远程维修", "远程支持", "遠程", "远程诊断"), "remote"),
+        **dict.fromkeys(("到場服務", "到場"), "on_site"),
+        **dict.fromkeys(("遠端服務", "遠端"), "remote"),
+        **dict.fromkeys(("送修服務",), "carry_in"),
+        **dict.fromkeys(("寄修服務",), "mail_in"),
+        **dict.fromkeys(("on-site service", "on-site repair"), "on_site"),
+        **dict.fromkeys(("carry-in service", "carry-in repair"), "carry_in"),
+        **dict.fromkeys(("mail-in service", "mail-in repair"), "mail_in"),
+        **dict.fromkeys(("remote service", "remote repair", "remote"), "remote"),
+    },
+    "ServiceProvider": {
+        **dict.fromkeys(
+            ("制造商", "设备制造商", "生产厂家", "产品生产厂家", "厂家", "原厂"), "manufacturer"
+        ),
+        **dict.fromkeys(("製造商", "原廠", "廠家"), "manufacturer"),
+        **dict.fromkeys(("授权代理商", "授权服务商", "代理商", "授權代理商"), "authorised_agent"),
+        **dict.fromkeys(("投标人", "供应商", "投標人", "供應商", "本公司", "投標廠商"), "bidder"),
+        **dict.fromkeys(("制造商授权的代理商", "製造商授權之代理商"), "authorised_agent"),
+        "the manufacturer": "manufacturer",
+        "an agent authorised by the manufacturer": "authorised_agent",
+        "the bidder": "bidder",
+    },
+}
+
+
+def _choice_word(cls: type[StrEnum], value: object) -> Any:
+    if not isinstance(value, str):
+        return None
+    word = " ".join(value.split()).strip("。；;.，,")
+    for text in (word, word.lower(), word.lower().replace(" ", "_")):
+        if text in cls._value2member_map_:
+            return cls._value2member_map_[text]
+        found = _CHOICE_WORDS.get(cls.__name__, {}).get(text)
+        if found is not None:
+            return cls(found)
+    return None
+
+
+@ranked
 class StartEvent(StrEnum):
-    """起算点: the event a warranty period counts from."""
+    """起算点: the event a warranty period counts from; the later, the better for the buyer
+    (验收合格之日 > 调试 > 到货 > 购买)."""
 
     ACCEPTANCE = "acceptance"
     COMMISSIONING = "commissioning"
     DELIVERY = "delivery"
     PURCHASE = "purchase"
 
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        return _choice_word(cls, value)
 
+
+@ranked
 class PriceBasis(StrEnum):
-    """价格基准: how parts and services are priced."""
+    """价格基准: how parts and services are priced, best for the buyer first
+    (免费 > 成本价 > 最优惠价 > 优惠价 > 市场价)."""
 
     FREE = "free"
     COST = "cost"
-    PREFERENTIAL = "preferential"
     BEST = "best"
+    PREFERENTIAL = "preferential"
+    MARKET = "market"
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        return _choice_word(cls, value)
 
 
+@ranked
 class ServiceMode(StrEnum):
-    """服务方式: 上门 on site, 送修 carry-in, 寄修 mail-in, 远程 remote."""
+    """服务方式: 上门 on site, 送修 carry-in, 寄修 mail-in, 远程 remote (in that order of
+    preference for the buyer)."""
 
     ON_SITE = "on_site"
     CARRY_IN = "carry_in"
     MAIL_IN = "mail_in"
     REMOTE = "remote"
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        return _choice_word(cls, value)
+
+
+@ranked
+class ServiceProvider(StrEnum):
+    """售后服务提供方: the manufacturer (制造商), its authorised agent (授权代理商) or the bidder
+    itself (投标人), in that order of preference for the buyer."""
+
+    MANUFACTURER = "manufacturer"
+    AUTHORISED_AGENT = "authorised_agent"
+    BIDDER = "bidder"
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        return _choice_word(cls, value)
 
 
 class Severity(StrEnum):
@@ -243,7 +452,7 @@ class ServiceCentre(Model):
     """地址."""
     phone: Phone | None = None
     """电话."""
-    staff: Annotated[int, Field(ge=0, le=100000)] | None = None
+    staff: Annotated[int, Whole, Field(ge=0, le=100000)] | None = None
     """人员数量 at the centre."""
     reach: DurationField | None = None
     """服务半径: longest travel time from the centre to a site it serves, e.g. 2h."""
@@ -254,7 +463,7 @@ class StaffRole(Model):
 
     role: Name
     """岗位, e.g. 项目经理, 专职工程师."""
-    count: Annotated[int, Field(ge=1, le=100000)]
+    count: Annotated[int, Whole, Field(ge=1, le=100000)]
     """人数."""
     qualification: Text | None = None
     """资质, e.g. 高级工程师, 持证电工."""
@@ -347,7 +556,7 @@ class Quality(Model):
     """质量保证与包装."""
 
     genuine_goods: Promise = False
-    """商品品质: 所售商品均为正品, 绝无假货."""
+    """保证正品: 所售商品均为正品, 绝无假货."""
     original_packaging: Promise = False
     """原厂原包装: goods are the maker's own, in the maker's packaging."""
     certified: Promise = False
@@ -361,7 +570,7 @@ class Quality(Model):
     inspected_before_shipping: Promise = False
     """出厂全性能检查: 全过程、全性能检查, 确认合格后才装箱发货."""
     quality_records: Promise = False
-    """质量记录和检测资料: 产品的制造和检测均有质量记录和检测资料."""
+    """留有质量记录和检测资料: 产品的制造和检测均有质量记录和检测资料."""
 
 
 class Delivery(Model):
@@ -388,8 +597,8 @@ class ComponentWarranty(Model):
 
     name: Name
     """部件名称, e.g. 称体部分（钢结构）, 电气部分."""
-    period: DurationField
-    """质保期 of this component."""
+    period: Lasting
+    """质保期 of this component (终身 for a lifetime)."""
     guarantee: Name | None = None
     """保证性能, e.g. 不褪色, 不变形."""
     start: StartEvent | None = None
@@ -409,7 +618,7 @@ class ServicePlan(Model):
     """从第几年起: offset from the warranty start, e.g. 1 year for 后两年."""
     until: DurationField | None = None
     """截至: end of this plan counted from the warranty start, e.g. 3 years."""
-    visits: Annotated[int, Field(ge=1, le=1000)] | None = None
+    visits: Annotated[int, Whole, Field(ge=1, le=1000)] | None = None
     """上门次数, e.g. 5."""
     working_days_only: bool = False
     """仅限工作日内."""
@@ -422,7 +631,7 @@ class Warranty(Model):
 
     period: Period | None = None
     """质保期 of the whole system or unit, e.g. 18 months, 1 year."""
-    start: Annotated[StartEvent, Commit(Better.NONE)] | None = None
+    start: Annotated[StartEvent, Commit(Better.LARGER)] | None = None
     """起算点: acceptance 验收合格之日, commissioning 调试成功后, delivery 到货, purchase 购买."""
     components: Annotated[list[ComponentWarranty], Components("period")] = []
     """分部件质保期."""
@@ -438,12 +647,22 @@ class Warranty(Model):
     """保修服务方式 by period, e.g. 硬件第一年上门, 后两年送修."""
     system_maintenance: Promise = False
     """质保期内负责系统维护."""
+    covered_parts: Annotated[list[Name], Commit(Better.NONE)] = []
+    """保修覆盖部件: the parts replaced free within the warranty, e.g. 探测器, 球管, 所有配件;
+    a tender lists the ones it wants (contains)."""
+    services: Annotated[list[Name], Commit(Better.NONE)] = []
+    """保修服务内容: what the warranty includes, e.g. 技术服务, 备件, 预防性保养."""
+    part_replacements: Annotated[CountField, Commit(Better.LARGER)] | None = None
+    """配件更换次数 within the warranty, e.g. 不限次数."""
+    labour: Annotated[Lasting, Commit(Better.LARGER)] | None = None
+    """技术服务工时 included, e.g. 200小时 or 无限工时."""
 
 
 class ResponseTier(Model):
-    """响应时限 for one scope: a region, a fault severity and/or a time of day or season.
+    """响应时限 for one scope: a region, a fault severity and/or a time of day or season, and
+    the classes of equipment, fault or repair a tender defines.
 
-    Empty scope fields mean the tier applies everywhere / always.
+    Empty scope fields mean the tier applies everywhere / always / to everything.
     """
 
     region: Name | None = None
@@ -455,6 +674,13 @@ class ResponseTier(Model):
     """故障等级."""
     time: TimeScope | None = None
     """时段: working hours, off-hours, peak or off season."""
+    equipment: list[Name] = []
+    """设备类别 the tier applies to, in the tender's words, e.g. 急救类, 生命支持类; empty =
+    every class."""
+    faults: list[Name] = []
+    """故障类别, e.g. 困人, 需更换电子板的故障; empty = every fault."""
+    repairs: list[Name] = []
+    """维修类别, e.g. 小修, 中修, 大修; empty = every repair."""
     respond: TimeLimit | None = None
     """响应时间: from the report to a technical answer, e.g. 30min, 立即."""
     arrive: TimeLimit | None = None
@@ -487,8 +713,9 @@ class Response(Model):
     """响应、到场、修复时限, by region, severity or time."""
     escalation: TimeLimit | None = None
     """升级处理时限: a fault not solved on the spot is escalated; staff are sent within this."""
-    repair_modes: list[ServiceMode] = []
-    """维修方式, e.g. 上门维修, 寄修."""
+    repair_modes: Annotated[list[ServiceMode], Commit(Better.NONE)] = []
+    """维修方式: 上门 on site, 送修 carry-in, 寄修 mail-in, 远程 remote; a tender may demand
+    one (contains 上门)."""
     freight_paid: Promise = False
     """维修产生的运杂费由本公司承担."""
     all_weather: Promise = False
@@ -505,7 +732,7 @@ class Replacement(Model):
     doa_replace_within: TimeLimit | None = None
     """更换时限, e.g. 3个工作日."""
     replace_after_failed_repairs: (
-        Annotated[int, Field(ge=1, le=10), Commit(Better.SMALLER)] | None
+        Annotated[int, Whole, Field(ge=1, le=10), Commit(Better.SMALLER)] | None
     ) = None
     """维修不能正常使用的更换次数: 维修N次仍不能正常使用的, 无偿更换新设备."""
     loaner: Promise = False
@@ -536,8 +763,9 @@ class Staffing(Model):
     """本地服务机构到场时间: 本地服务机构到现场的时间, e.g. 2h."""
     team_lead: Name | None = None
     """售后服务小组组长, e.g. 项目经理."""
-    members: list[StaffRole] = []
-    """人员配备."""
+    members: Annotated[list[StaffRole], StaffRecords("qualified_staff", "持证服务人员")] = []
+    """人员配备 for this project; with the company's staff records (staff) they are counted
+    for staffing.qualified_staff by the qualification a requirement names."""
     staff_experienced: Promise = False
     """服务人员具有丰富的同类项目建设和服务经验, 并参与本项目建设."""
     staff_trained: Promise = False
@@ -618,7 +846,7 @@ class SpareParts(Model):
 
     supply_period: Period | None = None
     """备件供应年限, e.g. 15 years."""
-    price_basis: Annotated[PriceBasis, Commit(Better.NONE)] | None = None
+    price_basis: Annotated[PriceBasis, Commit(Better.LARGER)] | None = None
     """备件价格基准, e.g. best 最优惠价."""
     stock_for_operation: Period | None = None
     """备品备件保障运行期: 提供保证系统运行多长时间的必要备品备件, e.g. 2 years."""
@@ -642,7 +870,7 @@ class Inspections(Model):
     return_visits: Promise = False
     """回访."""
     satisfaction_survey: Promise = False
-    """满意度调查问卷."""
+    """发放满意度调查问卷."""
     periodic_checks_after_warranty: Promise = False
     """质保期后保持联系并派专人定期检查."""
 
@@ -652,7 +880,7 @@ class AfterWarranty(Model):
 
     at_cost_period: Period | None = None
     """成本价保修期, e.g. 3 years."""
-    fee_basis: Annotated[PriceBasis, Commit(Better.NONE)] | None = None
+    fee_basis: Annotated[PriceBasis, Commit(Better.LARGER)] | None = None
     """收费基准."""
     fee_items: list[Name] = []
     """收费项目, e.g. 设备成本价, 人员差旅, 食宿."""
@@ -661,7 +889,7 @@ class AfterWarranty(Model):
     renewal: Promise = False
     """质保期满后可续签维护协议."""
     lifetime_support: Promise = False
-    """终身技术服务支持."""
+    """提供终身技术服务支持."""
     long_term_maintenance: Promise = False
     """对所提供的设备长期维护."""
 
@@ -687,11 +915,11 @@ class Complaints(Model):
     channels: list[Name] = []
     """投诉渠道, e.g. 技术部调度员, 维修部经理."""
     discipline: Promise = False
-    """责任核实与惩处: 核实是我方责任的, 对相关人员进行惩处."""
+    """核实责任并惩处: 核实是我方责任的, 对相关人员进行惩处."""
     apologise: Promise = False
-    """并向用户赔礼道歉."""
+    """向用户赔礼道歉."""
     explain_otherwise: Promise = False
-    """非我方责任的解释: 不是我方责任的, 相关人员向用户解释."""
+    """解释非我方责任: 不是我方责任的, 相关人员向用户解释."""
     satisfactory_reply: Promise = False
     """保证给顾客一个满意的答复."""
     reply_within: TimeLimit | None = None
@@ -886,6 +1114,28 @@ def sum_durations(items: list[Duration]) -> Duration | None:
     return Duration(minutes, Unit.MINUTE)
 
 
+class Provider(Model):
+    """服务主体: who serves, and the manufacturer's part in it."""
+
+    by: Annotated[ServiceProvider, Commit(Better.LARGER)] | None = None
+    """售后服务提供方: manufacturer 制造商, authorised_agent 授权代理商 or bidder 投标人."""
+    manufacturer: Name | None = None
+    """制造商名称."""
+    manufacturer_authorised: Promise = False
+    """取得制造商授权: the manufacturer authorised this bid for this project."""
+    manufacturer_bound: Promise = False
+    """制造商共同履行: these commitments bind the manufacturer too (厂家同样提供技术电话等)."""
+
+
+class Handover(Model):
+    """资料移交: documents and materials handed to the buyer."""
+
+    documents: Annotated[list[Name], Commit(Better.NONE)] = []
+    """移交资料, e.g. 维护手册, 维修密码, 接口数据, 中文译本, 全部技术资料."""
+    materials: Annotated[list[Name], Commit(Better.NONE)] = []
+    """移交物品, e.g. 专用工具, 随机备件, 软件介质."""
+
+
 class ExtraClause(Model):
     """自定义条款: free text added to the letter as its own section."""
 
@@ -899,6 +1149,8 @@ class Commitments(Model):
     """售后服务承诺: every promise of the letter. Every part is optional; a part the profile
     leaves out does not appear in the letter."""
 
+    provider: Provider | None = None
+    """服务主体."""
     quality: Quality | None = None
     """质量保证与包装."""
     delivery: Delivery | None = None
@@ -933,6 +1185,8 @@ class Commitments(Model):
     """用户配合事项."""
     service_process: ServiceProcess | None = None
     """售后服务流程 (flowchart)."""
+    handover: Handover | None = None
+    """资料移交."""
     extra_clauses: Annotated[list[ExtraClause], Field(max_length=30)] = []
     """自定义条款 (at most 30: a letter's sections are numbered 一 to 九十九)."""
 

@@ -9,7 +9,10 @@ entry may name (`warranty.period`, `response.arrive` ...).
 
 Lists of sub-models are not single values; a marker on the list says how its items are
 reached: `Tiers` flattens a tier's fields to `<list's parent>.<field>` (looked up by place,
-severity and time), `Components` lets `<parent>.<field>` be narrowed to a named component.
+severity, time and the tender's class labels), `Components` lets `<parent>.<field>` be
+narrowed to named components (each named one must meet it), `StaffRecords` makes
+`<parent>.<name>` the number of staff holding a qualification. A list of texts or choices
+marked `Commit` is one value: a list the bidder covers or hands over (compared by `contains`).
 
 This module knows no model: `generator.profiles.models` declares, and calls `build_table`.
 """
@@ -26,6 +29,7 @@ from typing import Annotated, Any, Union
 from pydantic import BaseModel
 
 from generator.profiles.kinds import Better, Quantity, ValueKind, kind_of_type
+from generator.profiles.quantities import Count
 
 __all__ = [
     "Commit",
@@ -33,6 +37,7 @@ __all__ = [
     "Lookup",
     "PathInfo",
     "PathTable",
+    "StaffRecords",
     "Tiers",
     "build_table",
     "chinese_term",
@@ -47,7 +52,8 @@ class Commit:
     """which way is better for the customer."""
     unit: str | None = None
     """unit family for the reader and the authoring tools: time (minutes to days, working
-    days), calendar (days to years), or None when the kind says it all."""
+    days), calendar (days to years), or None when the kind says it all; for a count, its
+    measure word (名; 次 when None)."""
 
 
 @dataclass(frozen=True)
@@ -65,6 +71,18 @@ class Components:
     """the sibling field the components refine, e.g. period."""
 
 
+@dataclass(frozen=True)
+class StaffRecords:
+    """Marker of a list of staff roles (role, count, qualification): `<parent>.<name>` is the
+    number of people holding the qualification a requirement's scope names, counted in these
+    roles and in the company's staff records."""
+
+    name: str
+    """the path's last part, e.g. qualified_staff."""
+    label: str
+    """its Chinese term, e.g. 持证服务人员."""
+
+
 class Lookup(StrEnum):
     """How the check finds a path's offers in a profile."""
 
@@ -73,7 +91,9 @@ class Lookup(StrEnum):
     TIERS = "tiers"
     """one value per tier that applies at the place, severity and time."""
     COMPONENTS = "components"
-    """the value of the named component, else of the whole unit."""
+    """the value of each named component, else of the whole unit."""
+    STAFF = "staff"
+    """the number of staff holding the scope's qualification (staff records)."""
 
 
 @dataclass(frozen=True)
@@ -97,7 +117,19 @@ class PathInfo:
 
     def parse(self, text: str) -> Quantity:
         """Read `text` as a value of this path; QuantityError if it is not one."""
-        return self.kind.parse(self.type, text)
+        return self.typed(self.kind.parse(self.type, text))
+
+    def typed(self, value: Quantity) -> Quantity:
+        """A value as the check holds it: a count carries the path's measure word (名, else
+        次) when written bare, and a list is a tuple."""
+        if self.kind.name == "count":
+            if isinstance(value, int) and not isinstance(value, bool):
+                return Count(value, self.unit or "次")
+            if isinstance(value, Count) and not value.measure:
+                return Count(value.value, self.unit or "次")
+        if isinstance(value, list):
+            return tuple(value)
+        return value
 
 
 class PathTable(Mapping[str, PathInfo]):
@@ -193,6 +225,14 @@ def _walk_model(model: type[BaseModel], prefix: str, out: dict[str, PathInfo]) -
             # A list is a value only when marked (and a kind holds it); otherwise it may hold
             # tiers, components or prose.
             item = typing.get_args(core)[0]
+            staff = _marker(meta, StaffRecords)
+            if staff is not None:
+                count = kind_of_type(int)
+                assert count is not None
+                at = f"{prefix}.{staff.name}" if prefix else staff.name
+                out[at] = PathInfo(
+                    at, count, int, Better.LARGER, staff.label, "名", Lookup.STAFF, name
+                )
             if _marker(meta, Tiers) is not None:
                 for sub in item.model_fields:
                     info = _info(f"{prefix}.{sub}", item, sub, Lookup.TIERS, name)

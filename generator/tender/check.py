@@ -258,12 +258,22 @@ def _judge(
     asked = {"wanted": wanted_message(req), "value": _asked_value(req, info)}
     if worst is not None and worst < 0:
         offer = _worst([o for s, o in scored if s < 0], info, rule)
-        meet = None if wanted is None else message("suggestion.meet", value=asked["value"])
-        reason = message("reason.negative", offer=offer.message, **asked)
+        meet = None
+        if wanted is not None:
+            meet = message("suggestion.meet", term=info.label, path=info.path, **asked)
+        # A list names what it lacks (缺少接口数据), not just that it falls short.
+        lacks = None if wanted is None else info.kind.shortfall(offer.value, wanted)
+        if lacks is not None:
+            missing = value_message(info.kind, lacks)
+            reason = message("reason.lacks", offer=offer.message, missing=missing, **asked)
+            meet = message("suggestion.add", term=info.label, path=info.path, missing=missing)
+        else:
+            reason = message("reason.negative", offer=offer.message, **asked)
         return _Judged(Verdict.NEGATIVE, offer, reason, meet, compared)
     if blocked:
         offer, why = blocked[0]
-        # The hint names the one assumption a tender can add: a working-day rule.
+        # Undecided only when the ranges straddle the threshold; the hint says what the
+        # bidder can write in its own files to decide it: the promise in the tender's unit.
         working_day = "working-day rule" in why
         reason = message(
             "reason.not_comparable",
@@ -272,7 +282,12 @@ def _judge(
             working_day=working_day,
             **asked,
         )
-        return _Judged(Verdict.NOT_COMPARABLE, offer, reason, compared=compared)
+        restate = None
+        if wanted is not None:
+            restate = message(
+                "suggestion.restate", term=info.label, path=info.path, value=asked["value"]
+            )
+        return _Judged(Verdict.NOT_COMPARABLE, offer, reason, restate, compared)
     offer = _worst([o for _, o in scored], info, rule)
     verdict = verdict_of(worst or 0)
     reason = message(f"reason.{verdict.value}", offer=offer.message, **asked)

@@ -17,12 +17,13 @@ from pydantic_core import core_schema
 
 from generator.profiles.kinds import Better, Quantity
 from generator.profiles.paths import PathInfo
-from generator.profiles.quantities import WorkingDayRule
+from generator.profiles.quantities import QuantityError, WorkingDayRule, parse_bound
 
 __all__ = [
     "AT_LEAST",
     "AT_MOST",
     "COMPARATORS",
+    "CONTAINS",
     "EQUALS",
     "REQUIRED",
     "Comparator",
@@ -79,6 +80,29 @@ class Comparator:
             return info.kind.wrong_way(info.path, info.better, right)
         return None
 
+    def bound_problem(self, text: str, info: PathInfo) -> str | None:
+        """Why a value copied with its bound word (不少于2年, 24小时以内) contradicts this
+        comparator, or None. Only ordered values carry bounds (a list item may end in 内)."""
+        if not info.kind.ordered:
+            return None
+        try:
+            bound, _ = parse_bound(text)
+            unlimited = getattr(info.parse(text), "is_unlimited", False)
+        except QuantityError:
+            return None  # the value's own parse error says it
+        if unlimited and info.better is Better.SMALLER:
+            return f'"{text.strip()}" is unlimited, which is no limit for {info.path}'
+        if bound is None or bound == (self.bound or bound):
+            return None
+        right = next((c.name for c in COMPARATORS.values() if c.bound == bound), None)
+        if right is None:
+            return None  # a strict bound: the value's own parse error says it
+        return f'"{text.strip()}" says {right}, but the comparator is {self.name}; use {right}'
+
+    bound: ClassVar[str | None] = None
+    """the bound word this comparator means in a value (at_least for 不少于); None = none
+    allowed (equals)."""
+
     def score(
         self, offer: Quantity, wanted: Quantity | None, info: PathInfo, rule: WorkingDayRule | None
     ) -> int:
@@ -114,9 +138,10 @@ class AtLeast(Comparator):
     """不少于/不低于: for periods, frequencies, windows and percentages (larger is better)."""
 
     name = "at_least"
-    aliases = ("≥", ">=", "不少于", "不低于", "至少")
+    aliases = ("≥", ">=", "不少于", "不低于", "至少", "以上")
     needs_order = True
     direction = Better.LARGER
+    bound = "at_least"
 
 
 class AtMost(Comparator):
@@ -126,6 +151,7 @@ class AtMost(Comparator):
     aliases = ("≤", "<=", "不超过", "不多于", "以内", "内")
     needs_order = True
     direction = Better.SMALLER
+    bound = "at_most"
 
 
 class Equals(Comparator):
@@ -138,6 +164,34 @@ class Equals(Comparator):
 
     def accepts(self, info: PathInfo) -> bool:
         return info.kind.stated
+
+    def bound_problem(self, text: str, info: PathInfo) -> str | None:
+        if not info.kind.ordered:
+            return None
+        try:
+            bound, _ = parse_bound(text)
+        except QuantityError:
+            return None
+        right = next((c.name for c in COMPARATORS.values() if c.bound == bound), None)
+        if bound is None or right is None:
+            return None
+        return f'"{text.strip()}" says {right}, not equals; use {right}'
+
+
+class Contains(Comparator):
+    """包含/包括: a list the bidder covers or hands over must name every item asked for
+    (维护手册、维修密码、接口数据); the reason names the items missing."""
+
+    name = "contains"
+    aliases = ("包含", "包括", "含", "包含全部", "覆盖", "includes", "includes_all")
+
+    def accepts(self, info: PathInfo) -> bool:
+        return info.kind.name == "list"
+
+    def problem(self, info: PathInfo) -> str | None:
+        if not self.accepts(info):
+            return f"{info.path} is {info.kind.noun}, not a list; use {info.kind.use}"
+        return None
 
 
 class Required(Comparator):
@@ -172,6 +226,7 @@ AT_LEAST = register(AtLeast())
 AT_MOST = register(AtMost())
 EQUALS = register(Equals())
 REQUIRED = register(Required())
+CONTAINS = register(Contains())
 
 
 def comparator_named(text: str) -> Comparator:
@@ -197,6 +252,6 @@ def comparator_json_schema() -> dict[str, Any]:
     return {
         "type": "string",
         "enum": [*COMPARATORS, *_ALIASES],
-        "description": "at_least, at_most, equals or required, or the tender's words "
-        "(不少于, 不低于, 不超过, 以内, 为, 须 ...).",
+        "description": "at_least, at_most, equals, required or contains, or the tender's "
+        "words (不少于, 不低于, 不超过, 以内, 为, 须, 包含 ...).",
     }

@@ -97,7 +97,13 @@ def wanted_message(req: Requirement) -> Message:
     info = commitment_paths()[req.path]
     value = None if req.threshold is None else value_message(info.kind, req.threshold)
     comparator = req.comparator.message_key if req.comparator else "check.comparator.required"
-    return message("wanted", comparator=Message(comparator), value=value)
+    return message(
+        "wanted",
+        comparator=Message(comparator),
+        value=value,
+        kind=info.kind.name,
+        unlimited=getattr(req.threshold, "is_unlimited", False),
+    )
 
 
 def required_message(req: Requirement) -> Message:

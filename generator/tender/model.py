@@ -19,7 +19,7 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from generator.profiles.kinds import Quantity
+from generator.profiles.kinds import Quantity, list_items
 from generator.profiles.models import (
     Method,
     Model,
@@ -91,6 +91,10 @@ class Marker(Model):
 _DEFAULT_MARKERS = {"★": Marker(substantive=True)}
 
 
+Problems = list[tuple[tuple[str | int, ...], Any, str]]
+"""Input errors found in a requirement: (location under it, the value, the message)."""
+
+
 class Scope(Model):
     """适用范围 of a requirement. Empty fields mean: at the project site, for every fault,
     at any time, for the whole system."""
@@ -105,8 +109,62 @@ class Scope(Model):
     time: TimeScope | None = None
     """时段 (工作时间/非工作时间/高峰期/淡季); empty = at any time."""
     component: Name | None = None
-    """部件 for warranty periods, e.g. 主要部件, 电气部分; matched against
-    warranty.components, falling back to the whole-unit period."""
+    """部件 for warranty periods, e.g. 主要部件, 电气部分, or several (线材、管材): every
+    named one is matched against warranty.components and must meet the requirement (the
+    worst decides); a component the profile does not list falls back to the whole-unit
+    period, and the finding says so."""
+    equipment: list[Name] = []
+    """设备类别 in the tender's words, e.g. 急救类, 生命支持类: only response tiers labelled
+    with one of them (or with no equipment class) apply."""
+    faults: list[Name] = []
+    """故障类别, e.g. 困人, 需更换电子板等电器元件的故障 (matched like equipment)."""
+    repairs: list[Name] = []
+    """维修类别, e.g. 小修, 中修, 大修 (matched like equipment)."""
+    excluding: list[Name] = []
+    """除外: classes the requirement does not cover (除困人外的其他故障 -> [困人], 空调除外):
+    tiers labelled only with these are left out."""
+    qualification: Name | None = None
+    """资质 the staff counted for staffing.qualified_staff must hold, e.g. 原厂认证工程师;
+    matched against the qualification (or role) of the staff records."""
+
+    @property
+    def classes(self) -> dict[str, list[str]]:
+        """The class labels asked for, by dimension (equipment, faults, repairs)."""
+        return {"equipment": self.equipment, "faults": self.faults, "repairs": self.repairs}
+
+    @property
+    def components(self) -> list[str]:
+        """Each component named (线材、管材 names two)."""
+        if self.component is None:
+            return []
+        return list_items(self.component)
+
+
+def scope_problems(scope: Scope, info: PathInfo) -> Problems:
+    """Scope fields that do not apply to the path's lookup (an input error, never ignored)."""
+    out: Problems = []
+    if scope.component is not None and info.lookup is not Lookup.COMPONENTS:
+        out.append((("scope", "component"), scope.component, "component applies to warranty"))
+    if scope.qualification is not None and info.lookup is not Lookup.STAFF:
+        out.append(
+            (
+                ("scope", "qualification"),
+                scope.qualification,
+                "qualification applies to staffing.qualified_staff",
+            )
+        )
+    for name in ("equipment", "faults", "repairs", "excluding"):
+        labels = getattr(scope, name)
+        if labels and info.lookup is not Lookup.TIERS:
+            out.append(
+                (
+                    ("scope", name),
+                    labels,
+                    "class labels apply to response.respond, response.arrive and "
+                    "response.repair (the tiers carry the same labels)",
+                )
+            )
+    return out
 
 
 class ScoreTier(Model):
@@ -181,9 +239,10 @@ class Requirement(Model):
     commitment: PathName | None = None
     """承诺项路径 it constrains, e.g. warranty.period, response.arrive."""
     comparator: Annotated[Comparator, WithJsonSchema(comparator_json_schema())] | None = None
-    """比较方式: at_least, at_most, equals or required (不少于/不超过/为/须)."""
+    """比较方式: at_least, at_most, equals, required or contains (不少于/不超过/为/须/包含)."""
     value: QuantityText | None = None
-    """要求值 with its unit, e.g. 3 years, 24小时, 每季度一次, 95%; empty for `required`."""
+    """要求值 with its unit, e.g. 3 years, 24小时, 每季度一次, 95%, 不少于2年, 优惠价, 不限次数,
+    维护手册、接口数据; empty for `required`. A bound word must agree with the comparator."""
     scope: Scope = Scope()
     """适用范围."""
     marker: Name | None = None
@@ -406,10 +465,6 @@ class TenderFile(Model):
         return self.requirements[index].id or f"R{index + 1}"
 
 
-Problems = list[tuple[tuple[str | int, ...], Any, str]]
-"""Input errors found in a requirement: (location under it, the value, the message)."""
-
-
 _COMPARISON = ("commitment", "comparator", "value", "scoring")
 
 
@@ -451,8 +506,11 @@ def _requirement_problems(
             wanted = info.parse(req.value)
         except QuantityError as error:
             out.append((("value",), req.value, str(error)))
-    if req.scope.component is not None and info.lookup is not Lookup.COMPONENTS:
-        out.append((("scope", "component"), req.scope.component, "component applies to warranty"))
+    out.extend(scope_problems(req.scope, info))
+    if req.value is not None:
+        disagrees = comparator.bound_problem(req.value, info)
+        if disagrees is not None:
+            out.append((("value",), req.value, disagrees))
     if req.scoring is not None:
         out.extend(_scoring_problems(req.scoring, info, wanted, rule))
     return out

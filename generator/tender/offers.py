@@ -11,9 +11,10 @@ from typing import Any, Protocol
 
 from generator.errors import Location
 from generator.locale import Message
-from generator.profiles.kinds import Quantity, ValueKind
+from generator.profiles.kinds import Quantity, ValueKind, class_label
 from generator.profiles.models import Profile, ResponseTier, Severity, TimeScope
 from generator.profiles.paths import Lookup, PathInfo
+from generator.profiles.quantities import Count
 from generator.tender.model import Scope, TenderFile
 from generator.tender.places import Place, requirement_places, site_place, tiers_at
 from generator.tender.wording import message, value_message
@@ -67,8 +68,44 @@ def _matches(value: Severity | TimeScope | None, wanted: Severity | TimeScope | 
     return wanted is None or value is None or value == wanted
 
 
+def _label(text: str) -> str:
+    return class_label(text)
+
+
+def _in_classes(tier: ResponseTier, scope: Scope) -> bool:
+    """Whether a tier applies to the classes a requirement names: for each dimension it
+    names, the tier carries one of its labels or none of that dimension; and a tier whose
+    labels are all excluded (除困人外) does not apply."""
+    for name, wanted in scope.classes.items():
+        labels = {_label(t) for t in getattr(tier, name)}
+        if wanted and labels and not labels & {_label(w) for w in wanted}:
+            return False
+    if scope.excluding:
+        excluded = {_label(x) for x in scope.excluding}
+        labels = {_label(t) for name in scope.classes for t in getattr(tier, name)}
+        if labels and labels <= excluded:
+            return False
+    return True
+
+
+def _most_specific(
+    tiers: Sequence[ResponseTier], hits: list[int], scope: Scope | None
+) -> list[int]:
+    """A tier labelled with a class the requirement names answers for that class instead of
+    the tiers that name no class of that kind (困人 15分钟 over the general 2小时)."""
+    if scope is None:
+        return hits
+    for name, wanted in scope.classes.items():
+        labels = {_label(w) for w in wanted}
+        named = [i for i in hits if {_label(t) for t in getattr(tiers[i], name)} & labels]
+        if named:
+            hits = [i for i in hits if i in named or getattr(tiers[i], name)]
+    return hits
+
+
 def _tier_context(tier: ResponseTier) -> Message | None:
-    parts = [p for p in (tier.region, tier.severity, tier.time) if p]
+    classes = [*tier.equipment, *tier.faults, *tier.repairs]
+    parts = [p for p in (tier.region, tier.severity, tier.time, *classes) if p]
     return message("context.tier", parts=parts) if parts else None
 
 
@@ -86,6 +123,7 @@ class Offers:
             Lookup.PLAIN: self._plain,
             Lookup.TIERS: self._tiers,
             Lookup.COMPONENTS: self._components,
+            Lookup.STAFF: self._staff,
         }
 
     def where(self, key: str) -> Location | None:
@@ -120,10 +158,10 @@ class Offers:
 
     def _plain(self, info: PathInfo, asked: Asked) -> tuple[list[Offer], list[str]]:
         value = self._value(info.path)
-        if value is None or value is False:
+        if value is None or value is False or value == []:
             return [], []
         key = f"commitments.{info.path}"
-        return [Offer(value, info.kind, key, self.where(key))], []
+        return [Offer(info.typed(value), info.kind, key, self.where(key))], []
 
     def _tiers(self, info: PathInfo, asked: Asked) -> tuple[list[Offer], list[str]]:
         parent, field = info.path.rsplit(".", 1)
@@ -140,8 +178,10 @@ class Offers:
                 or (
                     _matches(tiers[i].severity, scope.severity)
                     and _matches(tiers[i].time, scope.time)
+                    and _in_classes(tiers[i], scope)
                 )
             ]
+            hits = _most_specific(tiers, hits, scope)
             found = False
             for i in hits:
                 value = getattr(tiers[i], field)
@@ -156,6 +196,10 @@ class Offers:
         return list(offers.values()), uncovered
 
     def _components(self, info: PathInfo, asked: Asked) -> tuple[list[Offer], list[str]]:
+        """Every component the requirement names must meet it: each is looked up on its own
+        (all the profile's components that match it), and one the profile does not list is
+        the whole unit's period, said as such, so the worst of them decides whatever the
+        order of either list."""
         parent, field = info.path.rsplit(".", 1)
         assert info.via is not None
         parts = getattr(self._value(parent), info.via, None) or []
@@ -165,12 +209,64 @@ class Offers:
             name = message("context.component", name=parts[i].name)
             return Offer(getattr(parts[i], field), info.kind, key, self.where(key), name)
 
-        if asked.component is not None:
-            want = asked.component.strip()
-            for i, c in enumerate(parts):
-                if want in c.name or c.name in want:
-                    return [part(i)], []
         whole, _ = self._plain(info, asked)
         if asked.every_component:
             return whole + [part(i) for i in range(len(parts))], []
-        return whole, []
+        named = asked.scope.components if asked.scope is not None else []
+        if not named:
+            return whole, []
+        out: dict[str, Offer] = {}
+        for want in named:
+            hits = [i for i, c in enumerate(parts) if want in c.name or c.name in want]
+            for i in hits:
+                out[f"part{i}"] = part(i)
+            if not hits:
+                for offer in whole:
+                    context = message("context.whole_unit", name=want)
+                    out[f"whole:{want}"] = Offer(
+                        offer.value, offer.kind, offer.key, offer.where, context
+                    )
+        return list(out.values()), []
+
+    def _staff(self, info: PathInfo, asked: Asked) -> tuple[list[Offer], list[str]]:
+        """The number of people holding the scope's qualification: in the company's staff
+        records (company.staff) and in this project's team (staffing.members), whichever
+        counts more (a project team is usually drawn from the records)."""
+        want = asked.scope.qualification if asked.scope is not None else None
+        parent = info.path.rsplit(".", 1)[0]
+        assert info.via is not None
+        sources = [
+            ("company.staff", self.profile.company.staff),
+            (f"commitments.{parent}.{info.via}", getattr(self._value(parent), info.via, None)),
+        ]
+        offers: list[Offer] = []
+        for key, roles in sources:
+            hits = [
+                i
+                for i, r in enumerate(roles or [])
+                if want is None or _holds(want, r.qualification) or _names(want, r.role)
+            ]
+            if not hits:
+                continue
+            total = info.typed(sum((roles or [])[i].count for i in hits))
+            first = f"{key}[{hits[0]}]"
+            names = [(roles or [])[i].qualification or (roles or [])[i].role for i in hits]
+            context = message("context.staff", names=names)
+            offers.append(Offer(total, info.kind, first, self.where(first), context))
+        if not offers:
+            return [], []
+        best = max(offers, key=lambda o: o.value.value or 0 if isinstance(o.value, Count) else 0)
+        return [best], []
+
+
+def _names(wanted: str, role: str) -> bool:
+    # A role names a qualification only when it says all of it (原厂认证工程师), never the
+    # other way round: every 工程师 is not an 原厂认证工程师.
+    return "".join(wanted.split()) in "".join(role.split())
+
+
+def _holds(wanted: str, held: str | None) -> bool:
+    if not held:
+        return False
+    a, b = "".join(wanted.split()), "".join(held.split())
+    return a in b or b in a

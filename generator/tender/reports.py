@@ -18,6 +18,7 @@ from generator.clock import fixed_instant
 from generator.errors import Location
 from generator.letter.document import Letter, Paragraph, Section, Signature, Table
 from generator.locale import Locale, Message, get_locale
+from generator.profiles.kinds import canonical
 from generator.profiles.models import Profile
 from generator.tender.check import (
     CapacityFinding,
@@ -165,7 +166,7 @@ def _loc(where: Location | None) -> dict[str, Any] | None:
 
 def _offered(value: object) -> str | bool:
     """A commitment in the JSON findings: yes/no stays a boolean, the rest its canonical text."""
-    return value if isinstance(value, bool) else str(value)
+    return value if isinstance(value, bool) else canonical(value)  # type: ignore[arg-type]
 
 
 def _finding_json(f: Finding, tender: TenderFile, say: Locale) -> dict[str, Any]:
@@ -179,7 +180,7 @@ def _finding_json(f: Finding, tender: TenderFile, say: Locale) -> dict[str, Any]
         "manual": req.manual,
         "commitment": req.commitment,
         "comparator": req.comparator.value if req.comparator else None,
-        "required": str(req.threshold) if req.threshold is not None else None,
+        "required": canonical(req.threshold) if req.threshold is not None else None,
         "required_zh": _said(f.required, say),
         "scope": req.scope.model_dump(mode="json", exclude_defaults=True),
         "marker": req.marker,
@@ -218,7 +219,7 @@ def _capacity_json(c: CapacityFinding, say: Locale) -> dict[str, Any]:
         "commitment": c.capacity.commitment,
         "limit": str(c.limit),
         "where": c.capacity.where,
-        "promised": str(c.offer.value),
+        "promised": canonical(c.offer.value),
         "promised_zh": _offer(c.offer, say),
         "status": c.status.value,
         "approval": (

@@ -16,4 +16,4 @@ def message(key: str, **args: Any) -> Message:
 
 def value_message(kind: ValueKind, value: Quantity) -> Message:
     """A value said as its kind says it (95% for a percent, 3次 for a count ...)."""
-    return Message(kind.message_key(), {"value": value})
+    return Message(kind.message_key(), {"value": kind.shown(value)})
