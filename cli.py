@@ -18,7 +18,7 @@ from typing import Any, NoReturn, ParamSpec, TypeVar
 import click
 
 from generator import __version__
-from generator.errors import GeneratorError, InputError, Problem
+from generator.errors import GeneratorError, InputError, Problem, escape
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -124,10 +124,14 @@ def validate(ctx: Context, files: Sequence[Path]) -> None:
     """Validate profile, overlay and tender FILES (any kind; the kind is declared in the file).
 
     Every problem in every file is reported, one per line, as file:line:col: field: message.
+    The pre-flight of render runs too: characters (control and bidi characters refused,
+    invisible ones refused in names and left out of free text with a warning), glyphs no PDF
+    font has, seal and logo images, and the page limit.
     """
     from generator.app.validate import validate_files
 
-    rows = validate_files(files)
+    rows = validate_files(files, on_warning=lambda p: ctx.info(f"warning: {p}", fg="yellow"))
+    rows = [(escape(file), kind, escape(name)) for file, kind, name in rows]
     if ctx.verbosity >= 0:
         from generator.terminal import format_table
 
@@ -198,20 +202,25 @@ def explain(
 ) -> None:
     """Show the resolved commitments of PROJECT, each with the file and line it came from."""
     from generator.app.explain import explain_header, explain_rows
+    from generator.app.preflight import preflight
     from generator.profiles.loading import load_profile
     from generator.terminal import format_table
 
     resolved = load_profile(project, overlays, sets)
     for notice in resolved.notices:  # every removal, as render says it
         _say(f"warning: {notice}", err=True, fg="yellow")
+    found = preflight(resolved, language)  # what render would refuse, refused here too
+    for warning in found.warnings:
+        _say(f"warning: {warning}", err=True, fg="yellow")
+    found.raise_errors()
     rows = [
         (
-            r.term,
-            r.value,
-            r.keyed.removeprefix("commitments."),
-            str(r.source),
-            r.old or "",
-            str(r.old_source or ""),
+            escape(r.term),
+            escape(r.value),
+            escape(r.keyed.removeprefix("commitments.")),
+            escape(str(r.source)),
+            escape(r.old or ""),
+            escape(str(r.old_source or "")),
         )
         for r in explain_rows(resolved, language)
     ]
@@ -277,6 +286,20 @@ def _formats(value: str) -> tuple[str, ...]:
     "edited since written, not written by aftersales, or a symbolic link (the link itself).",
 )
 @_links_option
+@click.option(
+    "--max-pages",
+    default=200,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Refuse a document with more pages (estimated from the text before rendering).",
+)
+@click.option(
+    "--max-seconds",
+    default=120.0,
+    show_default=True,
+    type=click.FloatRange(min=1),
+    help="Stop rendering a document that takes longer.",
+)
 @pass_ctx
 @_guarded
 def render(
@@ -291,6 +314,8 @@ def render(
     language: str | None,
     force: bool,
     follow_symlinks: bool,
+    max_pages: int,
+    max_seconds: float,
 ) -> None:
     """Render the letter of each PROJECT as DOCX and PDF (and the deviation table with --tender).
 
@@ -301,10 +326,14 @@ def render(
     folder. .aftersales-manifest.json in the folder records what was written; a file from
     another project, edited since, not written by aftersales, or a symbolic link is not
     replaced without --force (exit 2). The same input gives the same bytes.
+
+    Nothing is written when a text would leave the PDF page, a document would pass
+    --max-pages or --max-seconds, or the pre-flight (as in validate) refuses the input (exit 2).
     """
     import time
 
     from generator.app.batch import Job, Result, render_many
+    from generator.render.limits import Limits
     from generator.terminal import format_table
 
     chosen = _formats(formats)
@@ -331,6 +360,7 @@ def render(
             on_notice=warn,
             force=force,
             follow_symlinks=follow_symlinks,
+            limits=Limits(max_pages, max_seconds),
         )
     elapsed = time.perf_counter() - start
     rows = [
@@ -395,10 +425,15 @@ def check(
     answered, a capacity limit exceeded without approval; with --strict also any negative
     or unanswered item and any ★ item that cannot be compared); 2 bad input.
     """
+    from generator.app.preflight import preflight_check
     from generator.render.output import write_atomic
     from generator.tender.check import check_files
     from generator.tender.reports import render_report
 
+    found = preflight_check(project, tender, overlays, sets, language=language)
+    for warning in found.warnings:
+        ctx.info(f"warning: {warning}", fg="yellow")
+    found.raise_errors()  # what render would refuse (exit 2), before any report is written
     result = check_files(project, tender, overlays, sets)
     ctx.debug(f"site: {result.site or 'not given (the least favourable tier counts)'}")
     report = render_report(result, fmt, strict=strict, language=language)
@@ -409,7 +444,7 @@ def check(
         click.echo(report, nl=not report.endswith("\n"))
     failures = result.failures(strict)
     for reason in failures:
-        ctx.info(reason, fg="red")
+        ctx.info(escape(reason), fg="red")
     sys.exit(1 if failures else 0)
 
 

@@ -2,7 +2,6 @@
 render each in a worker process; the parent writes each letter's files as one set
 (generator.render.output.OutputFolder), so workers never write and die with the parent."""
 
-import functools
 import multiprocessing
 import os
 import signal
@@ -11,13 +10,15 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from generator.app.preflight import Preflight, preflight, preflight_tender
 from generator.errors import InputError, Location, OutputError, Problem
 from generator.locale import get_locale
 from generator.profiles.loading import Resolved, load_profile
+from generator.render.limits import Limits
 from generator.render.output import MAX_NAME_BYTES, OutputFolder, file_stems
 from generator.tender.loading import load_tender
 
@@ -79,10 +80,14 @@ class _Task:
     tender: Tender | None = None
     """the tender and where its values are, for the deviation table."""
     language: str = "zh-Hans"
+    limits: Limits = field(default_factory=Limits)
 
 
-def plan(jobs: Sequence[Job]) -> tuple[list[tuple[Job, Resolved, str]], dict[Path, Tender]]:
-    """Load every job (and tender) and name its files; all input problems are raised together."""
+def plan(
+    jobs: Sequence[Job], limits: Limits | None = None
+) -> tuple[list[tuple[Job, Resolved, str]], dict[Path, Tender], tuple[Problem, ...]]:
+    """Load every job (and tender), run the pre-flight and name its files; all input problems
+    are raised together. Also gives the pre-flight's warnings."""
     problems: list[Problem] = []
     loaded: list[tuple[Job, Resolved]] = []
     tenders: dict[Path, Tender] = {}
@@ -93,14 +98,14 @@ def plan(jobs: Sequence[Job]) -> tuple[list[tuple[Job, Resolved, str]], dict[Pat
                 tenders[job.tender] = load_tender(job.tender)
         except InputError as err:
             problems.extend(err.problems)
+    # The pre-flight validate, explain and check run too (characters, glyphs, images, size).
+    found = Preflight()
     for job, resolved in loaded:
-        problems.extend(glyph_problems(resolved, job.language_of(resolved)))
-        problems.extend(image_problems(resolved))
+        found += preflight(resolved, job.language_of(resolved), limits)
     for file, (tender, where) in tenders.items():
-        texts = _strings(tender.model_dump(mode="json"), "")
-        locate = functools.partial(_tender_line, where, file)
-        for language in {j.language_of(r) for j, r in loaded if j.tender == file}:
-            problems.extend(_uncovered(texts, locate, language))
+        languages = {j.language_of(r) for j, r in loaded if j.tender == file}
+        found += preflight_tender(tender.model_dump(mode="json"), where, file, sorted(languages))
+    problems.extend(found.errors)
     if problems:
         raise InputError(problems)
     languages = {job.language_of(r) for job, r in loaded}
@@ -115,7 +120,8 @@ def plan(jobs: Sequence[Job]) -> tuple[list[tuple[Job, Resolved, str]], dict[Pat
         [job.key for job, _ in loaded],
         suffixes,
     )
-    return [(job, r, stem) for (job, r), stem in zip(loaded, stems, strict=True)], tenders
+    named = [(job, r, stem) for (job, r), stem in zip(loaded, stems, strict=True)]
+    return named, tenders, found.warnings
 
 
 def name_stems(
@@ -129,59 +135,6 @@ def name_stems(
 
 def file_names(stem: str, suffix: str, formats: Sequence[str]) -> list[str]:
     return [f"{stem}-{suffix}.{fmt}" for fmt in formats]
-
-
-def glyph_problems(resolved: Resolved, language: str | None = None) -> list[Problem]:
-    """Every character of the profile that no font the letter's language embeds can draw, at
-    its YAML line: a letter must never show a box where a promise should be."""
-    texts = [
-        *_strings(resolved.profile.project.model_dump(mode="json"), ""),
-        *_strings(resolved.profile.company.model_dump(mode="json"), "company"),
-    ]
-    return _uncovered(texts, resolved.where, language or resolved.profile.project.language)
-
-
-def _tender_line(where: dict[str, Location], file: Path, path: str) -> Location:
-    return where.get(path, Location(str(file)))
-
-
-def _uncovered(
-    texts: list[tuple[str, str]], locate: Callable[[str], Location], language: str
-) -> list[Problem]:
-    from generator.render.fonts import uncovered_fields
-
-    fonts = get_locale(language).fonts("pdf")
-    return [
-        Problem(locate(path), path, message) for path, message in uncovered_fields(texts, fonts)
-    ]
-
-
-def image_problems(resolved: Resolved) -> list[Problem]:
-    """A seal or logo that is missing, outside the profile folders, not a PNG/JPEG or too
-    large, at the line that names it."""
-    from generator.render.assets import AssetRefused, check_image
-
-    problems = []
-    company = resolved.profile.company
-    for field, value in (("seal_image", company.seal_image), ("logo_image", company.logo_image)):
-        if value is None:
-            continue
-        try:
-            check_image(Path(value), resolved.asset_dirs)
-        except AssetRefused as err:
-            path = f"company.{field}"
-            problems.append(Problem(resolved.where(path), path, str(err)))
-    return problems
-
-
-def _strings(value: object, path: str) -> list[tuple[str, str]]:
-    if isinstance(value, str):
-        return [(path, value)]
-    if isinstance(value, dict):
-        return [s for k, v in value.items() for s in _strings(v, f"{path}.{k}" if path else k)]
-    if isinstance(value, list):
-        return [s for n, v in enumerate(value) for s in _strings(v, f"{path}[{n}]")]
-    return []
 
 
 Rendered = tuple[tuple[str, bytes, int | None], ...]
@@ -233,7 +186,8 @@ def _render(letter: "Letter", stem: str, task: _Task) -> list[tuple[str, bytes, 
         elif fmt == "pdf":
             from generator.render.pdffile import render_pdf_counted
 
-            data, pages = render_pdf_counted(letter, get_locale(letter.language).fonts("pdf"))
+            fonts = get_locale(letter.language).fonts("pdf")
+            data, pages = render_pdf_counted(letter, fonts, limits=task.limits)
         else:
             from generator.render.pdffile import render_html
 
@@ -263,6 +217,7 @@ def render_many(
     *,
     force: bool = False,
     follow_symlinks: bool = False,
+    limits: Limits | None = None,
 ) -> list[Result]:
     """Render every job into `out_dir`, results in job order; `on_result` is called as each
     job's files are written (in whatever order the workers finish), `on_notice` with each
@@ -271,10 +226,12 @@ def render_many(
     Nothing is rendered when a file would replace one from another project, one edited since
     it was written, or one aftersales did not write (unless `force`); see OutputFolder.
     """
-    planned, tenders = plan(jobs)
+    planned, tenders, warnings = plan(jobs, limits)
     if on_notice is not None:
         for notice in (n for _, resolved, _ in planned for n in resolved.notices):
             on_notice(notice)
+        for warning in warnings:
+            on_notice(warning)
     tasks = [
         _Task(
             r,
@@ -282,6 +239,7 @@ def render_many(
             tuple(formats),
             tenders.get(job.tender) if job.tender else None,
             job.language_of(r),
+            limits or Limits(),
         )
         for job, r, stem in planned
     ]

@@ -35,7 +35,7 @@ from generator.errors import RenderError
 from generator.letter.document import Block, Figure, Letter, Paragraph, Section, Signature, Table
 from generator.locale import get_locale
 from generator.render import flowchart
-from generator.render.assets import check_image
+from generator.render.assets import prepare_image
 from generator.resources import templates_dir
 
 FIGURE_DPI = 200
@@ -47,6 +47,9 @@ TABLE_GAP = Pt(12)
 """Room between a table and the next line; the PDF has 3 mm plus the heading's own margin."""
 SEAL_WIDTH_MM = 40.0
 """A round company seal is 40–42 mm across; the template's seal area is 45 mm high."""
+LOGO_HEIGHT_MM = 10.0
+"""The letterhead logo's height in the page header, as in the PDF (at most 40 mm wide)."""
+LOGO_MAX_WIDTH_MM = 40.0
 
 PARAGRAPH_STYLES = (
     "Normal",
@@ -118,9 +121,35 @@ def render_docx(letter: Letter, *, template: Path | None = None) -> bytes:
     props.created = props.modified = when.astimezone(dt.UTC).replace(tzinfo=None)
     props.revision = 1
 
+    if letter.logo_image is not None:
+        _letterhead(tpl, letter.logo_image, letter.asset_dirs)
+
     out = io.BytesIO()
     tpl.save(out)
     return fixed_zip(out.getvalue(), when)
+
+
+def _letterhead(tpl: DocxTemplate, logo: Path, asset_dirs: tuple[Path, ...]) -> None:
+    """The logo at the start of every section's page header, before the header text (as the
+    PDF's letterhead): the template's header stays the user's to restyle."""
+    image = prepare_image(logo, asset_dirs)
+    height = LOGO_HEIGHT_MM
+    width = height * image.info.width / max(image.info.height, 1)
+    if width > LOGO_MAX_WIDTH_MM:
+        width, height = LOGO_MAX_WIDTH_MM, LOGO_MAX_WIDTH_MM * image.info.height / image.info.width
+    for section in tpl.docx.sections:
+        header = section.header
+        first = header.paragraphs[0] if header.paragraphs else header.add_paragraph()
+        run = first.add_run()
+        run.add_picture(io.BytesIO(image.data), width=Mm(width), height=Mm(height))
+        run.add_text("  ")
+        # The picture goes first: move the run before the header's own text.
+        first._p.remove(run._r)
+        anchor = first._p.find(qn("w:pPr"))
+        if anchor is None:
+            first._p.insert(0, run._r)
+        else:
+            anchor.addnext(run._r)
 
 
 def fixed_zip(data: bytes, when: dt.datetime) -> bytes:
@@ -292,8 +321,10 @@ def _figure(doc: Any, figure: Figure, width: int, height: int, font: str) -> Non
 def _seal(tpl: DocxTemplate, signature: Signature, asset_dirs: tuple[Path, ...]) -> Any:
     if signature.seal_image is None:
         return ""
-    image = check_image(signature.seal_image, asset_dirs)
-    return InlineImage(tpl, str(image.path), width=Mm(SEAL_WIDTH_MM))
+    # The normalised bytes (8-bit PNG or JFIF JPEG): python-docx reads a JPEG's size from its
+    # JFIF/Exif header and refuses a scan without one.
+    image = prepare_image(signature.seal_image, asset_dirs)
+    return InlineImage(tpl, io.BytesIO(image.data), width=Mm(SEAL_WIDTH_MM))
 
 
 def _signature(signature: Signature) -> dict[str, str]:
