@@ -33,6 +33,7 @@ from generator.errors import RenderError
 from generator.letter.document import Block, Figure, Letter, Paragraph, Section, Table
 from generator.render import pdf_fonts
 from generator.render.assets import asset_fetcher, prepare_image
+from generator.render.columns import column_percents
 from generator.render.fonts import DEFAULT_FONTS, Fonts, check_text_fields, css_families, faces
 from generator.render.limits import LimitExceeded, Limits
 from generator.resources import templates_dir
@@ -230,6 +231,7 @@ class PdfRenderer:
             section=lambda b: isinstance(b, Section),
         )
         self._env.globals["figure_svg"] = self._figure_svg
+        self._env.globals["column_percents"] = column_percents
         try:
             self._template = self._env.get_template(TEMPLATE)
         except TemplateError as error:
