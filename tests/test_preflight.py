@@ -473,3 +473,36 @@ def test_max_pages_refuses_after_layout(tmp_path: Path) -> None:
     assert code == 2
     assert "5 pages, over the limit of 4 (--max-pages)" in err
     assert not list(tmp_path.glob("*.pdf")) and not list(tmp_path.glob("*.docx"))
+
+
+# ---------------------------------------------------------------- the glyph check's caches
+
+
+def test_font_coverage_and_matches_are_cached_and_damage_is_ignored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.render import fonts
+
+    def fresh() -> list[str]:
+        for cached in (fonts.find_face, fonts._spans, fonts._role_spans, fonts._cmap):
+            cached.cache_clear()
+        return fonts.uncovered("保修期 𠀀 3 years", fonts.DEFAULT_FONTS)
+
+    monkeypatch.setenv("AFTERSALES_CACHE_DIR", str(tmp_path))
+    try:
+        assert fresh() == ["𠀀"]
+        coverage = sorted(tmp_path.glob("cmap-*.txt"))
+        assert len(coverage) == 2 and len(list(tmp_path.glob("match-*.txt"))) == 2
+        for file in coverage:  # cut off after a run: not trusted, the font is read again
+            text = file.read_text(encoding="ascii")
+            file.write_text(text[: text.index("\n", 50) + 1], encoding="ascii")
+        for file in tmp_path.glob("match-*.txt"):  # a face file that is gone: asked again
+            file.write_text("/nonexistent.ttc\n0\nX\nRegular\nCFF\n", encoding="utf-8")
+        assert fresh() == ["𠀀"]
+        assert all(
+            f.read_text(encoding="ascii").split("\n")[-2].startswith("end ") for f in coverage
+        )
+        assert fonts.find_face("Noto Serif CJK SC").path.is_file()
+    finally:
+        monkeypatch.undo()
+        fresh()

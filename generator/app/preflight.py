@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import InputError, Location, Problem
-from generator.locale import get_locale
 from generator.profiles.loading import Resolved, load_profile
 from generator.render.limits import Limits
 
@@ -202,6 +201,8 @@ def _pdf_fonts(language: str) -> dict[str, str]:
     from generator.resources import languages, templates_dir
 
     if language not in languages():
+        from generator.locale import get_locale  # (the catalogs only for this error)
+
         return dict(get_locale(language).fonts("pdf"))  # says which languages there are
     settings = load_document(templates_dir(language) / "locale.yaml").data
     return dict(settings["fonts"]["pdf"])
@@ -210,13 +211,13 @@ def _pdf_fonts(language: str) -> dict[str, str]:
 def image_problems(resolved: Resolved) -> list[Problem]:
     """A seal or logo that is missing, outside the profile folders, not a PNG/JPEG, too large
     or unreadable, at the line that names it."""
-    from generator.render.assets import AssetRefused, prepare_image
-
     problems = []
     company = resolved.profile.company
     for field, value in (("seal_image", company.seal_image), ("logo_image", company.logo_image)):
         if value is None:
             continue
+        from generator.render.assets import AssetRefused, prepare_image  # Pillow: only if used
+
         try:
             prepare_image(Path(value), resolved.asset_dirs)
         except AssetRefused as err:
@@ -338,11 +339,11 @@ def preflight_file(path: Path, kind: str) -> Preflight:
     refused = {p.path for p in found.errors}
     kept = [(p, t) for p, t in texts if p not in refused]
     errors = glyph_problems(kept, lambda p: locate(p.removeprefix("company.")), "zh-Hans")
-    from generator.render.assets import AssetRefused, prepare_image
-
     for field in ("seal_image", "logo_image"):
         value = doc.data.get(field)
         if isinstance(value, str) and value.strip():
+            from generator.render.assets import AssetRefused, prepare_image
+
             try:
                 prepare_image(path.parent / value.strip(), [path.parent])
             except AssetRefused as err:

@@ -14,8 +14,11 @@ bookmarks and tables).
 """
 
 import bisect
+import hashlib
+import os
 import shutil
 import subprocess
+import tempfile
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -87,12 +90,18 @@ def find_face(family: str, weight: str = "regular") -> Face:
     fc_match = shutil.which("fc-match")
     if fc_match is None:
         raise RenderError("fc-match not found: install fontconfig to find the PDF fonts")
-    found = subprocess.run(
-        [fc_match, "--format", _FORMAT, _pattern(family, weight)],
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout.split("\n")
+    remembered = _match_cache(family, weight)
+    found = _read_quietly(remembered).split("\n") if remembered else []
+    if len(found) < 5 or not found[0] or not Path(found[0]).is_file():
+        output = subprocess.run(
+            [fc_match, "--format", _FORMAT, _pattern(family, weight)],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout
+        found = output.split("\n")
+        if remembered is not None and len(found) >= 5 and found[0]:
+            _write_quietly(remembered, output)
     if len(found) < 5 or not found[0]:
         offered = "nothing"
     else:
@@ -175,27 +184,89 @@ def _has(spans: "Spans", code: int) -> bool:
 
 
 CACHE_ENV = "AFTERSALES_CACHE_DIR"
-"""Where the faces' coverage is kept (default: $XDG_CACHE_HOME/aftersales, ~/.cache/...)."""
+"""Where the faces' coverage and fontconfig's answers are kept (default:
+$XDG_CACHE_HOME/aftersales, else ~/.cache/aftersales); the files are small and rebuilt when
+missing, damaged or out of date."""
 
 
 def _cache_file(path: Path, index: int) -> Path | None:
     """The coverage cache of one face, named by the font file's path, size and time: reading a
     CJK face's cmap takes ~0.2 s, reading the cache a millisecond (`validate` runs it)."""
-    import hashlib
-    import os
-
     try:
         stat = path.stat()
     except OSError:
         return None
+    key = f"1|{path.resolve()}|{index}|{stat.st_size}|{stat.st_mtime_ns}".encode()
+    return _cache_root() / f"cmap-{hashlib.sha256(key).hexdigest()[:24]}.txt"
+
+
+def _cache_root() -> Path:
+
     root = os.environ.get(CACHE_ENV) or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "aftersales"
     )
-    key = f"1|{path.resolve()}|{index}|{stat.st_size}|{stat.st_mtime_ns}".encode()
-    return Path(root) / f"cmap-{hashlib.sha256(key).hexdigest()[:24]}.txt"
+    return Path(root)
+
+
+# What fontconfig's answer depends on: its configuration and its caches (a font installed or
+# removed rewrites a cache folder). A change to any of them, or to these variables, is a new key.
+_FONTCONFIG_STATE = (
+    "/etc/fonts",
+    "/etc/fonts/conf.d",
+    "/etc/fonts/fonts.conf",
+    "/etc/fonts/local.conf",
+    "/usr/share/fonts",
+    "/usr/local/share/fonts",
+    "/var/cache/fontconfig",
+    "~/.cache/fontconfig",
+    "~/.config/fontconfig",
+    "~/.config/fontconfig/fonts.conf",
+    "~/.fonts",
+    "~/.fonts.conf",
+    "~/.local/share/fonts",
+)
+
+
+def _match_cache(family: str, weight: str) -> Path | None:
+    """Where fc-match's answer for `family` at `weight` is kept, keyed by the state of the
+    fontconfig configuration and caches: running fc-match costs ~20 ms a face at every start of
+    `validate` and `check`, reading the answer back well under one."""
+
+    stamps = [
+        family,
+        weight,
+        *(
+            os.environ.get(v, "")
+            for v in (
+                "FONTCONFIG_FILE",
+                "FONTCONFIG_PATH",
+                "XDG_CONFIG_HOME",
+                "XDG_DATA_HOME",
+                "XDG_CACHE_HOME",
+            )
+        ),
+    ]
+    for name in _FONTCONFIG_STATE:
+        try:
+            stat = os.stat(os.path.expanduser(name))
+        except OSError:
+            stamps.append("-")
+            continue
+        stamps.append(f"{stat.st_mtime_ns}:{stat.st_size}:{stat.st_ino}")
+    key = hashlib.sha256("\0".join(["1", *stamps]).encode()).hexdigest()[:24]
+    return _cache_root() / f"match-{key}.txt"
+
+
+def _read_quietly(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
 
 
 def _ranges(codes: frozenset[int]) -> str:
+    """Runs of code points, `first-last` in hex, one a line, then `end N` (N runs): a file cut
+    short is never read as a smaller coverage."""
     lines: list[str] = []
     start = previous = -2
     for code in sorted(codes):
@@ -206,15 +277,16 @@ def _ranges(codes: frozenset[int]) -> str:
         previous = code
     if start >= 0:
         lines.append(f"{start:x}-{previous:x}")
-    return "\n".join(lines) + "\n"
+    return "\n".join([*lines, f"end {len(lines)}"]) + "\n"
 
 
 def _read_ranges(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
-    if not text.endswith("\n"):
+    *runs, end = text.split("\n")[:-1] if text.endswith("\n") else ["", "cut off"]
+    if end != f"end {len(runs)}":
         raise ValueError("cut off")
     firsts: list[int] = []
     lasts: list[int] = []
-    for line in text.split():
+    for line in runs:
         first, last = line.split("-")
         firsts.append(int(first, 16))
         lasts.append(int(last, 16))
@@ -223,8 +295,6 @@ def _read_ranges(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
 
 def _write_quietly(target: Path, text: str) -> None:
     # A cache that cannot be written (read-only home, full disk) only costs time.
-    import os
-    import tempfile
 
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
