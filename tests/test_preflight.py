@@ -506,3 +506,32 @@ def test_font_coverage_and_matches_are_cached_and_damage_is_ignored(
     finally:
         monkeypatch.undo()
         fresh()
+
+
+@pytest.mark.parametrize("fmt", ["text", "github", "markdown", "junit", "sarif", "json"])
+def test_a_line_break_in_tender_text_starts_no_workflow_command(tree: Tree, fmt: str) -> None:
+    # Free text may hold line breaks (kept in the letter); no report lets one start a line.
+    tender = TENDER.replace("text: 质保期不少于1年", 'text: "质保期\\n::error::x <b>不少于</b>5年"')
+    tender = tender.replace("value: 1年", "value: 5年\n    marker: ★")
+    folder = tree({**files(), "tender.yaml": tender})
+    code, out, err = run("check", folder / "project.yaml", "--tender", folder / "tender.yaml",
+                         "--format", fmt)  # fmt: skip
+    assert code == 1, err  # 3 years offered against 5: the check fails, the report is written
+    for line in (out + err).splitlines():
+        assert not line.lstrip().startswith("::error::x"), line
+    if fmt == "markdown":
+        assert "<b>" not in out and "&lt;b&gt;" in out
+
+
+def test_a_render_over_its_time_is_stopped() -> None:
+    from generator.render.limits import LimitExceeded
+    from generator.render.pdffile import _deadline
+
+    start = time.perf_counter()
+    with (
+        pytest.raises(LimitExceeded, match=r"rendering took over 0.05 s, the limit"),
+        _deadline(0.05, "测试"),
+    ):
+        while time.perf_counter() - start < 5:
+            pass
+    assert time.perf_counter() - start < 1

@@ -7,6 +7,7 @@ job summary), and `deviation_letter`, the 偏离表 as a document model for the 
 
 import html
 import json
+import re
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -320,6 +321,9 @@ def junit_report(result: CheckResult, *, strict: bool = False, locale: Locale | 
         suite.set("time", "0")
     ET.indent(suites)
     body = ET.tostring(suites, encoding="unicode")
+    # A line of user text (a tender's words hold line breaks) must not start "::", a workflow
+    # command when CI prints the file: its colon as a character reference reads the same.
+    body = re.sub(r"(?m)^(\s*):", r"\1&#58;", body)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
 
 
