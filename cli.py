@@ -200,7 +200,10 @@ def _check_language(ctx: click.Context, param: click.Parameter, value: str | Non
 def explain(
     project: Path, overlays: Sequence[Path], sets: Sequence[str], language: str | None
 ) -> None:
-    """Show the resolved commitments of PROJECT, each with the file and line it came from."""
+    """Show the resolved commitments of PROJECT, each with the file and line it came from.
+
+    The pre-flight of render runs first (as in validate): what render would refuse exits 2.
+    """
     from generator.app.explain import explain_header, explain_rows
     from generator.app.preflight import preflight
     from generator.profiles.loading import load_profile
@@ -423,7 +426,8 @@ def check(
     sarif (2.1.0), github (workflow annotations), markdown (the deviation table).
     Exit codes: 0 every requirement met; 1 the check failed (a ★ item negative or not
     answered, a capacity limit exceeded without approval; with --strict also any negative
-    or unanswered item and any ★ item that cannot be compared); 2 bad input.
+    or unanswered item and any ★ item that cannot be compared); 2 bad input, including
+    what the pre-flight of render refuses (as in validate), before any report is written.
     """
     from generator.app.preflight import preflight_check
     from generator.render.output import write_atomic
@@ -469,6 +473,7 @@ def flowchart(
     follow_symlinks: bool,
 ) -> None:
     """Draw the service flowchart (售后服务流程图) of PROJECT on its own."""
+    from generator.app.preflight import preflight
     from generator.letter.compose import compose
     from generator.profiles.loading import load_profile
     from generator.render.flowchart import draw_png, draw_svg
@@ -477,6 +482,7 @@ def flowchart(
     if out_file.suffix.lower() not in (".svg", ".png"):
         raise click.BadParameter("the file name must end in .svg or .png", param_hint="-o")
     resolved = load_profile(project, overlays, sets)
+    preflight(resolved).raise_errors()  # the characters and glyphs render would refuse
     figures = compose(resolved.profile).figures()
     if not figures:
         where = resolved.where("commitments")
