@@ -404,13 +404,17 @@ def _deadline(seconds: float, what: str) -> Iterator[None]:
             raise late()
 
         previous = signal.signal(signal.SIGALRM, on_alarm)
-        signal.setitimer(signal.ITIMER_REAL, seconds)
+        # An application's own timer is put back afterwards, less the time spent here.
+        delay, interval = signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
     finally:
         if armed:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
+            if delay:
+                left = max(delay - (time.monotonic() - start), 0.001)
+                signal.setitimer(signal.ITIMER_REAL, left, interval)
     if time.monotonic() - start > seconds:
         raise late()
 
