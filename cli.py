@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, ParamSpec, TypeVar
 import click
 
 from generator import __version__
-from generator.errors import GeneratorError, InputError, Problem
+from generator.errors import GeneratorError, InputError, Problem, escape
 
 if TYPE_CHECKING:
     from generator.tender.findings import Gate
@@ -148,14 +148,17 @@ def validate(ctx: Context, files: Sequence[Path], final: bool) -> None:
     Every problem in every file is reported, one per line, as file:line:col: field: message.
     A project is also held to the company's capacity limits (a promise beyond one without an
     approval covering it exits 1); placeholders and missing core promises are warnings
-    (placeholders exit 1 with --final).
+    (placeholders exit 1 with --final). The pre-flight of render runs too: characters
+    (control and bidi characters refused, invisible ones refused in names and left out of
+    free text with a warning), glyphs no PDF font has, seal and logo images, and the page
+    limit.
     """
     from generator.app.validate import validate_files
 
     validated = validate_files(files, final=final)
     _warn(validated.review.warnings, ctx.verbosity < 0)
     validated.review.raise_errors()
-    rows = validated.rows
+    rows = [(escape(file), kind, escape(name)) for file, kind, name in validated.rows]
     if ctx.verbosity >= 0:
         from generator.terminal import format_table
 
@@ -231,9 +234,11 @@ def explain(
 ) -> None:
     """Show the resolved commitments of PROJECT, each with the file and line it came from.
 
-    The guardrails are those of render: the table is shown, then a promise beyond the
+    The pre-flight of render runs first (as in validate): what render would refuse exits 2.
+    The guardrails are those of render too: the table is shown, then a promise beyond the
     company's capacity without a covering approval is an error (exit 1)."""
     from generator.app.explain import explain_header, explain_rows
+    from generator.app.preflight import preflight
     from generator.app.validate import review
     from generator.profiles.loading import load_profile
     from generator.terminal import format_table
@@ -241,16 +246,19 @@ def explain(
     resolved = load_profile(project, overlays, sets)
     for notice in resolved.notices:  # every removal, as render says it
         _say(f"warning: {notice}", err=True, fg="yellow")
+    checked = preflight(resolved, language)  # what render would refuse, refused here too
+    _warn(checked.warnings)
+    checked.raise_errors()
     found = review(resolved, final=final, language=language)
     _warn(found.warnings)
     rows = [
         (
-            r.term,
-            r.value,
-            r.keyed.removeprefix("commitments."),
-            str(r.source),
-            r.old or "",
-            str(r.old_source or ""),
+            escape(r.term),
+            escape(r.value),
+            escape(r.keyed.removeprefix("commitments.")),
+            escape(str(r.source)),
+            escape(r.old or ""),
+            escape(str(r.old_source or "")),
         )
         for r in explain_rows(resolved, language)
     ]
@@ -356,6 +364,20 @@ def _formats(value: str) -> tuple[str, ...]:
 )
 @_links_option
 @_final_option
+@click.option(
+    "--max-pages",
+    default=200,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Refuse a document with more pages (estimated from the text before rendering).",
+)
+@click.option(
+    "--max-seconds",
+    default=120.0,
+    show_default=True,
+    type=click.FloatRange(min=1),
+    help="Stop rendering a document that takes longer.",
+)
 @pass_ctx
 @_guarded
 def render(
@@ -374,6 +396,8 @@ def render(
     force: bool,
     follow_symlinks: bool,
     final: bool,
+    max_pages: int,
+    max_seconds: float,
 ) -> None:
     """Render the letter of each PROJECT as DOCX and PDF (and the deviation table with --tender).
 
@@ -396,11 +420,14 @@ def render(
     Nothing is written when a promise goes beyond the company's capacity without an approval
     covering it (exit 1, naming the limit and who must approve). Placeholders (某某, XX, ____,
     TODO, 待定, 示例) and missing core promises are warnings on stderr; with --final a
-    placeholder refuses the letter (exit 1).
+    placeholder refuses the letter (exit 1). Nothing is written either when a text would
+    leave the PDF page, a document would pass --max-pages or --max-seconds, or the
+    pre-flight (as in validate) refuses the input (exit 2).
     """
     import time
 
     from generator.app.batch import Job, Result, render_many
+    from generator.render.limits import Limits
     from generator.terminal import format_table
 
     chosen = _formats(formats)
@@ -434,6 +461,7 @@ def render(
             gate=gate,
             allow_deviations=allow_deviations,
             on_warning=lambda line: _say(line, err=True, fg="yellow"),
+            limits=Limits(max_pages, max_seconds),
         )
     elapsed = time.perf_counter() - start
     rows = [
@@ -500,13 +528,18 @@ def check(
     a reader would see; 2 bad input. Placeholders and missing core promises are warnings.
     A `manual` item, and an item that is 未响应 or 不可比, is answered by the project's
     `responses:` (clause, response, deviation); a 负偏离 answer still fails.
+    2 also for what the pre-flight of render refuses (as in validate), before any report.
     """
+    from generator.app.preflight import preflight_check
     from generator.app.validate import review_files
     from generator.render.output import write_atomic
     from generator.tender.check import check_files
     from generator.tender.reports import render_report
 
     gate = _gate(strict, stars_only)
+    checked = preflight_check(project, tender, overlays, sets, language=language)
+    _warn(checked.warnings, ctx.verbosity < 0)
+    checked.raise_errors()  # what render would refuse (exit 2), before any report is written
     result = check_files(project, tender, overlays, sets)
     # The capacity limits are the check's own findings (in the report); the rest is reviewed.
     found = review_files(project, overlays, sets, final=final, language=language, capacity=False)
@@ -524,7 +557,7 @@ def check(
 
     failures = result.failures(gate, report_locale(result, language))
     for reason in failures:
-        ctx.info(reason, fg="red")
+        ctx.info(escape(reason), fg="red")
     for problem in found.errors:
         _say(str(problem), err=True, fg="red")
     sys.exit(1 if failures or found.errors else 0)
@@ -551,6 +584,7 @@ def flowchart(
     follow_symlinks: bool,
 ) -> None:
     """Draw the service flowchart (售后服务流程图) of PROJECT on its own."""
+    from generator.app.preflight import preflight
     from generator.letter.compose import compose
     from generator.profiles.loading import load_profile
     from generator.render.flowchart import draw_png, draw_svg
@@ -559,6 +593,7 @@ def flowchart(
     if out_file.suffix.lower() not in (".svg", ".png"):
         raise click.BadParameter("the file name must end in .svg or .png", param_hint="-o")
     resolved = load_profile(project, overlays, sets)
+    preflight(resolved).raise_errors()  # the characters and glyphs render would refuse
     figures = compose(resolved.profile).figures()
     if not figures:
         where = resolved.where("commitments")

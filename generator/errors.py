@@ -1,7 +1,29 @@
 """The one error root. Every error carries a ready-to-print message; the CLI catches them once."""
 
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+_SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def escape(text: str) -> str:
+    """`text` safe to print in a diagnostic or report: control characters, invisible format
+    characters (zero-width, bidi overrides) and line/paragraph separators are shown as escapes
+    (`\\n`, `\\u202e`), so a user value can neither start a new line (a CI workflow command)
+    nor reorder what a reader sees."""
+    if text.isprintable():  # the common case: nothing to escape (spaces are printable)
+        return text
+    return "".join(_escaped(c) for c in text)
+
+
+def _escaped(char: str) -> str:
+    if char == " " or unicodedata.category(char) not in {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}:
+        return char
+    if char in _SHORT:
+        return _SHORT[char]
+    code = ord(char)
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 @dataclass(frozen=True, order=True)
@@ -25,8 +47,9 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.path}: " if self.path else ""
-        return f"{self.location}: {where}{self.message}"
+        # Every part may hold user text (a file name, a key, a value quoted in the message).
+        where = f"{escape(self.path)}: " if self.path else ""
+        return f"{escape(str(self.location))}: {where}{escape(self.message)}"
 
 
 class GeneratorError(Exception):

@@ -3,7 +3,6 @@ render each in a worker process; the parent writes each letter's files as one se
 (generator.render.output.OutputFolder), so workers never write and die with the parent."""
 
 import dataclasses
-import functools
 import multiprocessing
 import os
 import re
@@ -14,14 +13,16 @@ import time
 import unicodedata
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from generator.app.preflight import Preflight, preflight, preflight_tender
 from generator.app.validate import Review, review
 from generator.errors import CheckFailed, InputError, Location, OutputError, Problem
 from generator.locale import get_locale
 from generator.profiles.loading import Resolved, load_profile
+from generator.render.limits import Limits
 from generator.render.output import MAX_NAME_BYTES, OutputFolder, file_stems
 from generator.tender.loading import load_tender
 
@@ -84,10 +85,14 @@ class _Task:
     tender: Tender | None = None
     """the tender and where its values are, for the deviation table."""
     language: str = "zh-Hans"
+    limits: Limits = field(default_factory=Limits)
 
 
-def plan(jobs: Sequence[Job]) -> tuple[list[tuple[Job, Resolved, str]], dict[Path, Tender]]:
-    """Load every job (and tender) and name its files; all input problems are raised together."""
+def plan(
+    jobs: Sequence[Job], limits: Limits | None = None
+) -> tuple[list[tuple[Job, Resolved, str]], dict[Path, Tender], tuple[Problem, ...]]:
+    """Load every job (and tender), run the pre-flight and name its files; all input problems
+    are raised together. Also gives the pre-flight's warnings."""
     problems: list[Problem] = []
     loaded: list[tuple[Job, Resolved]] = []
     tenders: dict[Path, Tender] = {}
@@ -98,21 +103,21 @@ def plan(jobs: Sequence[Job]) -> tuple[list[tuple[Job, Resolved, str]], dict[Pat
                 tenders[job.tender] = load_tender(job.tender)
         except InputError as err:
             problems.extend(err.problems)
+    # The pre-flight validate, explain and check run too (characters, glyphs, images, size).
+    found = Preflight()
     for job, resolved in loaded:
-        problems.extend(glyph_problems(resolved, job.language_of(resolved)))
-        problems.extend(image_problems(resolved))
+        found += preflight(resolved, job.language_of(resolved), limits)
     for file, (tender, where) in tenders.items():
-        texts = _strings(tender.model_dump(mode="json"), "")
-        locate = functools.partial(_tender_line, where, file)
-        for language in {j.language_of(r) for j, r in loaded if j.tender == file}:
-            problems.extend(_uncovered(texts, locate, language))
+        languages = {j.language_of(r) for j, r in loaded if j.tender == file}
+        found += preflight_tender(tender.model_dump(mode="json"), where, file, sorted(languages))
+    problems.extend(found.errors)
     if problems:
         raise InputError(problems)
     # A letter and its 偏离表 name one tenderer, project, number and vocabulary.
     for n, (job, resolved) in enumerate(loaded):
         if job.tender:
-            found, disagree = agree(resolved, *tenders[job.tender], job.tender)
-            loaded[n] = (job, found)
+            agreed, disagree = agree(resolved, *tenders[job.tender], job.tender)
+            loaded[n] = (job, agreed)
             problems.extend(disagree)
     if problems:
         raise InputError(problems)
@@ -128,7 +133,8 @@ def plan(jobs: Sequence[Job]) -> tuple[list[tuple[Job, Resolved, str]], dict[Pat
         [job.key for job, _ in loaded],
         suffixes,
     )
-    return [(job, r, stem) for (job, r), stem in zip(loaded, stems, strict=True)], tenders
+    named = [(job, r, stem) for (job, r), stem in zip(loaded, stems, strict=True)]
+    return named, tenders, found.warnings
 
 
 _AGREE = (("tenderer", "tenderer"), ("tender_number", "number"), ("project_name", "name"))
@@ -207,59 +213,6 @@ def file_names(stem: str, suffix: str, formats: Sequence[str]) -> list[str]:
     return [f"{stem}-{suffix}.{fmt}" for fmt in formats]
 
 
-def glyph_problems(resolved: Resolved, language: str | None = None) -> list[Problem]:
-    """Every character of the profile that no font the letter's language embeds can draw, at
-    its YAML line: a letter must never show a box where a promise should be."""
-    texts = [
-        *_strings(resolved.profile.project.model_dump(mode="json"), ""),
-        *_strings(resolved.profile.company.model_dump(mode="json"), "company"),
-    ]
-    return _uncovered(texts, resolved.where, language or resolved.profile.project.language)
-
-
-def _tender_line(where: dict[str, Location], file: Path, path: str) -> Location:
-    return where.get(path, Location(str(file)))
-
-
-def _uncovered(
-    texts: list[tuple[str, str]], locate: Callable[[str], Location], language: str
-) -> list[Problem]:
-    from generator.render.fonts import uncovered_fields
-
-    fonts = get_locale(language).fonts("pdf")
-    return [
-        Problem(locate(path), path, message) for path, message in uncovered_fields(texts, fonts)
-    ]
-
-
-def image_problems(resolved: Resolved) -> list[Problem]:
-    """A seal or logo that is missing, outside the profile folders, not a PNG/JPEG or too
-    large, at the line that names it."""
-    from generator.render.assets import AssetRefused, check_image
-
-    problems = []
-    company = resolved.profile.company
-    for field, value in (("seal_image", company.seal_image), ("logo_image", company.logo_image)):
-        if value is None:
-            continue
-        try:
-            check_image(Path(value), resolved.asset_dirs)
-        except AssetRefused as err:
-            path = f"company.{field}"
-            problems.append(Problem(resolved.where(path), path, str(err)))
-    return problems
-
-
-def _strings(value: object, path: str) -> list[tuple[str, str]]:
-    if isinstance(value, str):
-        return [(path, value)]
-    if isinstance(value, dict):
-        return [s for k, v in value.items() for s in _strings(v, f"{path}.{k}" if path else k)]
-    if isinstance(value, list):
-        return [s for n, v in enumerate(value) for s in _strings(v, f"{path}[{n}]")]
-    return []
-
-
 Rendered = tuple[tuple[str, bytes, int | None], ...]
 """A job's files before they are written: name, bytes, pages (PDF)."""
 
@@ -309,7 +262,8 @@ def _render(letter: "Letter", stem: str, task: _Task) -> list[tuple[str, bytes, 
         elif fmt == "pdf":
             from generator.render.pdffile import render_pdf_counted
 
-            data, pages = render_pdf_counted(letter, get_locale(letter.language).fonts("pdf"))
+            fonts = get_locale(letter.language).fonts("pdf")
+            data, pages = render_pdf_counted(letter, fonts, limits=task.limits)
         else:
             from generator.render.pdffile import render_html
 
@@ -343,6 +297,7 @@ def render_many(
     gate: "Gate | None" = None,
     allow_deviations: bool = False,
     on_warning: Callable[[str], None] | None = None,
+    limits: Limits | None = None,
 ) -> list[Result]:
     """Render every job into `out_dir`, results in job order; `on_result` is called as each
     job's files are written (in whatever order the workers finish), `on_notice` with each
@@ -354,7 +309,7 @@ def render_many(
     Nothing is rendered when a file would replace one from another project, one edited since
     it was written, or one aftersales did not write (unless `force`); see OutputFolder.
     """
-    planned, tenders = plan(jobs)
+    planned, tenders, warnings = plan(jobs, limits)
     # The guardrails, as validate/explain/check apply them: nothing is written when one refuses.
     found = Review()
     for job, resolved, _ in planned:
@@ -362,7 +317,7 @@ def render_many(
     if on_notice is not None:
         for notice in (n for _, resolved, _ in planned for n in resolved.notices):
             on_notice(notice)
-        for notice in found.warnings:
+        for notice in (*warnings, *found.warnings):
             on_notice(notice)
     found.raise_errors()
     _gate(planned, tenders, gate, allow_deviations, on_notice, on_warning)
@@ -373,6 +328,7 @@ def render_many(
             tuple(formats),
             tenders.get(job.tender) if job.tender else None,
             job.language_of(r),
+            limits or Limits(),
         )
         for job, r, stem in planned
     ]

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.app.preflight import preflight_file
 from generator.errors import InputError, Location, Problem, RefusedError
 from generator.locale import Locale, get_locale
 from generator.profiles.loading import Resolved, load_file, load_profile
@@ -117,6 +118,9 @@ def validate_files(
             continue
         try:
             kind, model, doc = load_file(path, FILE_MODELS)
+            checked = preflight_file(path, kind)  # what render would refuse, refused here too
+            problems.extend(checked.errors)
+            found += Review(checked.warnings)
             if kind == "project":
                 resolved = load_profile(path)
                 found += review(resolved, final=final, language=language)

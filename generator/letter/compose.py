@@ -48,7 +48,18 @@ __all__ = ["Vocabulary", "clauses_dir", "compose", "letter_text", "vocabulary"]
 _OPEN, _CLOSE = "\x02", "\x03"
 _SECTION_FILE = re.compile(r"^\d{3}_[A-Za-z0-9_\-]+\.j2$")
 _HEADING = re.compile(r"^(#{1,4}) +(.+)$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
+# Invisible format characters (Unicode Cf: zero-width space and joiners, BOM, soft hyphen,
+# bidi controls): the pre-flight refuses them in names and bidi controls everywhere, and warns
+# that the others are left out of free text; here they are left out.
+_INVISIBLE = re.compile(
+    "[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff"
+    "\ufff9-\ufffb\U000e0001\U000e0020-\U000e007f]"
+)
+_LINE_BREAK = re.compile(r"\r\n|[\n\r\x85\u2028\u2029]")
+# A line break the user wrote, carried through the markup parser (which splits lines) inside
+# the value's fences and turned back into "\n" by `_unfence`.
+_BREAK = "\x04"
 _CJK = r"\u2e80-\u9fff\uff00-\uffef"
 
 
@@ -95,12 +106,17 @@ class _Raw(str):
 
 
 def _clean(text: str) -> str:
-    """Drop control characters and join wrapped lines (no space between Chinese characters)."""
-    text = _CONTROL.sub("", text)
-    if "\n" not in text:
+    """Drop control and invisible format characters; keep the user's line breaks.
+
+    A line break in a value (a YAML `|` block, a "\\n") is a line break inside its paragraph
+    or table cell, in the DOCX (`<w:br/>`) and the PDF (`white-space: pre-line`) alike: a
+    list written one item a line stays one item a line. Blank lines do not make paragraphs.
+    """
+    text = _INVISIBLE.sub("", _CONTROL.sub("", text))
+    if not _LINE_BREAK.search(text):
         return text  # spaces are kept: the date blanks are made of them
-    text = re.sub(rf"(?<=[{_CJK}])\s*\n\s*(?=[{_CJK}])", "", text.strip())
-    return re.sub(r"\s*\n\s*", " ", text)
+    lines = (line.strip() for line in _LINE_BREAK.split(text))
+    return _BREAK.join(line for line in lines if line)
 
 
 def _text(value: Any, locale: Locale) -> str:
@@ -133,7 +149,7 @@ def _finalize(value: Any, locale: Locale) -> str:
 
 
 def _unfence(text: str) -> str:
-    return text.replace(_OPEN, "").replace(_CLOSE, "")
+    return text.replace(_OPEN, "").replace(_CLOSE, "").replace(_BREAK, "\n")
 
 
 def _series(items: Sequence[Any], last: str | None, locale: Locale) -> str:
@@ -481,6 +497,7 @@ def compose(
             date=project.date,
             language=locale.name,
             asset_dirs=asset_dirs,
+            logo_image=Path(company.logo_image) if company.logo_image else None,
         )
 
 

@@ -98,6 +98,8 @@ class Letter:
     language: str = "zh-Hans"
     asset_dirs: tuple[Path, ...] = field(default=())
     """folders the renderers may read images from (the profile folders)."""
+    logo_image: Path | None = None
+    """the company's logo, drawn as a letterhead at the left of every page's header."""
 
     def figures(self) -> list[Figure]:
         """Every figure, in reading order."""

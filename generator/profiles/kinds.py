@@ -216,8 +216,7 @@ class DurationKind(ValueKind):
             working = Unit.WORKING_DAY in (offer.unit, wanted.unit) and rule is None
             rule_note = " (no working-day rule)" if working else ""
             raise Straddles(
-                f"{offer} may be longer or shorter than {wanted}, by the calendar"
-                + rule_note
+                f"{offer} may be longer or shorter than {wanted}, by the calendar" + rule_note
             )
         if not meets:
             return -1

@@ -1227,7 +1227,8 @@ class CompanyFile(Model):
     seal_image: Name | None = None
     """公章图片 (PNG/JPEG), relative to this file."""
     logo_image: Name | None = None
-    """标志图片 (PNG/JPEG), relative to this file."""
+    """标志图片 (PNG/JPEG), relative to this file; drawn as a letterhead at the left of every
+    page header."""
     capacity: list[Capacity] = []
     """能力上限: the best promises the after-sales department can keep."""
     commitments: Commitments = Commitments()

@@ -7,11 +7,12 @@ plus self-contained `data:` URLs. WeasyPrint is imported only when a fetcher is 
 image checks (DOCX, `validate`) never load it.
 """
 
+import io
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -77,29 +78,101 @@ def resolve_inside(path: Path, allowed_dirs: Iterable[Path]) -> Path:
 
 
 def check_image(path: Path, allowed_dirs: Iterable[Path]) -> ImageInfo:
-    """Check a seal/logo image: inside the folders, PNG or JPEG, ≤ 5 MB, ≤ 25 megapixels."""
+    """Check a seal/logo image: inside the folders, PNG or JPEG, ≤ 5 MB, ≤ 25 megapixels,
+    readable to the last pixel and one `normalised` can turn into what both renderers take."""
     real = resolve_inside(path, allowed_dirs)
-    size = real.stat().st_size
+    info, _ = _prepared(real, *_stamp(real), str(path))
+    return info
+
+
+@dataclass(frozen=True)
+class PreparedImage:
+    """An image as both renderers receive it: 8-bit RGB/RGBA PNG or baseline JFIF JPEG."""
+
+    info: ImageInfo
+    data: bytes
+
+    @property
+    def data_url(self) -> str:
+        import base64
+
+        return f"data:{self.info.mime_type};base64,{base64.b64encode(self.data).decode()}"
+
+
+def prepare_image(path: Path, allowed_dirs: Iterable[Path]) -> PreparedImage:
+    """`check_image`, then the bytes the renderers use: the file itself when it already is an
+    8-bit RGB/RGBA PNG or a baseline JFIF RGB JPEG, else a normalised copy.
+
+    python-docx reads a JPEG's size from its JFIF/Exif header and gives up without one (common
+    for scans); CMYK JPEGs, 16-bit and palette PNGs are drawn differently or not at all by the
+    two renderers. Converting here means they never see anything else.
+    """
+    real = resolve_inside(path, allowed_dirs)
+    info, data = _prepared(real, *_stamp(real), str(path))
+    return PreparedImage(info, data)
+
+
+def _stamp(real: Path) -> tuple[int, int]:
+    stat = real.stat()
+    return stat.st_mtime_ns, stat.st_size
+
+
+@lru_cache(maxsize=16)
+def _prepared(real: Path, _mtime: int, size: int, shown: str) -> tuple[ImageInfo, bytes]:
+    # Cached by the file's time and size: a seal is checked by the pre-flight and drawn twice.
     if size > MAX_IMAGE_BYTES:
-        raise AssetRefused(f"{path}: image is {size} bytes, over the limit of {MAX_IMAGE_BYTES}")
+        raise AssetRefused(f"{shown}: image is {size} bytes, over the limit of {MAX_IMAGE_BYTES}")
+    raw = real.read_bytes()
     try:
-        with Image.open(real) as image:
+        with Image.open(io.BytesIO(raw)) as image:
             kind, (width, height) = image.format, image.size
             # Check the header's size before decoding a single pixel (decompression bombs).
             if width * height > MAX_IMAGE_PIXELS:
                 raise AssetRefused(
-                    f"{path}: image is {width}×{height} pixels, "
+                    f"{shown}: image is {width}×{height} pixels, "
                     f"over the limit of {MAX_IMAGE_PIXELS // 1_000_000} megapixels"
                 )
             if kind not in IMAGE_FORMATS:
-                raise AssetRefused(f"{path}: image is {kind}, only PNG or JPEG are accepted")
+                raise AssetRefused(f"{shown}: image is {kind}, only PNG or JPEG are accepted")
             with _strict_decoding():
-                image.load()  # a truncated or corrupt file fails here, not inside WeasyPrint
+                image.load()  # a truncated or corrupt file fails here, not inside a renderer
+            if _usable(image, raw):
+                data = raw
+            else:
+                data, kind = _normalised(image)
     except AssetRefused:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
-        raise AssetRefused(f"{path}: not a readable PNG or JPEG image ({error})") from error
-    return ImageInfo(real, kind, IMAGE_FORMATS[kind], width, height)
+        raise AssetRefused(f"{shown}: not a readable PNG or JPEG image ({error})") from error
+    return ImageInfo(real, kind, IMAGE_FORMATS[kind], width, height), data
+
+
+def _usable(image: Image.Image, raw: bytes) -> bool:
+    """Whether both renderers take the file as it is."""
+    if image.format == "JPEG":
+        return (
+            image.mode in {"RGB", "L"}
+            and "jfif" in image.info
+            and not image.info.get("progressive")
+            and not image.info.get("progression")
+        )
+    # PNG: the IHDR chunk's bit depth (byte 24) and interlace method (byte 28).
+    return image.mode in {"RGB", "RGBA"} and raw[24] == 8 and raw[28] == 0
+
+
+def _normalised(image: Image.Image) -> tuple[bytes, str]:
+    """An 8-bit RGB(A) PNG of a PNG, a baseline JFIF RGB JPEG of a JPEG."""
+    if image.mode in {"I", "I;16", "I;16B", "I;16L", "I;16N"}:
+        # 16-bit grey: scale to 8 bits (convert() would clip everything above 255 to white).
+        image = image.convert("I").point(lambda v: v / 256).convert("L")
+    out = io.BytesIO()
+    if image.format == "JPEG" or (image.format is None and image.mode == "CMYK"):
+        # Pillow undoes Adobe's inverted CMYK when it decodes; the copy is plain sRGB-ish RGB.
+        image.convert("RGB").save(out, format="JPEG", quality=95, progressive=False)
+        return out.getvalue(), "JPEG"
+    has_alpha = image.mode in {"RGBA", "LA", "PA", "La"} or "transparency" in image.info
+    image.convert("RGBA" if has_alpha else "RGB").save(out, format="PNG")
+    return out.getvalue(), "PNG"
 
 
 def asset_fetcher(allowed_dirs: Iterable[Path]) -> Any:

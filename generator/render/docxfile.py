@@ -14,7 +14,6 @@ in PARAGRAPH_STYLES and TABLE_STYLE.
 
 import datetime as dt
 import io
-import unicodedata
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -35,18 +34,20 @@ from generator.errors import RenderError
 from generator.letter.document import Block, Figure, Letter, Paragraph, Section, Signature, Table
 from generator.locale import get_locale
 from generator.render import flowchart
-from generator.render.assets import check_image
+from generator.render.assets import prepare_image
+from generator.render.columns import content_widths
 from generator.resources import templates_dir
 
 FIGURE_DPI = 200
 HEADER_FILL = "F0F0F0"
 """The header row's shading, the grey of the PDF's table heads."""
-MAX_CELL_CHARS = 24
-"""A column wider than this many characters of text wraps rather than crowd the others."""
 TABLE_GAP = Pt(12)
 """Room between a table and the next line; the PDF has 3 mm plus the heading's own margin."""
 SEAL_WIDTH_MM = 40.0
 """A round company seal is 40–42 mm across; the template's seal area is 45 mm high."""
+LOGO_HEIGHT_MM = 10.0
+"""The letterhead logo's height in the page header, as in the PDF (at most 40 mm wide)."""
+LOGO_MAX_WIDTH_MM = 40.0
 
 PARAGRAPH_STYLES = (
     "Normal",
@@ -102,6 +103,9 @@ def render_docx(letter: Letter, *, template: Path | None = None) -> bytes:
         "seal": _seal(tpl, letter.signature, letter.asset_dirs),
         "signature": _signature(letter.signature),
     }
+    if letter.logo_image is not None:
+        # Before rendering: docxtpl replaces the header parts with rendered copies of them.
+        _letterhead(tpl, letter.logo_image, letter.asset_dirs)
     env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=True)
     try:
         tpl.render(context, jinja_env=env, autoescape=True)
@@ -121,6 +125,29 @@ def render_docx(letter: Letter, *, template: Path | None = None) -> bytes:
     out = io.BytesIO()
     tpl.save(out)
     return fixed_zip(out.getvalue(), when)
+
+
+def _letterhead(tpl: DocxTemplate, logo: Path, asset_dirs: tuple[Path, ...]) -> None:
+    """The logo at the start of every section's page header, before the header text (as the
+    PDF's letterhead): the template's header stays the user's to restyle."""
+    image = prepare_image(logo, asset_dirs)
+    height = LOGO_HEIGHT_MM
+    width = height * image.info.width / max(image.info.height, 1)
+    if width > LOGO_MAX_WIDTH_MM:
+        width, height = LOGO_MAX_WIDTH_MM, LOGO_MAX_WIDTH_MM * image.info.height / image.info.width
+    for section in tpl.docx.sections:
+        header = section.header
+        first = header.paragraphs[0] if header.paragraphs else header.add_paragraph()
+        run = first.add_run()
+        run.add_picture(io.BytesIO(image.data), width=Mm(width), height=Mm(height))
+        run.add_text("  ")
+        # The picture goes first: move the run before the header's own text.
+        first._p.remove(run._r)
+        anchor = first._p.find(qn("w:pPr"))
+        if anchor is None:
+            first._p.insert(0, run._r)
+        else:
+            anchor.addnext(run._r)
 
 
 def fixed_zip(data: bytes, when: dt.datetime) -> bytes:
@@ -194,7 +221,7 @@ def _table(doc: Any, table: Table, width: int) -> None:
 
     grid = doc.add_table(rows=1 + len(table.rows), cols=len(table.header))
     grid.style = doc.styles[TABLE_STYLE]
-    widths = _column_widths(table.widths or _content_widths(table), int(Emu(width).twips))
+    widths = _column_widths(table.widths or content_widths(table), int(Emu(width).twips))
     grid.autofit = False  # fixed layout: Word keeps the widths below instead of re-fitting
     tbl_w = grid._tbl.tblPr.find(qn("w:tblW"))
     tbl_w.set(qn("w:w"), str(sum(widths)))
@@ -226,26 +253,6 @@ def _shade(cell: Any, fill: str) -> None:
     # CT_TcPr's schema order: w:shd comes before the w:vAlign already set on the cell.
     successors = ("w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign")
     cell._tc.get_or_add_tcPr().insert_element_before(shd, *successors, "w:hideMark")
-
-
-def _text_width(text: str) -> float:
-    """Width in 五号 characters: CJK and full-width forms one, Latin and digits about half."""
-    return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.55 for c in text)
-
-
-def _content_widths(table: Table) -> tuple[int, ...]:
-    """Relative widths from the text, as a browser's automatic table layout would give them.
-
-    Without this every column gets an equal share: a 区域 column of long names wraps onto
-    three lines beside two half-empty time columns.
-    """
-    header = [_text_width(h) for h in table.header]
-    longest = [max([_text_width(r[i]) for r in table.rows] or [0.0]) for i in range(len(header))]
-    # A heading never wraps; a long cell shares the rest of the line with the other long cells.
-    return tuple(
-        max(round(4 * (h + 1)), round(4 * min(n + 1, MAX_CELL_CHARS)))
-        for h, n in zip(header, longest, strict=True)
-    )
 
 
 def _space_after_tables(doc: Any) -> None:
@@ -292,8 +299,10 @@ def _figure(doc: Any, figure: Figure, width: int, height: int, font: str) -> Non
 def _seal(tpl: DocxTemplate, signature: Signature, asset_dirs: tuple[Path, ...]) -> Any:
     if signature.seal_image is None:
         return ""
-    image = check_image(signature.seal_image, asset_dirs)
-    return InlineImage(tpl, str(image.path), width=Mm(SEAL_WIDTH_MM))
+    # The normalised bytes (8-bit PNG or JFIF JPEG): python-docx reads a JPEG's size from its
+    # JFIF/Exif header and refuses a scan without one.
+    image = prepare_image(signature.seal_image, asset_dirs)
+    return InlineImage(tpl, io.BytesIO(image.data), width=Mm(SEAL_WIDTH_MM))
 
 
 def _signature(signature: Signature) -> dict[str, str]:

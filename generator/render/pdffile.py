@@ -16,8 +16,11 @@ through a private WeasyPrint method, on the versions it was tested with only.
 import datetime as dt
 import logging
 import os
+import signal
 import threading
+import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -29,8 +32,10 @@ from generator.clock import fixed_instant
 from generator.errors import RenderError
 from generator.letter.document import Block, Figure, Letter, Paragraph, Section, Table
 from generator.render import pdf_fonts
-from generator.render.assets import asset_fetcher, check_image
+from generator.render.assets import asset_fetcher, prepare_image
+from generator.render.columns import column_percents
 from generator.render.fonts import DEFAULT_FONTS, Fonts, check_text_fields, css_families, faces
+from generator.render.limits import LimitExceeded, Limits
 from generator.resources import templates_dir
 
 TEMPLATE = "letter.html.j2"
@@ -226,6 +231,7 @@ class PdfRenderer:
             section=lambda b: isinstance(b, Section),
         )
         self._env.globals["figure_svg"] = self._figure_svg
+        self._env.globals["column_percents"] = column_percents
         try:
             self._template = self._env.get_template(TEMPLATE)
         except TemplateError as error:
@@ -260,45 +266,55 @@ class PdfRenderer:
 
     def html(self, letter: Letter) -> str:
         """The letter as an HTML document (what WeasyPrint lays out)."""
-        seal_url = None
+        # Images go in as data: URLs of their normalised bytes (8-bit PNG or baseline JPEG),
+        # the same bytes the DOCX gets.
+        allowed = (*letter.asset_dirs, self.template_dir)
+        seal_url = logo_url = None
         if letter.signature.seal_image is not None:
-            allowed = (*letter.asset_dirs, self.template_dir)
-            seal_url = check_image(letter.signature.seal_image, allowed).path.as_uri()
+            seal_url = prepare_image(letter.signature.seal_image, allowed).data_url
+        if letter.logo_image is not None:
+            logo_url = prepare_image(letter.logo_image, allowed).data_url
         try:
             return self._template.render(
                 letter=letter,
                 seal_url=seal_url,
+                logo_url=logo_url,
                 timestamp=pdf_timestamp(letter.date),
                 fonts=self._css_fonts,
             )
         except TemplateError as error:
             raise RenderError(f"{self.template_dir / TEMPLATE}: {error}") from error
 
-    def render(self, letter: Letter) -> bytes:
-        """The letter as PDF bytes; RenderError on any missing glyph, refused file or warning."""
-        return self.render_counted(letter)[0]
+    def render(self, letter: Letter, limits: Limits | None = None) -> bytes:
+        """The letter as PDF bytes; RenderError on any missing glyph, refused file or warning,
+        text that leaves the page's content area, or a bound of `limits` exceeded."""
+        return self.render_counted(letter, limits)[0]
 
-    def render_counted(self, letter: Letter) -> tuple[bytes, int]:
+    def render_counted(self, letter: Letter, limits: Limits | None = None) -> tuple[bytes, int]:
         """The PDF bytes and the number of pages."""
+        limits = limits or Limits()
         problems = check_text_fields(
             ((f"letter.{path}", text) for path, text in letter_texts(letter)), self.fonts
         )
         if problems:
             raise RenderError("\n".join(problems))
-        if not self._shrink_fonts:
-            return self._write(letter, None)
-        if not self._one_pass:
-            # The default: WeasyPrint subsets, the public finisher re-subsets the CJK faces.
-            return self._write(letter, pdf_fonts.Session())
-        try:
-            with pdf_fonts.subsetting_once() as session:
-                return self._write(letter, session)
-        except pdf_fonts.NotShrunk:
-            # Not seen with the Noto CJK faces. Render again from scratch (WeasyPrint keeps the
-            # subset fonts in the document), with WeasyPrint's subsets re-subset: same output.
-            return self._write(letter, pdf_fonts.Session())
+        with _deadline(limits.max_seconds, letter.meta_title):
+            if not self._shrink_fonts:
+                return self._write(letter, None, limits)
+            if not self._one_pass:
+                # The default: WeasyPrint subsets, the public finisher re-subsets the CJK faces.
+                return self._write(letter, pdf_fonts.Session(), limits)
+            try:
+                with pdf_fonts.subsetting_once() as session:
+                    return self._write(letter, session, limits)
+            except pdf_fonts.NotShrunk:
+                # Not seen with the Noto CJK faces. Render again from scratch (WeasyPrint keeps
+                # the subset fonts), with WeasyPrint's subsets re-subset: same output.
+                return self._write(letter, pdf_fonts.Session(), limits)
 
-    def _write(self, letter: Letter, session: pdf_fonts.Session | None) -> tuple[bytes, int]:
+    def _write(
+        self, letter: Letter, session: pdf_fonts.Session | None, limits: Limits
+    ) -> tuple[bytes, int]:
         from weasyprint import HTML
 
         source = self.html(letter)
@@ -312,11 +328,95 @@ class PdfRenderer:
             document = HTML(
                 string=source, base_url=self.template_dir.as_uri() + "/", url_fetcher=fetcher
             ).render(stylesheets=[self._css], font_config=self._font_config)
+            if len(document.pages) > limits.max_pages:
+                raise LimitExceeded(
+                    f"PDF of {letter.meta_title}: {len(document.pages)} pages, over the limit "
+                    f"of {limits.max_pages} (--max-pages)"
+                )
+            lost = overflowing(document, letter)
+            if lost:
+                raise RenderError(
+                    f"PDF of {letter.meta_title}: text would leave the page (break it, e.g. "
+                    "with spaces, or shorten it):\n" + "\n".join(f"  - {line}" for line in lost)
+                )
             pdf: bytes = document.write_pdf(
                 pdf_identifier=True,  # an MD5 of the content: stable, unlike a random one
                 finisher=finisher,
             )
         return pdf, len(document.pages)
+
+
+TOLERANCE = 0.5
+"""CSS pixels a box may stick out of the content area (rounding of justified lines)."""
+
+
+def overflowing(document: object, letter: Letter) -> list[str]:
+    """Text a laid-out document shows outside its pages' content area (the page minus its
+    margins), each as `page N: letter.field: text`, located by the letter text holding it.
+
+    WeasyPrint does not complain when a word longer than the line runs off the paper; the
+    stylesheet breaks long runs (`overflow-wrap: anywhere`), and this check proves it did.
+    It walks the boxes of each page (the page box's private `_page_box`, through WeasyPrint's
+    layout classes); margin boxes (header, footer) are the margins' own and left out.
+    """
+    from weasyprint.formatting_structure import boxes
+
+    found: list[str] = []
+    fields = list(letter_texts(letter))
+    for number, page in enumerate(document.pages, start=1):  # type: ignore[attr-defined]
+        page_box = page._page_box
+        left, top = page_box.content_box_x(), page_box.content_box_y()
+        right, bottom = left + page_box.width, top + page_box.height
+        for child in page_box.children:
+            if isinstance(child, boxes.MarginBox):
+                continue
+            for box in child.descendants():
+                if not isinstance(box, boxes.TextBox) or not box.text.strip():
+                    continue
+                x, y = box.position_x, box.position_y
+                if (
+                    x < left - TOLERANCE
+                    or x + box.width > right + TOLERANCE
+                    or y + box.height > bottom + TOLERANCE
+                ):
+                    text = box.text.strip()
+                    field = next((path for path, value in fields if text in value), "?")
+                    shown = text if len(text) <= 40 else f"{text[:37]}..."
+                    found.append(f"page {number}: letter.{field}: {shown!r}")
+    return list(dict.fromkeys(found))
+
+
+@contextmanager
+def _deadline(seconds: float, what: str) -> Iterator[None]:
+    """Stop a render that takes longer than `seconds` (a SIGALRM timer, in the main thread of
+    the process, where the CLI and the render workers run it; elsewhere it is checked after)."""
+    start = time.monotonic()
+
+    def late() -> LimitExceeded:
+        return LimitExceeded(
+            f"PDF of {what}: rendering took over {seconds:g} s, the limit (--max-seconds)"
+        )
+
+    armed = threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
+    if armed:
+
+        def on_alarm(_signum: int, _frame: object) -> None:
+            raise late()
+
+        previous = signal.signal(signal.SIGALRM, on_alarm)
+        # An application's own timer is put back afterwards, less the time spent here.
+        delay, interval = signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        if armed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+            if delay:
+                left = max(delay - (time.monotonic() - start), 0.001)
+                signal.setitimer(signal.ITIMER_REAL, left, interval)
+    if time.monotonic() - start > seconds:
+        raise late()
 
 
 @cache
@@ -328,15 +428,19 @@ def _renderer(language: str, fonts: Fonts | None) -> PdfRenderer:
     return _cached_renderer(language, tuple(sorted((fonts or DEFAULT_FONTS).items())))
 
 
-def render_pdf(letter: Letter, fonts: Fonts | None = None) -> bytes:
+def render_pdf(
+    letter: Letter, fonts: Fonts | None = None, *, limits: Limits | None = None
+) -> bytes:
     """Render with the process-wide PdfRenderer of the bundled template for its language;
     `fonts` as PdfRenderer takes them (the language's locale.yaml `fonts.pdf`)."""
-    return _renderer(letter.language, fonts).render(letter)
+    return _renderer(letter.language, fonts).render(letter, limits)
 
 
-def render_pdf_counted(letter: Letter, fonts: Fonts | None = None) -> tuple[bytes, int]:
+def render_pdf_counted(
+    letter: Letter, fonts: Fonts | None = None, *, limits: Limits | None = None
+) -> tuple[bytes, int]:
     """Like render_pdf, with the page count."""
-    return _renderer(letter.language, fonts).render_counted(letter)
+    return _renderer(letter.language, fonts).render_counted(letter, limits)
 
 
 def render_html(letter: Letter, fonts: Fonts | None = None) -> str:

@@ -5,7 +5,9 @@ JUnit XML), sarif (SARIF 2.1.0), github (workflow commands), markdown (the devia
 job summary), and `deviation_letter`, the 偏离表 as a document model for the letter renderers.
 """
 
+import html
 import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -15,7 +17,7 @@ from urllib.parse import quote
 from xml.etree import ElementTree as ET
 
 from generator.clock import fixed_instant
-from generator.errors import Location
+from generator.errors import Location, escape
 from generator.letter.document import Letter, Paragraph, Section, Signature, Table
 from generator.locale import Locale, Message, get_locale
 from generator.profiles.kinds import canonical
@@ -105,10 +107,10 @@ def text_report(
     """A table for the terminal (CJK-aware column widths), then failures and suggestions."""
     say = locale or report_locale(result)
     t = result.tender
-    lines = [say.text("report.title", name=t.name, number=t.number)]
-    lines.append(
-        say.text("report.project", project=result.profile.project.project_name, site=result.site)
-    )
+    # User text (names, clauses) is escaped: a line of its own could be read by CI as a command.
+    lines = [escape(say.text("report.title", name=t.name, number=t.number))]
+    project = result.profile.project.project_name
+    lines.append(escape(say.text("report.project", project=project, site=result.site)))
     columns = ("index", "clause", "marker", "requirement", "response", "deviation", "points")
     header = tuple(say.text(f"report.column.{c}") for c in columns)
     rows = [
@@ -124,8 +126,9 @@ def text_report(
         for f in result.findings
     ]
     # The verdict column fits its longest word (负偏离 is 6 columns, an English verdict more).
-    verdict_width = max([6, *(width(row[5]) for row in rows)])
-    lines.append(format_table(header, rows, max_widths=(3, 16, 4, 30, 26, verdict_width, 6)))
+    shown = [tuple(escape(cell) for cell in row) for row in rows]
+    verdict_width = max([6, *(width(row[5]) for row in shown)])
+    lines.append(format_table(header, shown, max_widths=(3, 16, 4, 30, 26, verdict_width, 6)))
     counts = result.counts()
     lines.append("")
     lines.append(
@@ -141,12 +144,12 @@ def text_report(
             where = f.offer.where if f.offer and f.offer.where else f.requirement_where
             at = f"{where}: " if where else ""
             tip = f" → {_said(f.suggestion, say)}" if f.suggestion else ""
-            lines.append(f"{at}[{f.requirement.clause}] {_said(f.reason, say)}{tip}")
+            lines.append(escape(f"{at}[{f.requirement.clause}] {_said(f.reason, say)}{tip}"))
     for c in result.capacity:
         if c.status is not CapacityStatus.WITHIN:
             where = c.offer.where or c.limit_where
             title = say.text("capacity.title", commitment=c.capacity.commitment)
-            lines.append(f"{where or ''}: {title}: {_said(c.reason, say)}")
+            lines.append(escape(f"{where or ''}: {title}: {_said(c.reason, say)}"))
     failures = result.failures(gate, say)
     lines.append("")
     lines.append(
@@ -357,6 +360,9 @@ def junit_report(
         suite.set("time", "0")
     ET.indent(suites)
     body = ET.tostring(suites, encoding="unicode")
+    # A line of user text (a tender's words hold line breaks) must not start "::", a workflow
+    # command when CI prints the file: its colon as a character reference reads the same.
+    body = re.sub(r"(?m)^(\s*):", r"\1&#58;", body)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
 
 
@@ -498,7 +504,9 @@ def sarif_report(
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # %0A and %0D first (a newline must not end the command), then every other control or
+    # bidi character of a user value shown escaped.
+    return escape(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _escape_property(text: str) -> str:
@@ -632,7 +640,10 @@ def table_title(tender: TenderFile, locale: Locale) -> str:
 
 
 def _md(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>")
+    """User text for a Markdown table cell or line: no raw HTML (`<script>` is shown, not
+    run), no line break that ends the table, control and bidi characters shown escaped."""
+    text = html.escape(text, quote=False).replace("\\", "\\\\").replace("|", "\\|")
+    return escape(text.replace("\r\n", "\n").replace("\n", "<br>"))
 
 
 def markdown_report(
@@ -643,9 +654,10 @@ def markdown_report(
     t = result.tender
     header, rows, _ = deviation_rows(result.findings, t, say)
     ok = result.passed(gate)
-    out = [say.text("report.markdown.heading", title=table_title(t, say), name=t.name), ""]
+    title, name = _md(table_title(t, say)), _md(t.name)
+    out = [say.text("report.markdown.heading", title=title, name=name), ""]
     verdict = say.text("report.markdown.passed" if ok else "report.markdown.failed")
-    project = say.text("report.markdown.project", project=result.profile.project.project_name)
+    project = say.text("report.markdown.project", project=_md(result.profile.project.project_name))
     out.append(
         f"**{verdict}** · {project}" + (f" · {_score(result, say)}" if result.max_points else "")
     )
@@ -671,7 +683,7 @@ def markdown_report(
         labels = " | ".join(say.text(f"capacity.column.{c}") for c in columns)
         out += ["", say.text("report.markdown.capacity"), "", f"| {labels} |", "|---|---|---|---|"]
         out.extend(
-            f"| {c.capacity.commitment} | {_md(_offer(c.offer, say))} | "
+            f"| {_md(c.capacity.commitment)} | {_md(_offer(c.offer, say))} | "
             f"{_md(say.describe(c.limit))} | {say.text(f'capacity.status.{c.status.value}')} |"
             for c in result.capacity
         )

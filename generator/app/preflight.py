@@ -1,0 +1,383 @@
+"""The pre-flight: what `render` refuses is refused, with the same located messages, by
+`validate`, `explain` and `check` too, before anything is written.
+
+It looks at every string of a resolved profile (and of a tender):
+- characters: control characters (but line breaks and tabs in free text) and bidirectional
+  controls (U+061C, U+200E/200F, U+202A–202E, U+2066–2069) are refused everywhere, named as
+  what they are; other invisible format characters (zero-width space/joiners U+200B–200D,
+  U+2060, the BOM U+FEFF, the soft hyphen) are refused in names (company, project, customer,
+  tenderer, signatory, tender number, image paths: they reach file names and headers) and
+  left out of free text with a warning;
+- glyphs: a character no PDF face of the letter's language can draw (generator.render.fonts);
+- images: the seal and the logo, which must be PNG/JPEG the renderers can be given
+  (generator.render.assets.prepare_image);
+- size: an estimate of the letter's pages from the amount of text, refused early when it is
+  beyond the page limit (generator.render.limits), so a huge profile is not laid out at all.
+
+Nothing here imports WeasyPrint; the glyph coverage of the faces is cached on disk
+(generator.render.fonts) so `validate` stays fast.
+"""
+
+import functools
+import math
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generator.errors import InputError, Location, Problem
+from generator.profiles.loading import Resolved, load_profile
+from generator.render.limits import Limits
+
+__all__ = [
+    "BIDI_CONTROLS",
+    "NAME_FIELDS",
+    "Preflight",
+    "estimate_pages",
+    "preflight",
+    "preflight_files",
+    "preflight_tender",
+    "strings",
+]
+
+BIDI_CONTROLS = frozenset([0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+"""Characters that change the order text is shown in: a promise could read otherwise than it
+is written ("Trojan Source"); never accepted."""
+
+NAME_FIELDS = frozenset(
+    {
+        "project_name",
+        "tenderer",
+        "customer",
+        "tender_number",
+        "signatory.name",
+        "company.name",
+        "company.short_name",
+        "company.legal_representative",
+        "company.seal_image",
+        "company.logo_image",
+        # a tender file's own names
+        "name",
+        "number",
+    }
+)
+"""Fields that reach file names, page headers and the signature: no invisible character."""
+
+# Control and format characters: `character_problems` names them, the glyph check skips them.
+_INVISIBLE = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]"
+)
+
+LINE_UNITS = 84
+"""Half-width characters on one line of the densest body text (a line of the zh-Hans letter
+holds ~37 Chinese characters = 74 units, of the English one ~84)."""
+LINES_PER_PAGE = 48
+"""Lines on a page of the densest letter (zh-Hans has ~39, English ~48): with LINE_UNITS the
+estimate stays at or below the pages any bundled language lays out (a lower bound, so a
+letter that fits is never refused by it; the renderer counts the real pages)."""
+
+
+@dataclass(frozen=True)
+class Preflight:
+    """What the pre-flight found: errors refuse (exit 2), warnings are said on stderr."""
+
+    warnings: tuple[Problem, ...] = ()
+    errors: tuple[Problem, ...] = ()
+
+    def __add__(self, other: "Preflight") -> "Preflight":
+        return Preflight(self.warnings + other.warnings, self.errors + other.errors)
+
+    def raise_errors(self) -> None:
+        if self.errors:
+            raise InputError(self.errors)
+
+
+def strings(value: object, path: str = "") -> list[tuple[str, str]]:
+    """Every string in a dumped model, as (dotted path, text)."""
+    if isinstance(value, str):
+        return [(path, value)]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in strings(v, f"{path}.{k}" if path else k)]
+    if isinstance(value, list):
+        return [s for n, v in enumerate(value) for s in strings(v, f"{path}[{n}]")]
+    return []
+
+
+def profile_strings(resolved: Resolved) -> list[tuple[str, str]]:
+    """Every string of a resolved profile, at the paths `Resolved.where` locates."""
+    profile = resolved.profile
+    found = [
+        *strings(profile.project.model_dump(mode="json")),
+        *strings(profile.company.model_dump(mode="json"), "company"),
+    ]
+    if profile.customer and profile.customer != profile.project.customer:
+        found.append(("customer", profile.customer))
+    return found
+
+
+def _describe(char: str) -> str:
+    name = unicodedata.name(char, "")
+    code = f"U+{ord(char):04X}"
+    return f"{code} {name}" if name else f"{code} (control character)"
+
+
+def _is_name(path: str) -> bool:
+    return path in NAME_FIELDS
+
+
+def character_problems(
+    texts: Iterable[tuple[str, str]], locate: Callable[[str], Location]
+) -> Preflight:
+    """Control, bidi and invisible characters: refused, or (in free text) left out with a
+    warning. Messages name the character itself, never the fonts."""
+    errors: list[Problem] = []
+    warnings: list[Problem] = []
+    for path, text in texts:
+        if text.isprintable() and "\u00ad" not in text:
+            continue  # nothing invisible (the fast path for nearly every string)
+        name = _is_name(path)
+        seen: set[str] = set()
+        for char in text:
+            if char in seen:
+                continue
+            seen.add(char)
+            category = unicodedata.category(char)
+            if ord(char) in BIDI_CONTROLS:
+                message = (
+                    f"bidirectional control character {_describe(char)}: it changes the order "
+                    "in which the text is shown, so the letter could read otherwise than "
+                    "written; remove it"
+                )
+            elif category == "Cc" and (name or char not in "\n\t\r"):
+                where = "in a name" if name and char in "\n\t\r" else ""
+                message = f"control character {_describe(char)} {where}".rstrip() + "; remove it"
+            elif category in {"Zl", "Zp"} and name:
+                message = f"line separator {_describe(char)} in a name; remove it"
+            elif category == "Cf" and name:
+                message = (
+                    f"invisible character {_describe(char)} in a name: it would reach file "
+                    "names and headers unseen; remove it"
+                )
+            elif category == "Cf":
+                warnings.append(
+                    Problem(
+                        locate(path),
+                        path,
+                        f"invisible character {_describe(char)} left out of the letter",
+                    )
+                )
+                continue
+            else:
+                continue
+            # The value is quoted around the character; Problem shows it escaped (\u202e).
+            at = text.index(char)
+            shown = text[max(0, at - 20) : at + 21]
+            errors.append(Problem(locate(path), path, f"{message} (in {shown!r})"))
+    return Preflight(tuple(warnings), tuple(errors))
+
+
+def glyph_problems(
+    texts: Sequence[tuple[str, str]], locate: Callable[[str], Location], language: str
+) -> list[Problem]:
+    """Every character no face the language's PDF embeds can draw, at its line: a letter must
+    never show a box where a promise should be. Control and format characters are left to
+    `character_problems`, which names them for what they are."""
+    from generator.render.fonts import uncovered_fields
+
+    fonts = _pdf_fonts(language)
+    visible = [(path, _INVISIBLE.sub("", text)) for path, text in texts]
+    return [
+        Problem(locate(path), path, message) for path, message in uncovered_fields(visible, fonts)
+    ]
+
+
+@functools.cache
+def _pdf_fonts(language: str) -> dict[str, str]:
+    """The language's PDF fonts (locale.yaml `fonts.pdf`), read without its message catalogs:
+    `validate` and `check` need only these (the catalogs cost ~0.1 s to read)."""
+    from generator.profiles.yamlreader import load_document
+    from generator.resources import languages, templates_dir
+
+    if language not in languages():
+        from generator.locale import get_locale  # (the catalogs only for this error)
+
+        return dict(get_locale(language).fonts("pdf"))  # says which languages there are
+    settings = load_document(templates_dir(language) / "locale.yaml").data
+    return dict(settings["fonts"]["pdf"])
+
+
+def image_problems(resolved: Resolved) -> list[Problem]:
+    """A seal or logo that is missing, outside the profile folders, not a PNG/JPEG, too large
+    or unreadable, at the line that names it."""
+    problems = []
+    company = resolved.profile.company
+    for field, value in (("seal_image", company.seal_image), ("logo_image", company.logo_image)):
+        if value is None:
+            continue
+        from generator.render.assets import AssetRefused, prepare_image  # Pillow: only if used
+
+        try:
+            prepare_image(Path(value), resolved.asset_dirs)
+        except AssetRefused as err:
+            path = f"company.{field}"
+            problems.append(Problem(resolved.where(path), path, str(err)))
+    return problems
+
+
+def _units(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def estimate_pages(texts: Iterable[tuple[str, str]]) -> int:
+    """Pages the text needs at least: every string on its own lines, generously many
+    characters a line and lines a page (LINE_UNITS, LINES_PER_PAGE)."""
+    lines = sum(max(1, math.ceil(_units(text) / LINE_UNITS)) for _, text in texts)
+    return math.ceil(lines / LINES_PER_PAGE)
+
+
+def size_problems(
+    texts: Sequence[tuple[str, str]], where: Location, limits: Limits
+) -> list[Problem]:
+    """The letter refused before it is laid out when its text alone would fill more pages
+    than the limit."""
+    pages = estimate_pages(texts)
+    if pages <= limits.max_pages:
+        return []
+    return [
+        Problem(
+            where,
+            "",
+            f"the letter would have at least {pages} pages, over the limit of "
+            f"{limits.max_pages} (--max-pages); split the profile or shorten its text",
+        )
+    ]
+
+
+def preflight(
+    resolved: Resolved, language: str | None = None, limits: Limits | None = None
+) -> Preflight:
+    """The whole pre-flight of one resolved profile, for the letter in `language` (default:
+    the project's)."""
+    texts = profile_strings(resolved)
+    found = character_problems(texts, resolved.where)
+    # A character already refused for what it is is not also "not covered by any font".
+    refused = {(p.path) for p in found.errors}
+    glyphs = glyph_problems(
+        [(path, text) for path, text in texts if path not in refused],
+        resolved.where,
+        language or resolved.profile.project.language,
+    )
+    errors = [
+        *glyphs,
+        *image_problems(resolved),
+        *size_problems(texts, resolved.where("project_name"), limits or Limits()),
+    ]
+    return found + Preflight((), tuple(errors))
+
+
+def preflight_files(
+    project: Path,
+    overlays: Sequence[Path] = (),
+    sets: Sequence[str] = (),
+    *,
+    language: str | None = None,
+    limits: Limits | None = None,
+) -> Preflight:
+    """`preflight` of a project loaded with its overlays and `--set` values."""
+    return preflight(load_profile(project, overlays, sets), language, limits)
+
+
+def preflight_tender(
+    data: Any, where: dict[str, Location], file: Path, languages: Iterable[str]
+) -> Preflight:
+    """A tender's strings (`data`: the model dumped as JSON) checked as a profile's are, in
+    each language a letter or table is made in."""
+    texts = strings(data)
+
+    def locate(path: str) -> Location:
+        return where.get(path, Location(str(file)))
+
+    found = character_problems(texts, locate)
+    refused = {p.path for p in found.errors}
+    kept = [(path, text) for path, text in texts if path not in refused]
+    glyphs = [p for language in languages for p in glyph_problems(kept, locate, language)]
+    return found + Preflight((), tuple(glyphs))
+
+
+def preflight_document(data: Any, where: Callable[[str], Location], prefix: str = "") -> Preflight:
+    """The character checks of one file as written (a company or overlay validated alone)."""
+    return character_problems(strings(data, prefix), where)
+
+
+def preflight_file(path: Path, kind: str) -> Preflight:
+    """The pre-flight of one file `validate` was given, as it would run for a letter: a
+    project resolved with its company (in its language); a company or overlay as written
+    (characters; a company's glyphs in the default language and its images); a tender's
+    strings in the default language."""
+    if kind == "project":
+        return preflight_files(path)
+    from generator.profiles.yamlreader import dotted, load_document
+
+    if kind == "tender":
+        from generator.tender.loading import load_tender
+
+        tender, where = load_tender(path)
+        return preflight_tender(tender.model_dump(mode="json"), where, path, ["zh-Hans"])
+    doc = load_document(path)
+    where = {dotted(p): loc for p, loc in doc.where.items()}
+
+    def locate(dotted_path: str) -> Location:
+        return where.get(dotted_path, Location(doc.file, 1, 1))
+
+    prefix = "company" if kind == "company" else ""
+    texts = strings(doc.data, prefix)
+    found = character_problems(texts, lambda p: locate(p.removeprefix("company.")))
+    if kind != "company":
+        return found
+    refused = {p.path for p in found.errors}
+    kept = [(p, t) for p, t in texts if p not in refused]
+    errors = glyph_problems(kept, lambda p: locate(p.removeprefix("company.")), "zh-Hans")
+    for field in ("seal_image", "logo_image"):
+        value = doc.data.get(field)
+        if isinstance(value, str) and value.strip():
+            from generator.render.assets import AssetRefused, prepare_image
+
+            try:
+                prepare_image(path.parent / value.strip(), [path.parent])
+            except AssetRefused as err:
+                errors.append(Problem(locate(field), f"company.{field}", str(err)))
+    return found + Preflight((), tuple(errors))
+
+
+def preflight_check(
+    project: Path,
+    tender: Path,
+    overlays: Sequence[Path] = (),
+    sets: Sequence[str] = (),
+    *,
+    language: str | None = None,
+) -> Preflight:
+    """The pre-flight `check` runs: the project's, and the tender's strings in the report's
+    language (the problems of both at once)."""
+    from generator.tender.loading import load_tender
+
+    found = Preflight()
+    problems: list[Problem] = []
+    languages = [language] if language else []
+    try:
+        resolved = load_profile(project, overlays, sets)
+        found += preflight(resolved, language)
+        languages = languages or [resolved.profile.project.language]
+    except InputError as err:
+        problems.extend(err.problems)
+    try:
+        model, where = load_tender(tender)
+        data = model.model_dump(mode="json")
+        found += preflight_tender(data, where, tender, languages[:1] or ["zh-Hans"])
+    except InputError as err:
+        problems.extend(err.problems)
+    if problems:
+        raise InputError(problems)
+    return found
