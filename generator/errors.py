@@ -3,6 +3,7 @@
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import ClassVar, Self
 
 _SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
@@ -93,3 +94,20 @@ class CheckFailed(GeneratorError):
     message lists the failing items as `check` does."""
 
     exit_code = 1
+
+
+@dataclass(frozen=True)
+class Findings:
+    """Problems a pass over the input found: warnings (said on stderr, never in a document) and
+    errors, which `raise_errors` turns into the subclass's `error` (InputError: exit 2)."""
+
+    warnings: tuple[Problem, ...] = ()
+    errors: tuple[Problem, ...] = ()
+    error: ClassVar[type[InputError]] = InputError
+
+    def __add__(self, other: Self) -> Self:
+        return type(self)(self.warnings + other.warnings, self.errors + other.errors)
+
+    def raise_errors(self) -> None:
+        if self.errors:
+            raise self.error(list(self.errors))

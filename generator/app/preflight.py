@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.errors import InputError, Location, Problem
+from generator.errors import Findings, InputError, Location, Problem
 from generator.profiles.loading import Resolved, load_profile
 from generator.render.limits import Limits
 
@@ -80,18 +80,8 @@ letter that fits is never refused by it; the renderer counts the real pages)."""
 
 
 @dataclass(frozen=True)
-class Preflight:
+class Preflight(Findings):
     """What the pre-flight found: errors refuse (exit 2), warnings are said on stderr."""
-
-    warnings: tuple[Problem, ...] = ()
-    errors: tuple[Problem, ...] = ()
-
-    def __add__(self, other: "Preflight") -> "Preflight":
-        return Preflight(self.warnings + other.warnings, self.errors + other.errors)
-
-    def raise_errors(self) -> None:
-        if self.errors:
-            raise InputError(self.errors)
 
 
 def strings(value: object, path: str = "") -> list[tuple[str, str]]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.app.preflight import preflight_file
-from generator.errors import InputError, Location, Problem, RefusedError
+from generator.errors import Findings, InputError, Location, Problem, RefusedError
 from generator.locale import Locale, get_locale
 from generator.profiles.loading import Resolved, load_file, load_profile
 from generator.profiles.placeholders import (
@@ -28,21 +28,12 @@ __all__ = ["Review", "Validated", "review", "review_files", "validate_files"]
 
 
 @dataclass(frozen=True)
-class Review:
-    """What the guardrails found in one profile."""
+class Review(Findings):
+    """What the guardrails found in one profile: warnings are placeholders (without `final`)
+    and missing core promises; errors, promises beyond a capacity limit without a covering
+    approval and placeholders with `final`, refuse with RefusedError (exit 1)."""
 
-    warnings: tuple[Problem, ...] = ()
-    """placeholders (without `final`) and missing core promises."""
-    errors: tuple[Problem, ...] = ()
-    """promises beyond a capacity limit without a covering approval; placeholders with `final`."""
-
-    def __add__(self, other: "Review") -> "Review":
-        return Review(self.warnings + other.warnings, self.errors + other.errors)
-
-    def raise_errors(self) -> None:
-        """Refuse (RefusedError, exit 1) when there is an error."""
-        if self.errors:
-            raise RefusedError(self.errors)
+    error = RefusedError
 
 
 @dataclass(frozen=True)
