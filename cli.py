@@ -140,12 +140,35 @@ def validate(ctx: Context, files: Sequence[Path]) -> None:
 def schema(kind: str) -> None:
     """Print the JSON Schema (draft-07) of a KIND of file, for editors and CI.
 
-    `profile` is another name for `project`.
+    `profile` is another name for `project`. Every commitment path is enumerated with its
+    term and kind, and a tender requirement's comparator is offered per path.
     """
-    from generator.profiles.schema import schema_text
-    from generator.tender.loading import FILE_MODELS
+    from generator.tender.catalog import file_schema_text
 
-    click.echo(schema_text(kind, FILE_MODELS), nl=False)
+    click.echo(file_schema_text(kind), nl=False)
+
+
+@main.command()
+@click.option(
+    "--format",
+    "fmt",
+    default="text",
+    show_default=True,
+    type=click.Choice(["text", "json", "markdown"]),
+    help="Output format.",
+)
+def paths(fmt: str) -> None:
+    """List every commitment path a tender requirement (or a capacity limit) may name.
+
+    \b
+    For each: its Chinese term, value kind, unit family (time: minutes to working days;
+    calendar: days to years), which way is better for the buyer, the comparators a
+    requirement on it may use, and the values of a choice. [tiers]: offered per place,
+    severity and time; [components]: may be narrowed to a named component.
+    """
+    from generator.tender.catalog import paths_report
+
+    click.echo(paths_report(fmt), nl=False)
 
 
 def _profile_options(func: Callable[P, R]) -> Callable[P, R]:
