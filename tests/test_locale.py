@@ -47,6 +47,7 @@ ALLOWED = {
     "cli.py": "--help examples of input values (a tier addressed by its Chinese region name)",
     "generator/profiles/kinds.py": "the words a yes/no value is written with (是, 须, 提供)",
     "generator/profiles/paths.py": "the CJK range that reads a field's term from its docstring",
+    "generator/tender/ruleids.py": "the Chinese numerals of clause numbers (第五章) it reads",
     "generator/tender/comparators.py": "comparator words a tender is written with (不少于 …)",
     "generator/tender/places.py": "place-name suffixes stripped to match sites (自治区, 省 …)",
 }
