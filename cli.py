@@ -377,7 +377,7 @@ def render(
     "fmt",
     default="text",
     show_default=True,
-    type=click.Choice(["text", "json", "junit", "sarif", "github", "markdown"]),
+    type=click.Choice(["text", "json", "junit", "sarif", "github", "markdown", "xlsx", "csv"]),
     help="Report format.",
 )
 @click.option(
@@ -385,7 +385,8 @@ def render(
     "--output",
     "out_file",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the report to this file instead of stdout (not through a symbolic link).",
+    help="Write the report to this file instead of stdout (not through a symbolic link); "
+    "required for xlsx when stdout is a terminal.",
 )
 @_links_option
 @click.option(
@@ -413,23 +414,29 @@ def check(
 
     \b
     Formats: text (a table), json (canonical findings, see docs/findings.md), junit,
-    sarif (2.1.0), github (workflow annotations), markdown (the deviation table).
+    sarif (2.1.0), github (workflow annotations), markdown (the deviation table),
+    xlsx and csv (a sheet to sort and annotate: one row per requirement).
     Exit codes: 0 every requirement met; 1 the check failed (a ★ item negative or not
     answered, a capacity limit exceeded without approval; with --strict also any negative
     or unanswered item and any ★ item that cannot be compared); 2 bad input.
     """
     from generator.render.output import write_atomic
     from generator.tender.check import check_files
-    from generator.tender.reports import render_report
+    from generator.tender.sheets import report_bytes
 
+    if fmt == "xlsx" and out_file is None and sys.stdout.isatty():
+        raise click.UsageError("--format xlsx writes a workbook: give -o FILE.xlsx")
     result = check_files(project, tender, overlays, sets)
     ctx.debug(f"site: {result.site or 'not given (the least favourable tier counts)'}")
-    report = render_report(result, fmt, strict=strict, language=language)
+    report = report_bytes(result, fmt, strict=strict, language=language)
     if out_file:
-        write_atomic(out_file, report.encode(), follow_symlinks=follow_symlinks)
+        write_atomic(out_file, report, follow_symlinks=follow_symlinks)
         ctx.info(f"wrote {out_file}")
+    elif fmt == "xlsx":
+        click.echo(report, nl=False)  # bytes go to the binary stream as they are
     else:
-        click.echo(report, nl=not report.endswith("\n"))
+        text = report.decode("utf-8")
+        click.echo(text, nl=not text.endswith("\n"))
     failures = result.failures(strict)
     for reason in failures:
         ctx.info(reason, fg="red")
