@@ -173,7 +173,8 @@ class Requirement(Model):
     working_day_hours: Annotated[Decimal, Field(gt=0, le=24)] | None = None
     """工作日折算: hours per working day for this item (overrides the tender's)."""
     id: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.\-]+$", max_length=64)] | None = None
-    """条目标识: a stable id for CI reports (SARIF rule id); empty = R1, R2 ... by position."""
+    """条目标识: a stable id for CI reports (SARIF rule id); empty = from the clause number and
+    the commitment, e.g. 5.6.2.2-response.arrive for 第五章 6.2(2)."""
 
     @property
     def threshold(self) -> Quantity | None:
