@@ -353,3 +353,21 @@ def test_cli_help_lists_the_new_formats_and_the_paths_command() -> None:
     assert "xlsx" in invoke("check", "--help").stdout
     assert "comparators" in invoke("paths", "--help").stdout
     assert MEDICAL.exists()
+
+
+# ---------------------------------------------------------------- docs/tenders.md
+
+
+def test_the_requirement_examples_in_docs_tenders_validate(tmp_path: Path) -> None:
+    from conftest import ROOT
+
+    text = (ROOT / "docs" / "tenders.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```yaml\n(.*?)```", text, re.S)
+    items = [b for b in blocks if b.startswith(("requirements:", "  - {clause"))]
+    assert len(items) == 2
+    for n, block in enumerate(items):
+        body = block if block.startswith("requirements:") else "requirements:\n" + block
+        path = tmp_path / f"t{n}.yaml"
+        path.write_text(f"kind: tender\nname: 文档示例\n{body}", encoding="utf-8")
+        code, _, err = run("validate", path)
+        assert code == 0, (block, err)
