@@ -464,12 +464,22 @@ def sarif_log(result: CheckResult, *, locale: Locale | None = None) -> dict[str,
                         "rules": rules,
                     }
                 },
-                "automationDetails": {"id": f"aftersales/{t.number or t.name}/"},
+                # One analysis per tender and bid (project, and customer overlay): code
+                # scanning keeps the alerts of each apart; upload-sarif's `category` input does
+                # not override an id given here.
+                "automationDetails": {"id": _analysis_id(result)},
                 "columnKind": "unicodeCodePoints",
                 "results": results,
             }
         ],
     }
+
+
+def _analysis_id(result: CheckResult) -> str:
+    parts = [result.tender.number or result.tender.name, result.profile.project.project_name]
+    if result.profile.customer:
+        parts.append(result.profile.customer)
+    return "aftersales/" + "".join(f"{p.replace('/', '_')}/" for p in parts)
 
 
 def sarif_report(result: CheckResult, *, strict: bool = False, locale: Locale | None = None) -> str:
