@@ -371,3 +371,35 @@ def test_the_requirement_examples_in_docs_tenders_validate(tmp_path: Path) -> No
         path.write_text(f"kind: tender\nname: 文档示例\n{body}", encoding="utf-8")
         code, _, err = run("validate", path)
         assert code == 0, (block, err)
+
+
+# ---------------------------------------------------------------- docs/ci.md
+
+
+def test_each_bid_is_its_own_code_scanning_analysis() -> None:
+    overlay = EX2.parent / "overlay-faster.yaml"
+    plain = json.loads(run("check", EX2, "--tender", HIGHWAY, "--format", "sarif")[1])
+    custom = json.loads(
+        run("check", EX2, "--tender", HIGHWAY, "--overlay", overlay, "--format", "sarif")[1]
+    )
+    ids = [log["runs"][0]["automationDetails"]["id"] for log in (plain, custom)]
+    assert ids[0] == "aftersales/NXJT-2026-0117/宁夏高速公路监控系统/"
+    assert ids[1] == ids[0] + "宁夏高速公路管理中心/"
+
+
+def test_the_ci_snippets_parse_and_name_hooks_that_exist() -> None:
+    from conftest import ROOT
+
+    text = (ROOT / "docs" / "ci.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```yaml\n(.*?)```", text, re.S)
+    assert len(blocks) == 4
+    for block in blocks:
+        assert isinstance(YAML(typ="safe", pure=True).load(block), dict)
+    hooks = YAML(typ="safe", pure=True).load((ROOT / ".pre-commit-hooks.yaml").read_text("utf-8"))
+    offered = {h["id"] for h in hooks}
+    config = YAML(typ="safe", pure=True).load(blocks[-1])
+    used = {h["id"] for repo in config["repos"] for h in repo["hooks"]}
+    assert used and used <= offered
+    # Every pinned install names a tag of the documented form (vMAJOR.MINOR.PATCH).
+    pins = re.findall(r"git\+https://[^@\s]+@([^\"\s]+)\"", text)
+    assert pins and all(re.fullmatch(r"v\d+\.\d+\.\d+|<40-hex commit>", p) for p in pins)
