@@ -118,7 +118,10 @@ def test_every_commitment_field_of_every_schema_enumerates_the_path_table(kind: 
 def test_the_tender_schema_offers_each_path_its_comparators() -> None:
     schema = json.loads(run("schema", "tender")[1])
     requirement = schema["definitions"]["Requirement"]
-    described = requirement["properties"]["commitment"]["enumDescriptions"]
+    commitment = requirement["properties"]["commitment"]
+    # The path's string schema, also when the field may be left out (a manual item).
+    (text,) = [o for o in [commitment, *commitment.get("anyOf", [])] if "enum" in o]
+    described = text["enumDescriptions"]
     assert described[list(commitment_paths()).index("warranty.period")].startswith("质保期")
     offered: dict[str, list[str]] = {}
     for rule in requirement["allOf"]:

@@ -10,6 +10,7 @@ registered comparator, appears in both at once.
 """
 
 import json
+import typing
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
@@ -83,13 +84,20 @@ def accepted(info: PathInfo) -> tuple[str, ...]:
     return tuple(name for name, c in COMPARATORS.items() if c.problem(info) is None)
 
 
+def _choices(core: Any) -> list[Enum]:
+    """The members of a choice, or of the choice a list holds; none for other kinds."""
+    if typing.get_origin(core) is list:
+        core = typing.get_args(core)[0]
+    if isinstance(core, type) and not typing.get_args(core) and issubclass(core, Enum):
+        return list(core)
+    return []
+
+
 def path_rows() -> list[PathRow]:
     """Every commitment path, in declaration order."""
     rows = []
     for path, info in commitment_paths().items():
-        values: tuple[str, ...] = ()
-        if isinstance(info.type, type) and issubclass(info.type, Enum):
-            values = tuple(str(m.value) for m in info.type)
+        values = tuple(str(m.value) for m in _choices(info.type))
         rows.append(
             PathRow(
                 path=path,

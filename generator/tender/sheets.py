@@ -17,6 +17,7 @@ import datetime as dt
 import io
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from generator.locale import Locale
 from generator.tender.check import CheckResult, Finding
@@ -111,10 +112,10 @@ def _csv_cell(value: int | str | Decimal | None) -> str:
     return "" if value is None else str(value)
 
 
-def csv_report(result: CheckResult, *, strict: bool = False, locale: Locale | None = None) -> str:
+def csv_report(result: CheckResult, *, locale: Locale | None = None, **_gate: object) -> str:
     """The sheet as CSV (RFC 4180, CRLF). It starts with a byte-order mark: Excel on a Chinese
-    Windows reads a CSV without one as GBK and garbles every heading."""
-    del strict  # the sheet lists every verdict either way
+    Windows reads a CSV without one as GBK and garbles every heading. The gate options of the
+    other formats change nothing here: the sheet lists every verdict."""
     say = locale or report_locale(result)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -130,14 +131,11 @@ def _sheet_name(title: str) -> str:
     return cleaned[:31] or "Sheet1"
 
 
-def xlsx_report(
-    result: CheckResult, *, strict: bool = False, locale: Locale | None = None
-) -> bytes:
+def xlsx_report(result: CheckResult, *, locale: Locale | None = None, **_gate: object) -> bytes:
     """The sheet as an Excel workbook: a frozen header row, an autofilter over every column,
     widths that fit the headings and wrap long text, 得分 as numbers."""
     import xlsxwriter  # only this format needs it; `check` starts without it
 
-    del strict
     say = locale or report_locale(result)
     header = sheet_header(result, say)
     rows = sheet_rows(result, say)
@@ -180,13 +178,14 @@ _NO_DATE = dt.date(2000, 1, 1)
 
 
 def report_bytes(
-    result: CheckResult, fmt: str, *, strict: bool = False, language: str | None = None
+    result: CheckResult, fmt: str, *, language: str | None = None, **gate: Any
 ) -> bytes:
     """The report in any format as the bytes to write: the sheets and every format of
-    `generator.tender.reports.FORMATS` (UTF-8)."""
+    `generator.tender.reports.FORMATS` (UTF-8). `gate` holds the pass/fail options of those
+    formats (e.g. strict), handed on as they are."""
+    say = report_locale(result, language)
     if fmt == "xlsx":
-        return xlsx_report(result, strict=strict, locale=report_locale(result, language))
+        return xlsx_report(result, locale=say)
     if fmt == "csv":
-        text = csv_report(result, strict=strict, locale=report_locale(result, language))
-        return text.encode("utf-8")
-    return render_report(result, fmt, strict=strict, language=language).encode("utf-8")
+        return csv_report(result, locale=say).encode("utf-8")
+    return render_report(result, fmt, language=language, **gate).encode("utf-8")
