@@ -406,3 +406,18 @@ def test_the_ci_snippets_parse_and_name_hooks_that_exist() -> None:
     # Every pinned install names a tag of the documented form (vMAJOR.MINOR.PATCH).
     pins = re.findall(r"git\+https://[^@\s]+@([^\"\s]+)\"", text)
     assert pins and all(re.fullmatch(r"v\d+\.\d+\.\d+|<40-hex commit>", p) for p in pins)
+
+
+def test_starter_tender_compound_and_manual_examples_validate_switched_on(tmp_path: Path) -> None:
+    from generator.tender.model import Requirement
+
+    if "manual" not in Requirement.model_fields:
+        pytest.skip("compound (checks:) and manual items are not in this version's format")
+    text = STARTER_TENDER.read_text(encoding="utf-8")
+    switched = "\n".join(
+        re.sub(r"^(\s*)# (\s*(?:- |[a-z_]+:).*)$", r"\1\2", line) for line in text.splitlines()
+    )
+    assert "\n  - clause: 第三章 2.9\n    text:" in switched
+    (tmp_path / "tender.yaml").write_text(switched + "\n", encoding="utf-8")
+    code, _, err = run("validate", tmp_path / "tender.yaml")
+    assert code == 0, err
