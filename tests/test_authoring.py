@@ -227,6 +227,18 @@ def test_xlsx_holds_the_json_findings_row_by_row(tmp_path: Path) -> None:
     widths = [sheet.column_dimensions[c].width for c in "ABCDEFGHI"]
     assert widths[3] > 40 and widths[0] < 12  # 招标要求 wide, 序号 narrow
     assert isinstance(cells[1][6], int | float)  # 得分 sorts as a number
+    # The company's capacity limits on a second sheet, as the JSON has them.
+    assert book.sheetnames == ["售后服务偏离表", "能力上限"]
+    capacity = list(book["能力上限"].iter_rows(values_only=True))
+    assert capacity[0] == ("承诺项", "承诺", "上限", "结论", "说明", "出处")
+    data = _findings()
+    assert [(r[0], r[4]) for r in capacity[1:]] == [
+        (c["commitment"], c["reason"]) for c in data["capacity"]
+    ]
+    assert [r[5] for r in capacity[1:]] == [
+        f"{c['location']['file']}:{c['location']['line']}" for c in data["capacity"]
+    ]
+    assert book["能力上限"].freeze_panes == "A2"
 
 
 def test_xlsx_is_the_same_bytes_for_the_same_input_and_speaks_the_report_language(

@@ -15,6 +15,7 @@ entries carry a constant time), which keeps `check` reproducible like the letter
 import csv
 import datetime as dt
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -55,7 +56,7 @@ class SheetRow:
     note: str
     source: str
 
-    def cells(self) -> tuple[int | str | Decimal | None, ...]:
+    def cells(self) -> tuple["Cell", ...]:
         return (
             self.index,
             self.clause,
@@ -131,46 +132,93 @@ def _sheet_name(title: str) -> str:
     return cleaned[:31] or "Sheet1"
 
 
+Cell = int | str | Decimal | None
+
+
+def capacity_sheet(result: CheckResult, say: Locale) -> tuple[tuple[str, ...], list[list[Cell]]]:
+    """The capacity guardrails as rows: commitment, promised, limit, status, reason, source."""
+    keys = ("commitment", "promised", "limit", "status", "reason")
+    header = (
+        *(say.text(f"capacity.column.{k}") for k in keys),
+        say.text("deviation.column.source"),
+    )
+    rows: list[list[Cell]] = []
+    for c in result.capacity:
+        where = c.offer.where
+        rows.append(
+            [
+                c.capacity.commitment,
+                say.describe(c.offer.value),
+                say.describe(c.limit),
+                say.text(f"capacity.status.{c.status.value}"),
+                say.say(c.reason),
+                "" if where is None else f"{where.file}:{where.line}" if where.line else where.file,
+            ]
+        )
+    return header, rows
+
+
 def xlsx_report(result: CheckResult, *, locale: Locale | None = None, **_gate: object) -> bytes:
     """The sheet as an Excel workbook: a frozen header row, an autofilter over every column,
-    widths that fit the headings and wrap long text, 得分 as numbers."""
+    widths that fit the headings and wrap long text, 得分 as numbers; and, when the company
+    has capacity limits, a second sheet with them."""
     import xlsxwriter  # only this format needs it; `check` starts without it
 
     say = locale or report_locale(result)
-    header = sheet_header(result, say)
-    rows = sheet_rows(result, say)
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
     # The same input gives the same bytes: the creation date is the project's letter date
     # (else a constant), never the clock.
     created = dt.datetime.combine(result.profile.project.date or _NO_DATE, dt.time())
+    title = table_title(result.tender, say)
     book.set_properties(
         {
-            "title": table_title(result.tender, say),
+            "title": title,
             "subject": result.tender.name,
             "author": result.profile.company.name,
             "created": created,
         }
     )
-    head = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "bottom": 1})
-    wrap = book.add_format({"text_wrap": True, "valign": "top"})
-    number = book.add_format({"valign": "top", "num_format": "0.##"})
-    sheet = book.add_worksheet(_sheet_name(table_title(result.tender, say)))
-    for col, (text, (_, _, chars)) in enumerate(zip(header, _COLUMNS, strict=True)):
-        sheet.set_column(col, col, max(chars, width(text) + 4))
-        sheet.write_string(0, col, text, head)
-    for r, row in enumerate(rows, start=1):
-        for col, value in enumerate(row.cells()):
-            if value is None:
-                sheet.write_blank(r, col, None, wrap)
-            elif isinstance(value, int | Decimal):
-                sheet.write_number(r, col, float(value), number)
-            else:
-                sheet.write_string(r, col, value, wrap)
-    sheet.freeze_panes(1, 0)
-    sheet.autofilter(0, 0, max(len(rows), 1), len(header) - 1)
+    formats = {
+        "head": book.add_format({"bold": True, "text_wrap": True, "valign": "top", "bottom": 1}),
+        "text": book.add_format({"text_wrap": True, "valign": "top"}),
+        "number": book.add_format({"valign": "top", "num_format": "0.##"}),
+    }
+    findings = [list(row.cells()) for row in sheet_rows(result, say)]
+    widths = [chars for _, _, chars in _COLUMNS]
+    _write_sheet(book, formats, _sheet_name(title), sheet_header(result, say), findings, widths)
+    if result.capacity:
+        header, rows = capacity_sheet(result, say)
+        sheet = _sheet_name(say.text("capacity.sheet"))
+        _write_sheet(book, formats, sheet, header, rows, [24, 20, 14, 14, 48, 36])
     book.close()
     return buffer.getvalue()
+
+
+def _write_sheet(
+    book: Any,
+    formats: dict[str, Any],
+    name: str,
+    header: Sequence[str],
+    rows: Sequence[Sequence[Cell]],
+    widths: Sequence[int],
+) -> None:
+    """One worksheet: the header row frozen and filtered, columns as wide as `widths` (in
+    characters) or their heading, text wrapped, numbers as numbers."""
+    sheet = book.add_worksheet(name)
+    for col, (text, chars) in enumerate(zip(header, widths, strict=True)):
+        sheet.set_column(col, col, max(chars, width(text) + 4))
+        sheet.write_string(0, col, text, formats["head"])
+    for r, row in enumerate(rows, start=1):
+        for col, value in enumerate(row):
+            if value is None:
+                sheet.write_blank(r, col, None, formats["text"])
+            elif isinstance(value, int | Decimal):
+                sheet.write_number(r, col, float(value), formats["number"])
+            else:
+                sheet.write_string(r, col, value, formats["text"])
+    sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, max(len(rows), 1), len(header) - 1)
 
 
 SHEET_FORMATS = ("xlsx", "csv")
