@@ -8,7 +8,8 @@ tender: its clause number and the commitment it constrains, e.g. `第五章 3.2(
 `response.arrive` -> `5.3.2.1-response.arrive`. Chinese numerals become digits, other words
 are dropped (a clause without any number gets a hash of its text). Only items with the same
 clause and commitment (one clause scoped by region or component) are told apart by their order
-among themselves, with `-2`, `-3` ...; give those an `id:` to pin them.
+among themselves, with `-2`, `-3` ...; give those an `id:` to pin them. An item that compares
+no commitment (a manual item) is `<clause>-manual`.
 """
 
 import hashlib
@@ -46,7 +47,7 @@ def rule_ids(requirements: Sequence[Requirement]) -> list[str]:
     out: list[str] = []
     seen: dict[str, int] = {}
     for req in requirements:
-        base = req.id or f"{clause_slug(req.clause)}-{req.commitment or 'item'}"
+        base = req.id or f"{clause_slug(req.clause)}-{req.commitment or 'manual'}"
         seen[base] = seen.get(base, 0) + 1
         out.append(base if seen[base] == 1 else f"{base}-{seen[base]}")
     return out
