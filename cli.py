@@ -415,7 +415,7 @@ def check(
     \b
     Formats: text (a table), json (canonical findings, see docs/findings.md), junit,
     sarif (2.1.0), github (workflow annotations), markdown (the deviation table),
-    xlsx and csv (a sheet to sort and annotate: one row per requirement).
+    xlsx and csv (the findings as a sheet to sort and annotate; xlsx needs -o on a terminal).
     Exit codes: 0 every requirement met; 1 the check failed (a ★ item negative or not
     answered, a capacity limit exceeded without approval; with --strict also any negative
     or unanswered item and any ★ item that cannot be compared); 2 bad input.
