@@ -380,7 +380,7 @@ def test_the_requirement_examples_in_docs_tenders_validate(tmp_path: Path) -> No
     text = (ROOT / "docs" / "tenders.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```yaml\n(.*?)```", text, re.S)
     items = [b for b in blocks if b.startswith(("requirements:", "  - {clause", "  - clause"))]
-    assert len(items) == 4
+    assert len(items) == 5
     compound = "manual" in Requirement.model_fields  # checks: and manual: items
     tried = 0
     for n, block in enumerate(items):
@@ -392,7 +392,7 @@ def test_the_requirement_examples_in_docs_tenders_validate(tmp_path: Path) -> No
         code, _, err = run("validate", path)
         assert code == 0, (block, err)
         tried += 1
-    assert tried == (4 if compound else 2)
+    assert tried == (5 if compound else 2)
 
 
 # ---------------------------------------------------------------- docs/ci.md
