@@ -440,3 +440,13 @@ def test_starter_tender_compound_and_manual_examples_validate_switched_on(tmp_pa
     (tmp_path / "tender.yaml").write_text(switched + "\n", encoding="utf-8")
     code, _, err = run("validate", tmp_path / "tender.yaml")
     assert code == 0, err
+
+
+def test_docs_paths_is_the_current_path_table() -> None:
+    from conftest import ROOT
+
+    text = (ROOT / "docs" / "paths.md").read_text(encoding="utf-8")
+    assert text.startswith("# Commitment paths\n")
+    assert text.endswith("\n\n" + run("paths", "--format", "markdown")[1]), (
+        "docs/paths.md is stale: run `make docs`"
+    )
