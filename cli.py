@@ -171,12 +171,35 @@ def validate(ctx: Context, files: Sequence[Path], final: bool) -> None:
 def schema(kind: str) -> None:
     """Print the JSON Schema (draft-07) of a KIND of file, for editors and CI.
 
-    `profile` is another name for `project`.
+    `profile` is another name for `project`. Every commitment path is enumerated with its
+    term and kind, and a tender requirement's comparator is offered per path.
     """
-    from generator.profiles.schema import schema_text
-    from generator.tender.loading import FILE_MODELS
+    from generator.tender.catalog import file_schema_text
 
-    click.echo(schema_text(kind, FILE_MODELS), nl=False)
+    click.echo(file_schema_text(kind), nl=False)
+
+
+@main.command()
+@click.option(
+    "--format",
+    "fmt",
+    default="text",
+    show_default=True,
+    type=click.Choice(["text", "json", "markdown"]),
+    help="Output format.",
+)
+def paths(fmt: str) -> None:
+    """List every commitment path a tender requirement (or a capacity limit) may name.
+
+    \b
+    For each: its Chinese term, value kind, unit family (time: minutes to working days;
+    calendar: days to years), which way is better for the buyer, the comparators a
+    requirement on it may use, and the values of a choice. [tiers]: offered per place,
+    severity and time; [components]: may be narrowed to a named component.
+    """
+    from generator.tender.catalog import paths_report
+
+    click.echo(paths_report(fmt), nl=False)
 
 
 def _profile_options(func: Callable[P, R]) -> Callable[P, R]:
@@ -485,7 +508,7 @@ def render(
     "fmt",
     default="text",
     show_default=True,
-    type=click.Choice(["text", "json", "junit", "sarif", "github", "markdown"]),
+    type=click.Choice(["text", "json", "junit", "sarif", "github", "markdown", "xlsx", "csv"]),
     help="Report format.",
 )
 @click.option(
@@ -493,7 +516,8 @@ def render(
     "--output",
     "out_file",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the report to this file instead of stdout (not through a symbolic link).",
+    help="Write the report to this file instead of stdout (not through a symbolic link); "
+    "required for xlsx when stdout is a terminal.",
 )
 @_links_option
 @_gate_options
@@ -520,7 +544,8 @@ def check(
 
     \b
     Formats: text (a table), json (canonical findings, see docs/findings.md), junit,
-    sarif (2.1.0), github (workflow annotations), markdown (the deviation table).
+    sarif (2.1.0), github (workflow annotations), markdown (the deviation table),
+    xlsx and csv (the findings as a sheet to sort and annotate; xlsx needs -o on a terminal).
     Exit codes: 0 passed; 1 failed: any requirement 负偏离 (negative) or 未响应 (not
     answered), a ★ (substantive) item 不可比 (cannot be compared), or a capacity limit
     exceeded without approval; --strict also fails on any 不可比 item; --stars-only fails
@@ -534,8 +559,10 @@ def check(
     from generator.app.validate import review_files
     from generator.render.output import write_atomic
     from generator.tender.check import check_files
-    from generator.tender.reports import render_report
+    from generator.tender.sheets import report_bytes
 
+    if fmt == "xlsx" and out_file is None and sys.stdout.isatty():
+        raise click.UsageError("--format xlsx writes a workbook: give -o FILE.xlsx")
     gate = _gate(strict, stars_only)
     checked = preflight_check(project, tender, overlays, sets, language=language)
     _warn(checked.warnings, ctx.verbosity < 0)
@@ -547,12 +574,15 @@ def check(
     ctx.debug(f"site: {result.site or 'not given (the least favourable tier counts)'}")
     for notice in result.notices:
         ctx.info(f"warning: {notice}", fg="yellow")
-    report = render_report(result, fmt, gate=gate, language=language)
+    report = report_bytes(result, fmt, gate=gate, language=language)
     if out_file:
-        write_atomic(out_file, report.encode(), follow_symlinks=follow_symlinks)
+        write_atomic(out_file, report, follow_symlinks=follow_symlinks)
         ctx.info(f"wrote {out_file}")
+    elif fmt == "xlsx":
+        click.echo(report, nl=False)  # bytes go to the binary stream as they are
     elif report:  # a passing check has no workflow commands to print
-        click.echo(report, nl=not report.endswith("\n"))
+        text = report.decode("utf-8")
+        click.echo(text, nl=not text.endswith("\n"))
     from generator.tender.reports import report_locale
 
     failures = result.failures(gate, report_locale(result, language))

@@ -49,6 +49,7 @@ ALLOWED = {
     "generator/profiles/kinds.py": "the words a yes/no value is written with (是, 须, 提供), "
     "the separators of a list's items (、, 及) and the words class labels drop (类, 设备)",
     "generator/profiles/paths.py": "the CJK range that reads a field's term from its docstring",
+    "generator/tender/ruleids.py": "the Chinese numerals of clause numbers (第五章) it reads",
     "generator/tender/comparators.py": "comparator words a tender is written with (不少于 …)",
     "generator/tender/places.py": "place-name suffixes stripped to match sites (自治区, 省 …)",
     "generator/profiles/placeholders.py": "the placeholders it looks for in the input (某某, 待定, "

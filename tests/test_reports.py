@@ -32,6 +32,7 @@ from generator.tender.reports import (
     sarif_report,
     text_report,
 )
+from generator.tender.ruleids import clause_slug
 
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
 PAIRS = [
@@ -138,7 +139,10 @@ def test_sarif_has_one_rule_per_requirement_and_points_at_yaml_lines(medical: Ch
     log = sarif_log(medical)
     results = log["runs"][0]["results"]
     req_results = results[: len(medical.findings)]
-    assert [r["ruleId"] for r in req_results] == [f"R{i}" for i in range(1, 12)]
+    # Ids come from clause and commitment (tender.ruleids), so inserting an item renumbers none.
+    assert [r["ruleId"] for r in req_results] == [
+        f"{clause_slug(f.requirement.clause)}-{f.requirement.commitment}" for f in medical.findings
+    ]
     assert [r["level"] for r in req_results[:4]] == ["error", "error", "error", "error"]
     assert req_results[4]["kind"] == "pass" and req_results[4]["level"] == "none"
     assert req_results[8]["level"] == "error"  # a non-substantive negative fails too

@@ -36,6 +36,7 @@ from generator.tender.findings import (
 from generator.tender.loading import load_tender
 from generator.tender.model import Requirement, TenderFile, Verdict
 from generator.tender.offers import Offer, Offers, ResolvedProfile
+from generator.tender.ruleids import rule_ids
 from generator.tender.scoring import points_for
 from generator.tender.wording import message, value_message
 
@@ -67,8 +68,9 @@ def check(
     answers, notices = _answers(resolved, tender)
     findings: list[Finding] = []
     problems: list[Problem] = []
+    ids = rule_ids(tender.requirements)
     for i, req in enumerate(tender.requirements):
-        row = _row(i, req, tender, offers, where)
+        row = [replace(f, id=ids[i] + f.id) for f in _row(i, req, tender, offers, where)]
         answer = answers.get(clause_key(req.clause))
         if answer is not None:
             row, problem = _answered(row, answer)
@@ -120,7 +122,7 @@ def _row(
         return [
             Finding(
                 index=i + 1,
-                id=tender.requirement_id(i),
+                id="",
                 requirement=req,
                 substantive=tender.is_substantive(req),
                 verdict=Verdict.MISSING,
@@ -139,7 +141,7 @@ def _row(
             part_at = _tender_location(where, i, f".checks[{j}]") or at
         finding = _finding(i, part, tender, offers, part_at)
         if req.checks:
-            finding = replace(finding, part=j + 1, id=f"{finding.id}.{j + 1}")
+            finding = replace(finding, part=j + 1, id=f".{j + 1}")
         out.append(finding)
     return out
 
@@ -207,7 +209,7 @@ def _finding(
         points, judged = _scored(req, info, rule, judged)
     return Finding(
         index=index + 1,
-        id=tender.requirement_id(index),
+        id="",  # the rule id, given by `check` (a compound clause's parts add .1, .2 ...)
         requirement=req,
         substantive=tender.is_substantive(req),
         verdict=judged.verdict,

@@ -252,7 +252,8 @@ class Requirement(Model):
     working_day_hours: Annotated[Decimal, Field(gt=0, le=24)] | None = None
     """工作日折算: hours per working day for this item (overrides the tender's)."""
     id: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.\-]+$", max_length=64)] | None = None
-    """条目标识: a stable id for CI reports (SARIF rule id); empty = R1, R2 ... by position."""
+    """条目标识: a stable id for CI reports (SARIF rule id); empty = from the clause number and
+    the commitment, e.g. 5.6.2.2-response.arrive for 第五章 6.2(2)."""
     checks: Annotated[list[Check], Field(max_length=20)] = []
     """复合要求: the comparisons of a clause that holds several obligations (到场 and 修复;
     期限 and 起算点). Each is checked; the 偏离表 shows the clause once, worst verdict."""
@@ -459,10 +460,6 @@ class TenderFile(Model):
         """The working-day rule for this requirement (its own, else the tender's)."""
         hours = req.working_day_hours or self.working_day_hours
         return WorkingDayRule(hours) if hours is not None else None
-
-    def requirement_id(self, index: int) -> str:
-        """Stable id of requirements[index] for CI reports: its `id`, else R1, R2, ..."""
-        return self.requirements[index].id or f"R{index + 1}"
 
 
 _COMPARISON = ("commitment", "comparator", "value", "scoring")

@@ -32,6 +32,7 @@ from generator.tender.check import (
 )
 from generator.tender.findings import worst
 from generator.tender.model import Column, TenderFile, Verdict
+from generator.tender.ruleids import clause_slug
 from generator.terminal import format_table, width
 from generator.version import __version__
 
@@ -161,6 +162,11 @@ def text_report(
 # ---------------------------------------------------------------- JSON
 
 
+def _ids(result: CheckResult) -> list[str]:
+    """Rule ids that do not renumber when a requirement is inserted (see tender.ruleids)."""
+    return [f.id for f in result.findings]
+
+
 def _loc(where: Location | None) -> dict[str, Any] | None:
     if where is None:
         return None
@@ -172,11 +178,11 @@ def _offered(value: object) -> str | bool:
     return value if isinstance(value, bool) else canonical(value)  # type: ignore[arg-type]
 
 
-def _finding_json(f: Finding, tender: TenderFile, say: Locale) -> dict[str, Any]:
+def _finding_json(f: Finding, tender: TenderFile, say: Locale, rule_id: str) -> dict[str, Any]:
     req = f.requirement
     return {
         "index": f.index,
-        "id": f.id,
+        "id": rule_id,
         "clause": req.clause,
         "text": req.text,
         "part": f.part,
@@ -263,7 +269,9 @@ def findings_json(result: CheckResult, *, locale: Locale | None = None) -> dict[
             "points": _num(result.total_points),
             "max_points": _num(result.max_points),
         },
-        "findings": [_finding_json(f, t, say) for f in result.findings],
+        "findings": [
+            _finding_json(f, t, say, i) for f, i in zip(result.findings, _ids(result), strict=True)
+        ],
         "capacity": [_capacity_json(c, say) for c in result.capacity],
         "failures": result.failures(locale=say),
         "failures_strict": result.failures(Gate.STRICT, locale=say),
@@ -299,11 +307,11 @@ def junit_report(
     t = result.tender
     req_suite = _suite(suites, f"{t.name}" + (f" ({t.number})" if t.number else ""))
     classname = f"tender.{t.number or 'requirements'}"
-    for f in result.findings:
+    for f, rule_id in zip(result.findings, _ids(result), strict=True):
         case = ET.SubElement(
             req_suite,
             "testcase",
-            name=f"{f.id} {f.requirement.clause} {f.requirement.commitment or 'manual'}",
+            name=f"{rule_id} {f.requirement.clause} {f.requirement.commitment or 'manual'}",
             classname=classname,
             time="0",
         )
@@ -374,6 +382,23 @@ def _suite(parent: ET.Element, name: str) -> ET.Element:
 
 # ---------------------------------------------------------------- SARIF 2.1.0
 
+
+def _capacity_ids(result: CheckResult) -> list[str]:
+    """capacity.<commitment>, with the scope's clause-style slug when the limit has one: by
+    what the limit is about, not its position."""
+    where = [c.capacity.where for c in result.capacity]
+    bases = [
+        f"capacity.{c.capacity.commitment}" + (f".{clause_slug(w)}" if w else "")
+        for c, w in zip(result.capacity, where, strict=True)
+    ]
+    seen: dict[str, int] = {}
+    out = []
+    for base in bases:
+        seen[base] = seen.get(base, 0) + 1
+        out.append(base if seen[base] == 1 else f"{base}-{seen[base]}")
+    return out
+
+
 _SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
@@ -405,11 +430,11 @@ def sarif_log(result: CheckResult, *, locale: Locale | None = None) -> dict[str,
     t = result.tender
     rules: list[dict[str, Any]] = []
     results: list[dict[str, Any]] = []
-    for f in result.findings:
+    for f, rule_id in zip(result.findings, _ids(result), strict=True):
         req = f.requirement
         rules.append(
             {
-                "id": f.id,
+                "id": rule_id,
                 "name": f"{req.commitment or 'manual'}",
                 "shortDescription": {"text": f"{req.clause} {_said(f.required, say)}"},
                 "fullDescription": {"text": req.text},
@@ -424,7 +449,7 @@ def sarif_log(result: CheckResult, *, locale: Locale | None = None) -> dict[str,
         )
         level = _level(f)
         entry: dict[str, Any] = {
-            "ruleId": f.id,
+            "ruleId": rule_id,
             "ruleIndex": len(rules) - 1,
             "kind": "pass" if level == "none" else "review" if level == "note" else "fail",
             "level": level,
@@ -447,8 +472,7 @@ def sarif_log(result: CheckResult, *, locale: Locale | None = None) -> dict[str,
                 }
             ]
         results.append(entry)
-    for i, c in enumerate(result.capacity, start=1):
-        rule_id = f"capacity.{i}.{c.capacity.commitment}"
+    for c, rule_id in zip(result.capacity, _capacity_ids(result), strict=True):
         rules.append(
             {
                 "id": rule_id,
@@ -485,12 +509,22 @@ def sarif_log(result: CheckResult, *, locale: Locale | None = None) -> dict[str,
                         "rules": rules,
                     }
                 },
-                "automationDetails": {"id": f"aftersales/{t.number or t.name}/"},
+                # One analysis per tender and bid (project, and customer overlay): code
+                # scanning keeps the alerts of each apart; upload-sarif's `category` input does
+                # not override an id given here.
+                "automationDetails": {"id": _analysis_id(result)},
                 "columnKind": "unicodeCodePoints",
                 "results": results,
             }
         ],
     }
+
+
+def _analysis_id(result: CheckResult) -> str:
+    parts = [result.tender.number or result.tender.name, result.profile.project.project_name]
+    if result.profile.customer:
+        parts.append(result.profile.customer)
+    return "aftersales/" + "".join(f"{p.replace('/', '_')}/" for p in parts)
 
 
 def sarif_report(
