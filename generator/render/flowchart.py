@@ -17,7 +17,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from generator.locale import get_locale
 from generator.profiles.models import ServiceProcess, ServiceStep
-from generator.render.fonts import Face, cmap, css_families, families, find_face
+from generator.render.fonts import Face, cmap, families, find_face
 
 FONT_FAMILY = "Noto Sans CJK SC"
 MAX_WIDTH_MM = 160.0
@@ -645,7 +645,9 @@ def draw_svg(
             "width": f"{_n(lay.width * lay.scale)}mm",
             "height": f"{_n(lay.height * lay.scale)}mm",
             "viewBox": f"0 0 {_n(lay.width)} {_n(lay.height)}",
-            "font-family": css_families(font_family),
+            # Unquoted: WeasyPrint's SVG reader takes a quoted list as one unknown family and
+            # falls back to fontconfig's default face (a CJK JP face in an English letter).
+            "font-family": ", ".join(families(font_family)),
         },
     )
     if title:
