@@ -640,11 +640,12 @@ def test_own_templates_change_the_wording(own_templates: Path) -> None:
     assert titles(letter) == ["一、设备开机率"]
 
 
-# ---------------------------------------------------------------- the five examples
+# ---------------------------------------------------------------- the eight examples
 
 
-def test_the_five_examples_are_there() -> None:
-    assert len(EXAMPLE_NAMES) == 5
+def test_the_eight_examples_are_there() -> None:
+    # five seed letters, and three bids answering the example tenders of issue 9
+    assert len(EXAMPLE_NAMES) == 8
 
 
 @pytest.mark.parametrize("example", EXAMPLE_NAMES)
