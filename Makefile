@@ -24,6 +24,8 @@ demo: $(STAMP)
 	  --tender profiles/tenders/highway-monitoring.yaml -o output
 	$(BIN)/aftersales check $(EX)/ex2-highway-monitoring/project.yaml \
 	  --tender profiles/tenders/highway-monitoring.yaml
+	$(BIN)/aftersales check $(EX)/ex6-hospital-maintenance/project.yaml \
+	  --tender profiles/tenders/hospital-equipment-maintenance.yaml
 
 # The pictures in the README, made from real output.
 images: $(STAMP)

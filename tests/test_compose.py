@@ -19,7 +19,7 @@ from generator.letter.compose import clauses_dir, compose, letter_text, vocabula
 from generator.letter.document import Block, Figure, Letter, Paragraph, Section, Table
 from generator.locale import get_locale
 from generator.profiles.models import ProcurementMethod, Profile
-from generator.profiles.quantities import DailyWindow, Duration, Frequency
+from generator.profiles.quantities import Count, DailyWindow, Duration, Frequency
 
 make = build_profile
 
@@ -255,7 +255,7 @@ def assert_says_everything(profile: Profile, text: str) -> None:
     for path, value in leaves(profile.commitments):
         if re.search(r"\.(id|next|to)$|\.branches\[", path):
             continue  # flowchart wiring: drawn in the figure, not written as text
-        if isinstance(value, Duration | Frequency | DailyWindow):
+        if isinstance(value, Duration | Frequency | DailyWindow | Count):
             expected = get_locale().value(value)
         elif isinstance(value, bool) or value is None or isinstance(value, Enum):
             continue
@@ -640,11 +640,12 @@ def test_own_templates_change_the_wording(own_templates: Path) -> None:
     assert titles(letter) == ["一、设备开机率"]
 
 
-# ---------------------------------------------------------------- the five examples
+# ---------------------------------------------------------------- the eight examples
 
 
-def test_the_five_examples_are_there() -> None:
-    assert len(EXAMPLE_NAMES) == 5
+def test_the_eight_examples_are_there() -> None:
+    # five seed letters, and three bids answering the example tenders of issue 9
+    assert len(EXAMPLE_NAMES) == 8
 
 
 @pytest.mark.parametrize("example", EXAMPLE_NAMES)

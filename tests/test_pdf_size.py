@@ -257,7 +257,7 @@ def test_font_with_another_encoding_is_left_alone() -> None:
 
 
 def _examples_text_html() -> str:
-    """Every text of the five example letters, in the body face and in the heading face."""
+    """Every text of the example letters, in the body face and in the heading face."""
     texts = "".join(text for name in EXAMPLES for _, text in letter_texts(_letter(name)))
     serif, sans = (f"'{fonts.DEFAULT_FONTS[role]}'" for role in ("body", "heading"))
     return (
