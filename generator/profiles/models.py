@@ -19,6 +19,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    GetJsonSchemaHandler,
     PlainSerializer,
     StringConstraints,
     ValidationInfo,
@@ -27,7 +28,8 @@ from pydantic import (
     model_validator,
 )
 from pydantic.fields import FieldInfo
-from pydantic_core import PydanticUndefined
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, PydanticUndefined
 
 from generator.profiles.kinds import Better, ranked
 from generator.profiles.paths import (
@@ -322,6 +324,25 @@ _CHOICE_WORDS: dict[str, dict[str, str]] = {
 }
 
 
+class Choice(StrEnum):
+    """A choice a tender or profile may write by its id or by its words (成本价, 验收合格之日):
+    the model reads both, and the JSON Schema offers both to editors."""
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        return _choice_word(cls, value)
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        schema = handler(core_schema)
+        words = sorted(_CHOICE_WORDS.get(cls.__name__, {}))
+        if "enum" in schema and words:
+            schema["enum"] = [*schema["enum"], *words]
+        return schema
+
+
 def _choice_word(cls: type[StrEnum], value: object) -> Any:
     if not isinstance(value, str):
         return None
@@ -336,7 +357,7 @@ def _choice_word(cls: type[StrEnum], value: object) -> Any:
 
 
 @ranked
-class StartEvent(StrEnum):
+class StartEvent(Choice):
     """起算点: the event a warranty period counts from; the later, the better for the buyer
     (验收合格之日 > 调试 > 到货 > 购买)."""
 
@@ -345,13 +366,9 @@ class StartEvent(StrEnum):
     DELIVERY = "delivery"
     PURCHASE = "purchase"
 
-    @classmethod
-    def _missing_(cls, value: object) -> Any:
-        return _choice_word(cls, value)
-
 
 @ranked
-class PriceBasis(StrEnum):
+class PriceBasis(Choice):
     """价格基准: how parts and services are priced, best for the buyer first
     (免费 > 成本价 > 最优惠价 > 优惠价 > 市场价)."""
 
@@ -361,13 +378,9 @@ class PriceBasis(StrEnum):
     PREFERENTIAL = "preferential"
     MARKET = "market"
 
-    @classmethod
-    def _missing_(cls, value: object) -> Any:
-        return _choice_word(cls, value)
-
 
 @ranked
-class ServiceMode(StrEnum):
+class ServiceMode(Choice):
     """服务方式: 上门 on site, 送修 carry-in, 寄修 mail-in, 远程 remote (in that order of
     preference for the buyer)."""
 
@@ -376,23 +389,15 @@ class ServiceMode(StrEnum):
     MAIL_IN = "mail_in"
     REMOTE = "remote"
 
-    @classmethod
-    def _missing_(cls, value: object) -> Any:
-        return _choice_word(cls, value)
-
 
 @ranked
-class ServiceProvider(StrEnum):
+class ServiceProvider(Choice):
     """售后服务提供方: the manufacturer (制造商), its authorised agent (授权代理商) or the bidder
     itself (投标人), in that order of preference for the buyer."""
 
     MANUFACTURER = "manufacturer"
     AUTHORISED_AGENT = "authorised_agent"
     BIDDER = "bidder"
-
-    @classmethod
-    def _missing_(cls, value: object) -> Any:
-        return _choice_word(cls, value)
 
 
 class Severity(StrEnum):
