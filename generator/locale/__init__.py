@@ -12,15 +12,13 @@ enum or a yes/no reads the same in every report.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum, StrEnum
 from pathlib import Path
 from typing import Any
-
-from jinja2 import FileSystemLoader, StrictUndefined, TemplateError
-from jinja2.sandbox import SandboxedEnvironment
 
 from generator.errors import RenderError
 from generator.profiles.quantities import (
@@ -45,6 +43,7 @@ __all__ = [
 ]
 
 DEFAULT = "zh-Hans"
+_PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*\}\}")
 
 # The message id of each duration unit: quantity.unit.<id>, said with the number as `n`.
 _UNIT_KEYS = {
@@ -118,6 +117,9 @@ def _load(name: str, root: Path) -> Locale:
 @functools.cache
 def read_words(clauses: Path) -> dict[str, Any]:
     """The upper-case names `_words.j2` in the `clauses` folder sets (word maps, VOCABULARY)."""
+    from jinja2 import FileSystemLoader, StrictUndefined, TemplateError
+    from jinja2.sandbox import SandboxedEnvironment
+
     env = SandboxedEnvironment(
         loader=FileSystemLoader(clauses, encoding="utf-8"), undefined=StrictUndefined
     )
@@ -140,12 +142,6 @@ class Locale:
             for key, text in _flatten(load_document(file).data):
                 catalog[key] = text
         self._catalog = catalog
-        self._env = SandboxedEnvironment(
-            undefined=StrictUndefined,
-            autoescape=False,
-            keep_trailing_newline=False,
-            finalize=self.value,
-        )
         self._values: dict[Any, str] = {}
         self._said: dict[Any, str] = {}
 
@@ -183,13 +179,43 @@ class Locale:
             raise RenderError(f'{self.name}: no message "{message.key}" in messages/') from None
         args = {k: self.say(v) if isinstance(v, Message) else v for k, v in message.args.items()}
         try:
-            return str(template.render(args)).strip()
-        except TemplateError as exc:
-            raise RenderError(f'{self.name}: message "{message.key}": {exc}') from None
+            return template(args).strip()
+        except KeyError as missing:
+            raise RenderError(f'{self.name}: message "{message.key}" needs {missing}') from None
 
     @functools.cache  # noqa: B019 - a locale lives as long as the process
-    def _template(self, key: str) -> Any:
-        return self._env.from_string(self._catalog[key])
+    def _template(self, key: str) -> Callable[[Mapping[str, Any]], str]:
+        # Most sentences only fill in `{{ name }}`: those are filled directly, and Jinja (its
+        # import and a compile per sentence) is paid only for sentences with logic.
+        text = self._catalog[key]
+        if "{%" in text or "{#" in text or _PLACEHOLDER.sub("", text).count("{{"):
+            from jinja2 import TemplateError
+
+            try:
+                template = self._env.from_string(text)
+            except TemplateError as exc:
+                raise RenderError(f'{self.name}: message "{key}": {exc}') from None
+
+            def render(args: Mapping[str, Any]) -> str:
+                try:
+                    return str(template.render(args))
+                except TemplateError as exc:
+                    raise RenderError(f'{self.name}: message "{key}": {exc}') from None
+
+            return render
+        return lambda args: _PLACEHOLDER.sub(lambda m: str(self.value(args[m[1]])), text)
+
+    @functools.cached_property
+    def _env(self) -> Any:
+        from jinja2 import StrictUndefined
+        from jinja2.sandbox import SandboxedEnvironment
+
+        return SandboxedEnvironment(
+            undefined=StrictUndefined,
+            autoescape=False,
+            keep_trailing_newline=False,
+            finalize=self.value,
+        )
 
     # ------------------------------------------------------------ values
 
