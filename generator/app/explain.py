@@ -2,7 +2,6 @@
 and for each value an overlay or `--set` changed, what it was before and where that came from."""
 
 import re
-import typing
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
@@ -12,15 +11,14 @@ from pydantic import BaseModel
 from generator.errors import Location
 from generator.locale import Locale, get_locale
 from generator.profiles.loading import Change, Resolved
-from generator.profiles.models import Commitments, Deviation
-from generator.profiles.paths import chinese_term
+from generator.profiles.models import Deviation
 
 
 @dataclass(frozen=True)
 class Row:
     path: str
     term: str
-    """the Chinese term from the field's docstring."""
+    """the field's name in the locale (`term.<path>` in messages/terms.yaml)."""
     value: str
     source: Location
     keyed: str = ""
@@ -31,11 +29,16 @@ class Row:
     """where the value before came from."""
 
 
-def _term(model: type[BaseModel], name: str) -> str:
-    return chinese_term(model.model_fields[name].description, name)
+def _term_of(path: str, say: Locale) -> str:
+    """The locale's name of the field or section a dotted path (with item selectors) ends
+    at: `term.warranty.period` for commitments.warranty.period, `term.response.tiers.arrive`
+    for commitments.response.tiers[0].arrive, `term.responses.note` for responses[0].note."""
+    field = re.sub(r"\[[^\]]*\]", "", path).removeprefix("commitments.")
+    key = f"term.{field}"
+    return say.text(key) if say.has(key) else field.rsplit(".", 1)[-1]
 
 
-def _walk(obj: Any, path: str, term: str, resolved: Resolved, out: list[Row], say: Locale) -> None:
+def _walk(obj: Any, path: str, resolved: Resolved, out: list[Row], say: Locale) -> None:
     if isinstance(obj, BaseModel):
         cls = type(obj)
         for name in cls.model_fields:
@@ -44,17 +47,17 @@ def _walk(obj: Any, path: str, term: str, resolved: Resolved, out: list[Row], sa
             if name not in obj.model_fields_set or unset:
                 continue
             where = f"{path}.{name}" if path else name
-            _walk(value, where, _term(cls, name), resolved, out, say)
+            _walk(value, where, resolved, out, say)
         return
     if isinstance(obj, list):
         if all(not isinstance(v, BaseModel) for v in obj):
             text = say.text("list.join", items=[_text(v, say) for v in obj])
-            out.append(Row(path, term, text, resolved.where(path)))
+            out.append(Row(path, _term_of(path, say), text, resolved.where(path)))
             return
         for n, item in enumerate(obj):
-            _walk(item, f"{path}[{n}]", term, resolved, out, say)
+            _walk(item, f"{path}[{n}]", resolved, out, say)
         return
-    out.append(Row(path, term, _text(obj, say), resolved.where(path)))
+    out.append(Row(path, _term_of(path, say), _text(obj, say), resolved.where(path)))
 
 
 def _text(value: Any, say: Locale) -> str:
@@ -83,29 +86,6 @@ def _last_change(path: str, latest: dict[str, tuple[int, Change]]) -> Change | N
     return max(found, key=lambda pair: pair[0])[1] if found else None
 
 
-def _models_in(annotation: Any) -> list[type[BaseModel]]:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return [annotation]
-    return [m for arg in typing.get_args(annotation) for m in _models_in(arg)]
-
-
-def _term_of(path: str) -> str:
-    """The Chinese term of the field a dotted path (with item selectors) ends at."""
-    names = re.sub(r"\[[^\]]*\]", "", path).split(".")[1:]  # after "commitments"
-    model: type[BaseModel] = Commitments
-    term = names[-1] if names else path
-    for name in names:
-        info = model.model_fields.get(name)
-        if info is None:
-            break
-        term = chinese_term(info.description, name)
-        inner = _models_in(info.annotation)
-        if not inner:
-            break
-        model = inner[0]
-    return term
-
-
 def explain_rows(resolved: Resolved, language: str | None = None) -> list[Row]:
     """Every commitment that is set, in model order, with its source location and its values
     worded in `language` (else the project's `language:`); a value an overlay or `--set`
@@ -113,10 +93,10 @@ def explain_rows(resolved: Resolved, language: str | None = None) -> list[Row]:
     row of its own at the end."""
     say = get_locale(language or resolved.profile.project.language)
     rows: list[Row] = []
-    _walk(resolved.profile.commitments, "commitments", "", resolved, rows, say)
+    _walk(resolved.profile.commitments, "commitments", resolved, rows, say)
     # the bid's own answers to tender clauses, where each was written (and what an overlay
     # changed), like the commitments
-    _walk(resolved.profile.project.responses, "responses", "", resolved, rows, say)
+    _walk(resolved.profile.project.responses, "responses", resolved, rows, say)
     changes = list(resolved.changes)
     latest = {c.path: (n, c) for n, c in enumerate(changes) if c.kind != "removed"}
     out: list[Row] = []
@@ -137,7 +117,7 @@ def explain_rows(resolved: Resolved, language: str | None = None) -> list[Row]:
             out.append(Row(row.path, row.term, row.value, row.source, keyed, old, was))
     for change in changes:
         if change.kind == "removed":
-            term = _term_of(change.path)
+            term = _term_of(change.path, say)
             old, where = _plain(change.old, say), change.old_source
             out.append(
                 Row(

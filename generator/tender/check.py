@@ -38,7 +38,7 @@ from generator.tender.model import Requirement, TenderFile, Verdict
 from generator.tender.offers import Offer, Offers, ResolvedProfile
 from generator.tender.ruleids import rule_ids
 from generator.tender.scoring import points_for
-from generator.tender.wording import message, value_message
+from generator.tender.wording import message, term, value_message
 
 __all__ = [
     "CapacityFinding",
@@ -227,10 +227,10 @@ def _missing(req: Requirement, info: PathInfo, uncovered: list[str]) -> _Judged:
     return _Judged(
         Verdict.MISSING,
         None,
-        message("reason.missing", term=info.label, path=info.path, places=uncovered),
+        message("reason.missing", term=term(info.path), path=info.path, places=uncovered),
         message(
             "suggestion.commit",
-            term=info.label,
+            term=term(info.path),
             path=info.path,
             value=value,
             wanted=wanted_message(req),
@@ -262,13 +262,13 @@ def _judge(
         offer = _worst([o for s, o in scored if s < 0], info, rule)
         meet = None
         if wanted is not None:
-            meet = message("suggestion.meet", term=info.label, path=info.path, **asked)
+            meet = message("suggestion.meet", term=term(info.path), path=info.path, **asked)
         # A list names what it lacks (缺少接口数据), not just that it falls short.
         lacks = None if wanted is None else info.kind.shortfall(offer.value, wanted)
         if lacks is not None:
             missing = value_message(info.kind, lacks)
             reason = message("reason.lacks", offer=offer.message, missing=missing, **asked)
-            meet = message("suggestion.add", term=info.label, path=info.path, missing=missing)
+            meet = message("suggestion.add", term=term(info.path), path=info.path, missing=missing)
         else:
             reason = message("reason.negative", offer=offer.message, **asked)
         return _Judged(Verdict.NEGATIVE, offer, reason, meet, compared)
@@ -287,7 +287,7 @@ def _judge(
         restate = None
         if wanted is not None:
             restate = message(
-                "suggestion.restate", term=info.label, path=info.path, value=asked["value"]
+                "suggestion.restate", term=term(info.path), path=info.path, value=asked["value"]
             )
         return _Judged(Verdict.NOT_COMPARABLE, offer, reason, restate, compared)
     offer = _worst([o for _, o in scored], info, rule)

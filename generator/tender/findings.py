@@ -18,7 +18,7 @@ from generator.profiles.models import (
 )
 from generator.tender.model import Requirement, TenderFile, Verdict
 from generator.tender.offers import Offer
-from generator.tender.wording import message, value_message
+from generator.tender.wording import message, term, value_message
 
 __all__ = [
     "Answer",
@@ -114,7 +114,7 @@ def required_message(req: Requirement) -> Message:
     value = None if req.threshold is None else value_message(info.kind, req.threshold)
     return message(
         "required",
-        term=info.label,
+        term=term(info.path),
         path=info.path,
         flag=not info.kind.stated,
         value=value,
@@ -182,7 +182,7 @@ class Finding:
         info = commitment_paths()[self.requirement.commitment]
         offer = self.offer.message if self.offer else None
         flag = not info.kind.stated  # a yes/no promise is its own name
-        return message("response", term=info.label, path=info.path, flag=flag, offer=offer)
+        return message("response", term=term(info.path), path=info.path, flag=flag, offer=offer)
 
     @property
     def reason_en(self) -> str:

@@ -9,7 +9,7 @@ from generator.profiles.paths import PathInfo
 from generator.profiles.quantities import WorkingDayRule
 from generator.tender.model import Requirement
 from generator.tender.offers import Offer
-from generator.tender.wording import message, value_message
+from generator.tender.wording import message, term, value_message
 
 __all__ = ["Gain", "points_for"]
 
@@ -63,5 +63,5 @@ def _gain(info: PathInfo, target: Quantity, gained: Decimal) -> Message:
     way = Message(f"check.way.{info.kind.way or info.better.value}")
     value = value_message(info.kind, target)
     return message(
-        "suggestion.gain", term=info.label, path=info.path, way=way, value=value, points=gained
+        "suggestion.gain", term=term(info.path), path=info.path, way=way, value=value, points=gained
     )
