@@ -41,7 +41,7 @@ ALLOWED = {
     "the input, and the characters it detects",
     "generator/profiles/loading.py": "the full-width space it strips from --set input",
     "generator/profiles/models.py": "procurement-method names and aliases (input values), the "
-    "CJK range that reads a field's term from its docstring, the default signatory title, "
+    "CJK range that reads a field's term from its docstring, "
     "the words choices and yes/no values are written with (成本价, 验收合格之日, 是/否)",
     "generator/app/reference.py": "examples of input values in the field reference",
     "generator/render/flowchart.py": "line-breaking punctuation classes, not words",

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from conftest import check_example, example, run, tender_path
 from generator.app.explain import explain_rows
+from generator.letter.compose import compose
 from generator.locale import available, get_locale
 from generator.profiles.loading import load_profile
 from generator.profiles.models import BidResponse, Commitments, commitment_paths
@@ -18,6 +19,7 @@ from generator.tender.reports import deviation_rows
 
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _S2TW = opencc.OpenCC("s2tw")
+LANGS = available()
 
 
 def simplified_only(text: str) -> list[str]:
@@ -152,3 +154,20 @@ def test_explain_names_fields_in_the_language() -> None:
     assert tiers and all(not CJK.search(terms["en"][p]) for p in tiers)
     assert all(simplified_only(t) == [] for t in terms["zh-Hant"].values())
     assert all(not CJK.search(t) for t in terms["en"].values())
+
+
+def test_signatory_title_default_is_the_letters() -> None:
+    """A signatory without a title signs with the language's default title, which the letter
+    template says (the model holds no wording); a title given is translated where known."""
+    profile = load_profile(example("ex2")).profile
+    assert profile.project.signatory.title is None
+    labels = {lang: compose(profile, language=lang).signature.signatory_label for lang in LANGS}
+    assert labels == {
+        "zh-Hans": "法定代表人或授权代表（签字）",
+        "zh-Hant": "負責人或授權代表人（簽章）",
+        "en": "Legal or Authorised Representative (signature)",
+    }
+    titled = load_profile(example("ex6")).profile
+    assert compose(titled, language="en").signature.signatory_label == (
+        "Authorised Representative (signature)"
+    )

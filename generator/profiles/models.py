@@ -1259,8 +1259,9 @@ class Signatory(Model):
 
     name: Name | None = None
     """姓名; empty leaves a line to sign on."""
-    title: Name = "法定代表人或授权代表"
-    """身份, e.g. 法定代表人, 授权代表, 业务负责人, 承诺人."""
+    title: Name | None = None
+    """身份, e.g. 法定代表人, 授权代表, 业务负责人, 承诺人; empty: the letter's own default
+    (法定代表人或授权代表, from `signatory_label` in the language's clauses/_letter.j2)."""
     phone: Phone | None = None
     """联系方式."""
 
