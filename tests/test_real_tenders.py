@@ -174,7 +174,7 @@ def test_a_straddling_comparison_says_what_the_bidder_can_write() -> None:
     assert f.verdict is Verdict.NOT_COMPARABLE
     assert zh(f.reason) == "承诺365天是否满足要求（不少于1年）取决于日历，无法比较"
     assert zh(f.suggestion) == "在投标文件中按要求的单位承诺质保期（如1年）即可判定"
-    assert "warranty.period" in en(f.suggestion)
+    assert "state warranty period in the unit" in en(f.suggestion)
 
 
 def test_hours_within_working_days_are_decided_and_the_reverse_is_not() -> None:
