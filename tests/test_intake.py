@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from conftest import run
+from conftest import example, run
 from generator.tender.loading import load_tender
 from generator.tender.model import Requirement
 from intake_docs import (
@@ -228,3 +228,15 @@ def test_keyword_table_names_real_paths() -> None:
 
     unknown = [e.path for e in grammar().paths if e.path not in commitment_paths()]
     assert unknown == []
+
+
+def test_check_and_deviation_table_cite_page_and_clause(tmp_path: Path) -> None:
+    _import(write_docx(NOTICE + SERVICE, tmp_path / "t.docx"))
+    out = tmp_path / "t.yaml"
+    project = example("ex2")
+    code, stdout, stderr = run("check", project, "--tender", out)
+    assert code in (0, 1), stderr
+    assert "第五章 5.1（第3" in stdout  # the column is cut to its width on a terminal
+    code, stdout, stderr = run("check", project, "--tender", out, "--format", "markdown")
+    assert code in (0, 1), stderr
+    assert "第五章 5.3（第3页）" in stdout
