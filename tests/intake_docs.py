@@ -113,6 +113,20 @@ FILLER = [
 ]
 
 
+TECHNICAL = [
+    "显示屏尺寸不小于55英寸，分辨率不低于3840×2160。",
+    "设备工作温度范围为-10℃至50℃，相对湿度不超过90%。",
+    "整机噪声不超过45dB，待机功耗不高于0.5W。",
+]
+
+PARAMETERS: list[list[str]] = [
+    ["序号", "参数名称", "技术要求"],
+    ["1", "处理器", "不低于8核，主频不低于2.5GHz"],
+    ["2", "内存", "不少于32GB"],
+    ["3", "存储", "不少于2TB固态硬盘"],
+]
+
+
 def long_document(pages: int = 150) -> list[Para]:
     """About `pages` pages: the notice, procedural filler, the service chapter in the middle."""
     out: list[Para] = list(NOTICE)
@@ -123,8 +137,11 @@ def long_document(pages: int = 150) -> list[Para]:
             out.append(None)
             continue
         out.append(f"第{page % 9 + 1}节 投标文件的编制与递交")
-        for n in range(7):
+        for n in range(6):
             out.append(f"{page}.{n + 1} " + FILLER[(page + n) % len(FILLER)])
+        out.append(f"{page}.7 " + TECHNICAL[page % len(TECHNICAL)])
+        if page % 10 == 0:
+            out.append(PARAMETERS)
         out.append(None)
     return out
 

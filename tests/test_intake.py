@@ -8,6 +8,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from conftest import example, run
 from generator.tender.loading import load_tender
 from generator.tender.model import Requirement
@@ -21,6 +23,7 @@ from intake_docs import (
     TRADITIONAL,
     TRADITIONAL_ITEMS,
     Para,
+    long_document,
     write_docx,
     write_pdf,
 )
@@ -240,3 +243,15 @@ def test_check_and_deviation_table_cite_page_and_clause(tmp_path: Path) -> None:
     code, stdout, stderr = run("check", project, "--tender", out, "--format", "markdown")
     assert code in (0, 1), stderr
     assert "第五章 5.3（第3页）" in stdout
+
+
+@pytest.mark.slow
+def test_long_mixed_document_docx_and_pdf(tmp_path: Path) -> None:
+    # 150 pages: procedure, technical parameters (with 不低于/不超过, none after-sales), tables,
+    # the service chapter in the middle. Recall: every requirement of the chapter is an item;
+    # precision: nothing else is.
+    paras = long_document(150)
+    for doc in (write_docx(paras, tmp_path / "long.docx"), write_pdf(paras, tmp_path / "l.pdf")):
+        reqs, _, _ = _import(doc)
+        _pin(reqs, SERVICE_ITEMS, paras, doc.name)
+        assert {r.page for r in reqs} == {75}
