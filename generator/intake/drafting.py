@@ -53,7 +53,9 @@ class _Context:
 
     def clause(self, row_label: str = "") -> str:
         head = self.dotted or self.top.rstrip("、.．")
-        number = head + self.sub + row_label
+        # 9.6 and 2) read as 9.6 2), not 9.62)
+        sub = f" {self.sub}" if self.sub[:1].isdigit() and head else self.sub
+        number = head + sub + row_label
         return " ".join(p for p in (self.chapter, number) if p) or "-"
 
 
@@ -90,7 +92,7 @@ def _value(g: Grammar, entry: PathWords, part: str, original: str) -> str | None
     pattern = g.values.get(str(kind))
     if pattern is None:
         return None
-    found = pattern.search(part)
+    found = next((f for f in pattern.finditer(part) if _fits(g, entry, part, f)), None)
     if found is None:
         return None
     value = re.sub(r"\s+", "", original[found.start() : found.end()])
@@ -98,6 +100,16 @@ def _value(g: Grammar, entry: PathWords, part: str, original: str) -> str | None
     for word in sorted((w for ws in g.comparators.values() for w in ws), key=len, reverse=True):
         value = value.replace(word, "") if len(word) > 1 else value
     return value
+
+
+def _fits(g: Grammar, entry: PathWords, part: str, found: "re.Match[str]") -> bool:
+    """A value the entry can take: the right measure word, and for a period (longer is
+    better) not a moment (结束前1个月)."""
+    if entry.measures and not found.group(0).endswith(entry.measures):
+        return False
+    before = part[: found.start()].rstrip()
+    longer = str(commitment_paths()[entry.path].better) == "larger"
+    return not (longer and before.endswith(g.relative))
 
 
 def _comparator(g: Grammar, entry: PathWords, part: str, rest: str) -> tuple[str, bool] | None:
@@ -135,7 +147,7 @@ def _checks(g: Grammar, sentence: str, relevant: bool) -> list[tuple[Item, Decim
     carried: dict[str, Any] = {}
     seen: set[tuple[str, str]] = set()
     start = 0
-    for part in _PARTS.split(folded):
+    for part in _PARTS.split(g.masked(folded)):
         # Folding keeps positions: the value is copied from the original words.
         original = sentence[start : start + len(part)]
         start += len(part) + 1
@@ -146,10 +158,12 @@ def _checks(g: Grammar, sentence: str, relevant: bool) -> list[tuple[Item, Decim
         # about the warranty, and besides the part's own commitment.
         fixed = [e for e in entries if e.value and _has(folded, e.needs)]
         mains = [e for e in entries if not e.value]
-        made_main = next(
-            (m for e in mains if (m := _check(g, e, part, original, scope, relevant, region))),
-            None,
-        )
+        # Of the commitments a part names, the one whose word stands nearest its value
+        # (4小时到达现场的响应服务 is an arrival time).
+        candidates = [
+            m for e in mains if (m := _check(g, e, part, original, scope, relevant, region))
+        ]
+        made_main = min(candidates, key=lambda m: _distance(g, part, original, m[0]), default=None)
         made_fixed = [_check(g, e, part, original, scope, relevant, region) for e in fixed]
         for made in [made_main, *made_fixed]:
             if made is None:
@@ -161,6 +175,13 @@ def _checks(g: Grammar, sentence: str, relevant: bool) -> list[tuple[Item, Decim
                 out.append(made)
         carried.update(_scope(g, part))
     return out
+
+
+def _distance(g: Grammar, part: str, original: str, check: Item) -> int:
+    entry = next(e for e in g.paths if e.path == check["commitment"])
+    at = original.find(str(check.get("value", ""))) if check.get("value") else 0
+    spots = [i for w in entry.words if (i := part.find(w)) >= 0]
+    return min((abs(i - max(at, 0)) for i in spots), default=len(part))
 
 
 def _check(
@@ -203,8 +224,8 @@ def _check(
 def _marker_definitions(g: Grammar, sentence: str, draft: Draft) -> bool:
     """Record what the markers of a defining sentence mean; True when it defined one."""
     folded = g.fold(sentence)
-    spots = [(i, c) for i, c in enumerate(folded) if c in g.marker_chars]
-    if not spots or not _has(folded, g.defines):
+    spots = [(i, c) for i, c in enumerate(folded) if c in g.marker_chars and _is_mark(g, folded, i)]
+    if not spots or not _has(folded, g.defines) or not _has(folded, g.verbs):
         return False
     defined = False
     for n, (i, char) in enumerate(spots):
@@ -222,8 +243,26 @@ def _marker_definitions(g: Grammar, sentence: str, draft: Draft) -> bool:
     return defined
 
 
+def _is_mark(g: Grammar, text: str, i: int) -> bool:
+    """A marker character used as a mark: not inside a URL, a number or a word (#/help, #1)."""
+    after = text[i + 1 : i + 2]
+    before = text[i - 1 : i] if i else ""
+    return not (after.isascii() and (after.isalnum() or after in "/=&")) and not (
+        before.isascii() and before.isalnum()
+    )
+
+
 def _marker(g: Grammar, text: str) -> str | None:
-    return next((c for c in text if c in g.marker_chars), None)
+    """The marker of a sentence or row: a mark at its start (after a clause number or a
+    quotation mark), or a table cell that starts with one."""
+    stripped = text.lstrip(g.quotes)
+    found = g.clause_start.match(stripped)
+    head = stripped[found.end() :] if found else stripped
+    for candidate in (stripped, head.lstrip(g.quotes), *text.split(" | ")):
+        candidate = candidate.strip()
+        if candidate[:1] and candidate[0] in g.marker_chars and _is_mark(g, candidate, 0):
+            return candidate[0]
+    return None
 
 
 def draft_items(blocks: list[Block], source: str, chapter: str | None = None) -> Draft:
@@ -279,7 +318,7 @@ def draft_items(blocks: list[Block], source: str, chapter: str | None = None) ->
             sfold = g.fold(sentence)
             relevant = ctx.relevant or (block.cells != () and _has(folded, g.sections))
             obligation = _has(sfold, g.obligations) or _marker(g, sentence) is not None
-            checks = _checks(g, sentence, relevant)
+            checks = [] if _has(sfold, g.procedure) else _checks(g, sentence, relevant)
             if not obligation and not checks:
                 continue
             if not relevant and not any("value" in c for c, _ in checks):

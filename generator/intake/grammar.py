@@ -22,6 +22,7 @@ class PathWords:
     flag: bool
     unit: str | None
     needs: tuple[str, ...]
+    measures: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,10 @@ class Grammar:
     clause_start: re.Pattern[str]
     sections: tuple[str, ...]
     obligations: tuple[str, ...]
+    ignore: tuple[str, ...]
+    procedure: tuple[str, ...]
+    verbs: tuple[str, ...]
+    relative: tuple[str, ...]
     comparators: dict[str, tuple[str, ...]]
     defines: tuple[str, ...]
     substantive: tuple[str, ...]
@@ -59,6 +64,12 @@ class Grammar:
     step: re.Pattern[str]
     document_name: re.Pattern[str]
     document_number: re.Pattern[str]
+
+    def masked(self, text: str) -> str:
+        """`text` (folded) with the `ignore` words blanked out, positions kept."""
+        for word in self.ignore:
+            text = text.replace(word, "_" * len(word))
+        return text
 
     def fold(self, text: str) -> str:
         """Traditional characters as Simplified, one for one (positions stay the same)."""
@@ -99,6 +110,10 @@ def grammar() -> Grammar:
         clause_start=re.compile(str(raw["clause"])),
         sections=_words(raw["sections"]),
         obligations=_words(raw["obligations"]),
+        ignore=_words(raw["ignore"]),
+        procedure=_words(raw["procedure"]),
+        verbs=_words(raw["marker_definition"]["verbs"]),
+        relative=_words(raw["relative"]),
         comparators={k: _words(v) for k, v in raw["comparators"].items()},
         defines=_words(raw["marker_definition"]["defines"]),
         substantive=_words(raw["marker_definition"]["substantive"]),
@@ -112,6 +127,7 @@ def grammar() -> Grammar:
                 bool(p.get("flag", False)),
                 p.get("unit"),
                 _words(p.get("needs", [])),
+                _words(p.get("measures", [])),
             )
             for p in raw["paths"]
         ),
