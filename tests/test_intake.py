@@ -255,3 +255,16 @@ def test_long_mixed_document_docx_and_pdf(tmp_path: Path) -> None:
         reqs, _, _ = _import(doc)
         _pin(reqs, SERVICE_ITEMS, paras, doc.name)
         assert {r.page for r in reqs} == {75}
+
+
+def test_chapter_option_reads_only_that_chapter(tmp_path: Path) -> None:
+    paras = [*TABLES, *SERVICE]
+    doc = write_docx(paras, tmp_path / "t.docx")
+    reqs, _, _ = _import(doc, "--chapter", "采购需求")
+    assert [r.clause for r in reqs] == [c for c, _, _ in SERVICE_ITEMS]
+
+
+def test_nothing_found_is_an_error(tmp_path: Path) -> None:
+    doc = tmp_path / "t.txt"
+    doc.write_text("\n".join(p for p in NOTICE if isinstance(p, str)), encoding="utf-8")
+    _refused(tmp_path, doc, "no after-sales requirement")
