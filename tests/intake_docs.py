@@ -162,6 +162,7 @@ def write_docx(paras: list[Para], path: Path, numbered: bool = False) -> Path:
             document.add_paragraph(para.split(" ", 1)[1], style="List Number")
         else:
             document.add_paragraph(para)
+    path = path.with_suffix(".docx")
     document.save(str(path))
     return path
 
@@ -187,5 +188,6 @@ def write_pdf(paras: list[Para], path: Path) -> Path:
         "td{padding:2mm 6mm;border:1px solid #000} table{border-collapse:collapse}"
     )
     page = f"<html><head><style>{css}</style></head><body>{''.join(body)}</body></html>"
+    path = path.with_suffix(".pdf")
     weasyprint.HTML(string=page).write_pdf(str(path))
     return path

@@ -3,7 +3,7 @@ tender files, every item pinned; bad input refused with exit 2 and nothing writt
 
 import io
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -114,9 +114,11 @@ def test_requirements_only_in_tables_and_scoring(tmp_path: Path) -> None:
     assert points == [("2小时", Decimal(3)), ("4小时", Decimal(2))]
 
 
-def test_traditional_script(tmp_path: Path) -> None:
-    reqs, _, _ = _import(write_docx(TRADITIONAL, tmp_path / "保固.docx"))
-    _pin(reqs, TRADITIONAL_ITEMS, TRADITIONAL, "保固.docx")
+@pytest.mark.parametrize("writer", [write_docx, write_pdf])
+def test_traditional_script(tmp_path: Path, writer: Callable[[list[Para], Path], Path]) -> None:
+    doc = writer(TRADITIONAL, tmp_path / "保固")
+    reqs, _, _ = _import(doc)
+    _pin(reqs, TRADITIONAL_ITEMS, TRADITIONAL, doc.name)
 
 
 def test_txt_and_report_file(tmp_path: Path) -> None:
@@ -268,3 +270,13 @@ def test_nothing_found_is_an_error(tmp_path: Path) -> None:
     doc = tmp_path / "t.txt"
     doc.write_text("\n".join(p for p in NOTICE if isinstance(p, str)), encoding="utf-8")
     _refused(tmp_path, doc, "no after-sales requirement")
+
+
+def test_requirements_in_a_pdf_table(tmp_path: Path) -> None:
+    reqs, _, _ = _import(write_pdf(TABLES, tmp_path / "t.pdf"))
+    assert [(r.clause, r.page) for r in reqs] == [(c, 1) for c, _, _ in TABLE_ITEMS]
+    assert _comparisons(reqs[0]) == TABLE_ITEMS[0][2]
+    assert [(c.scope.region, c.value) for c in reqs[2].checks] == [
+        ("市区", "2小时"),
+        ("其他地区", "8小时"),
+    ]

@@ -318,7 +318,8 @@ def draft_items(blocks: list[Block], source: str, chapter: str | None = None) ->
             sfold = g.fold(sentence)
             relevant = ctx.relevant or (block.cells != () and _has(folded, g.sections))
             obligation = _has(sfold, g.obligations) or _marker(g, sentence) is not None
-            checks = [] if _has(sfold, g.procedure) else _checks(g, sentence, relevant)
+            scores = g.scoring_hint.search(sfold) is not None
+            checks = [] if scores or _has(sfold, g.procedure) else _checks(g, sentence, relevant)
             if not obligation and not checks:
                 continue
             if not relevant and not any("value" in c for c, _ in checks):

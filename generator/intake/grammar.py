@@ -60,6 +60,7 @@ class Grammar:
     scopes: tuple[ScopeWords, ...]
     region: re.Pattern[str]
     scoring_row: re.Pattern[str]
+    scoring_hint: re.Pattern[str]
     tier: re.Pattern[str]
     step: re.Pattern[str]
     document_name: re.Pattern[str]
@@ -137,6 +138,7 @@ def grammar() -> Grammar:
         ),
         region=re.compile(str(raw["region"])),
         scoring_row=re.compile(str(raw["scoring"]["row"])),
+        scoring_hint=re.compile(str(raw["scoring"]["hint"])),
         tier=re.compile(str(raw["scoring"]["tier"])),
         step=re.compile(str(raw["scoring"]["step"])),
         document_name=re.compile(str(raw["document"]["name"]), re.MULTILINE),
