@@ -191,3 +191,38 @@ def write_pdf(paras: list[Para], path: Path) -> Path:
     path = path.with_suffix(".pdf")
     weasyprint.HTML(string=page).write_pdf(str(path))
     return path
+
+
+_NUMBERING = """<w:abstractNum xmlns:w="{w}" w:abstractNumId="90">
+  <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/>
+    <w:lvlText w:val="%1、"/></w:lvl>
+  <w:lvl w:ilvl="1"><w:start w:val="1"/><w:isLgl/><w:numFmt w:val="decimal"/>
+    <w:lvlText w:val="%1.%2"/></w:lvl>
+  <w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="decimalEnclosedCircle"/>
+    <w:lvlText w:val="%3"/></w:lvl>
+</w:abstractNum>"""
+
+
+def write_numbered_docx(paras: list[tuple[int, str]], path: Path) -> Path:
+    """Paragraphs numbered by Word's own list (level 0: 一、, 1: 1.1, 2: ①), the numbers not
+    in the text: (level, text); level -1 is a plain paragraph."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    numbering.insert(0, parse_xml(_NUMBERING.format(w=w)))
+    numbering.append(
+        parse_xml(f'<w:num {nsdecls("w")} w:numId="90"><w:abstractNumId w:val="90"/></w:num>')
+    )
+    for level, text in paras:
+        p = document.add_paragraph(text)
+        if level >= 0:
+            num_pr = parse_xml(
+                f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>'
+            )
+            p._p.get_or_add_pPr().insert(0, num_pr)
+    path = path.with_suffix(".docx")
+    document.save(str(path))
+    return path

@@ -25,6 +25,7 @@ from intake_docs import (
     Para,
     long_document,
     write_docx,
+    write_numbered_docx,
     write_pdf,
 )
 
@@ -279,4 +280,24 @@ def test_requirements_in_a_pdf_table(tmp_path: Path) -> None:
     assert [(c.scope.region, c.value) for c in reqs[2].checks] == [
         ("市区", "2小时"),
         ("其他地区", "8小时"),
+    ]
+
+
+def test_word_list_levels_chinese_counting_and_circled(tmp_path: Path) -> None:
+    paras = [
+        (-1, "第五章 采购需求"),
+        (0, "技术要求"),
+        (1, "设备应符合国家标准。"),
+        (0, "售后服务要求"),
+        (1, "质保期不少于2年。"),
+        (1, "设备故障时，接到通知后2小时内响应："),
+        (2, "市区4小时内到达现场；"),
+        (2, "其他地区8小时内到达现场。"),
+    ]
+    reqs, _, _ = _import(write_numbered_docx(paras, tmp_path / "n"))
+    assert [(r.clause, _comparisons(r)) for r in reqs] == [
+        ("第五章 2.1", {"warranty.period": ("at_least", "2年")}),
+        ("第五章 2.2", {"response.respond": ("at_most", "2小时")}),
+        ("第五章 2.2①", {"response.arrive": ("at_most", "4小时")}),
+        ("第五章 2.2②", {"response.arrive": ("at_most", "8小时")}),
     ]

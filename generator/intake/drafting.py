@@ -54,7 +54,7 @@ class _Context:
     def clause(self, row_label: str = "") -> str:
         head = self.dotted or self.top.rstrip("、.．")
         # 9.6 and 2) read as 9.6 2), not 9.62)
-        sub = f" {self.sub}" if self.sub[:1].isdigit() and head else self.sub
+        sub = f" {self.sub}" if self.sub[:1] in "0123456789" and self.sub and head else self.sub
         number = head + sub + row_label
         return " ".join(p for p in (self.chapter, number) if p) or "-"
 

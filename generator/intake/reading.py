@@ -266,6 +266,7 @@ class _Numbering:
 
     def __init__(self, document: Any) -> None:
         self.levels: dict[str, dict[int, tuple[int, str, str]]] = {}
+        self.legal: set[tuple[str, int]] = set()  # levels with isLgl: every number in arabic
         self.abstract_of: dict[str, str] = {}
         self.counters: dict[str, dict[int, int]] = {}
         self.styles: dict[str, tuple[str, int]] = {}
@@ -276,6 +277,9 @@ class _Numbering:
         for abstract in root.iter(f"{_W}abstractNum"):
             levels: dict[int, tuple[int, str, str]] = {}
             for lvl in abstract.iter(f"{_W}lvl"):
+                if lvl.find(f"{_W}isLgl") is not None:
+                    key = abstract.get(f"{_W}abstractNumId", "")
+                    self.legal.add((key, int(lvl.get(f"{_W}ilvl", "0"))))
                 levels[int(lvl.get(f"{_W}ilvl", "0"))] = (
                     int(_val(lvl, "start") or "1"),
                     _val(lvl, "numFmt") or "decimal",
@@ -318,7 +322,8 @@ class _Numbering:
         for k in range(level + 1):
             start, fmt, _ = levels.get(k, (1, "decimal", ""))
             value = counters.get(k, start)
-            text = text.replace(f"%{k + 1}", _format(value, fmt))
+            legal = (abstract, level) in self.legal and fmt != "decimalZero"
+            text = text.replace(f"%{k + 1}", str(value) if legal else _format(value, fmt))
         return "" if levels[level][1] in {"bullet", "none"} else text.strip()
 
 
