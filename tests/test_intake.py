@@ -301,3 +301,12 @@ def test_word_list_levels_chinese_counting_and_circled(tmp_path: Path) -> None:
         ("第五章 2.2①", {"response.arrive": ("at_most", "4小时")}),
         ("第五章 2.2②", {"response.arrive": ("at_most", "8小时")}),
     ]
+
+
+def test_marker_without_definition_is_listed(tmp_path: Path) -> None:
+    doc = tmp_path / "t.txt"
+    doc.write_text("第三章 售后服务\n1. ※质保期不少于2年。\n", encoding="utf-8")
+    reqs, tender, stdout = _import(doc)
+    assert [(r.clause, r.marker) for r in reqs] == [("第三章 1", "※")]
+    assert not tender.markers["※"].substantive  # only ★ defaults to substantive
+    assert "标记 ※ 已使用（首见 第三章 1），但招标文件中未找到其定义" in stdout
