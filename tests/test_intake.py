@@ -72,6 +72,8 @@ def test_service_chapter_docx(tmp_path: Path) -> None:
     assert tender.markers["▲"].meaning.startswith("▲")
     assert reqs[4].manual and str(reqs[4].confidence) == "0.3"
     assert "5.5" in stdout and "0.3" in stdout  # the review list names what to confirm
+    assert "标记 ★ 的定义 招标文件.docx p.2 ¶6 第二章 1.2（实质性）" in stdout
+    assert "标记 ▲ 的定义 招标文件.docx p.2 ¶7 第二章 1.3（非实质性）" in stdout
 
 
 def test_word_numbering_gives_the_clause_numbers(tmp_path: Path) -> None:

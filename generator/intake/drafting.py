@@ -25,8 +25,9 @@ Item = dict[str, Any]
 
 @dataclass(frozen=True)
 class Review:
-    """A line of the review list: `kind` is confirm, not_taken, no_definition, unread or
-    scoring (a 评分 row attached to no item)."""
+    """A line of the review list: `kind` is confirm, not_taken, no_definition, defined or
+    defined_substantive (a marker's definition found), unread (refused by the loader, made
+    manual) or scoring (a 评分 row attached to an item)."""
 
     kind: str
     clause: str
@@ -221,7 +222,7 @@ def _check(
     return check, confidence
 
 
-def _marker_definitions(g: Grammar, sentence: str, draft: Draft) -> bool:
+def _marker_definitions(g: Grammar, sentence: str, draft: Draft, clause: str, where: str) -> bool:
     """Record what the markers of a defining sentence mean; True when it defined one."""
     folded = g.fold(sentence)
     spots = [(i, c) for i, c in enumerate(folded) if c in g.marker_chars and _is_mark(g, folded, i)]
@@ -239,6 +240,8 @@ def _marker_definitions(g: Grammar, sentence: str, draft: Draft) -> bool:
         substantive = _has(piece, g.substantive) and not _has(piece, g.not_substantive)
         meaning = char + sentence[i + 1 : end].lstrip(g.quotes).rstrip(g.quotes + g.trail)
         draft.markers[char] = {"meaning": meaning, "substantive": substantive}
+        kind = "defined_substantive" if substantive else "defined"
+        draft.review.append(Review(kind, clause, where, char, meaning))
         defined = True
     return defined
 
@@ -311,10 +314,10 @@ def draft_items(blocks: list[Block], source: str, chapter: str | None = None) ->
             continue
         quotes = [max(block.cells, key=len)] if block.cells else _sentences(g, body)
         for sentence in quotes:
-            if _marker_definitions(g, sentence, draft):
-                continue
             clause = ctx.clause(row_label)
             where = _where(source, block)
+            if _marker_definitions(g, sentence, draft, clause, where):
+                continue
             sfold = g.fold(sentence)
             relevant = ctx.relevant or (block.cells != () and _has(folded, g.sections))
             obligation = _has(sfold, g.obligations) or _marker(g, sentence) is not None
