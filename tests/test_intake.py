@@ -312,3 +312,21 @@ def test_marker_without_definition_is_listed(tmp_path: Path) -> None:
     assert [(r.clause, r.marker) for r in reqs] == [("第三章 1", "※")]
     assert not tender.markers["※"].substantive  # only ★ defaults to substantive
     assert "标记 ※ 已使用（首见 第三章 1），但招标文件中未找到其定义" in stdout
+
+
+def test_docx_pages_from_words_rendered_breaks(tmp_path: Path) -> None:
+    # Word records where it broke the pages (w:lastRenderedPageBreak); when it did, those
+    # count, not the explicit breaks (Word writes both at an explicit break).
+    import docx
+    from docx.oxml import OxmlElement
+
+    document = docx.Document()
+    document.add_paragraph("第五章 售后服务")
+    for n, text in enumerate(["质保期不少于2年。", "接到通知后2小时内响应。"], start=1):
+        p = document.add_paragraph(f"{n}. {text}")
+        p.runs[0]._r.insert(0, OxmlElement("w:lastRenderedPageBreak"))
+    document.add_paragraph().add_run().add_break()  # a line break, not a page
+    path = tmp_path / "r.docx"
+    document.save(str(path))
+    reqs, _, _ = _import(path)
+    assert [(r.clause, r.page) for r in reqs] == [("第五章 1", 2), ("第五章 2", 3)]

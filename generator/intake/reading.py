@@ -220,19 +220,19 @@ def _read_docx(path: Path) -> list[Block]:
     blocks: list[Block] = []
     for child in body.iterchildren():
         if child.tag == f"{_W}p":
-            text, breaks = _paragraph_text(child, rendered)
+            text, lead, breaks = _paragraph_text(child, rendered)
             label = numbering.label(child)
             if text.strip():
                 n += 1
-                blocks.append(Block(text.strip(), n, page if paged else None, label))
+                blocks.append(Block(text.strip(), n, page + lead if paged else None, label))
             page += breaks
         elif child.tag == f"{_W}tbl":
             for row in child.iter(f"{_W}tr"):
                 cells: list[str] = []
                 for cell in row.iter(f"{_W}tc"):
-                    parts = [_paragraph_text(p, rendered)[0] for p in cell.iter(f"{_W}p")]
-                    cells.append(" ".join(p.strip() for p in parts if p.strip()))
-                    page += sum(_paragraph_text(p, rendered)[1] for p in cell.iter(f"{_W}p"))
+                    read = [_paragraph_text(p, rendered) for p in cell.iter(f"{_W}p")]
+                    cells.append(" ".join(t.strip() for t, _, _ in read if t.strip()))
+                    page += sum(b for _, _, b in read)
                 if any(cells):
                     n += 1
                     joined = " | ".join(cells)
@@ -240,13 +240,16 @@ def _read_docx(path: Path) -> list[Block]:
     return blocks
 
 
-def _paragraph_text(p: Any, rendered: bool) -> tuple[str, int]:
-    """The paragraph's visible text and the page breaks in it (rendered breaks when Word left
-    them, else explicit ones)."""
+def _paragraph_text(p: Any, rendered: bool) -> tuple[str, int, int]:
+    """The paragraph's visible text, the page breaks before its first text and the page
+    breaks in it in all (rendered breaks when Word left them, else explicit ones)."""
     parts: list[str] = []
     breaks = 0
+    lead = -1
     for el in p.iter(f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}lastRenderedPageBreak"):
         if el.tag == f"{_W}t":
+            if el.text and lead < 0:
+                lead = breaks
             parts.append(el.text or "")
         elif el.tag == f"{_W}tab":
             parts.append(" ")
@@ -257,7 +260,7 @@ def _paragraph_text(p: Any, rendered: bool) -> tuple[str, int]:
                 parts.append(" ")
         elif rendered:
             breaks += 1
-    return "".join(parts), breaks
+    return "".join(parts), max(lead, 0), breaks
 
 
 class _Numbering:
