@@ -330,3 +330,26 @@ def test_docx_pages_from_words_rendered_breaks(tmp_path: Path) -> None:
     document.save(str(path))
     reqs, _, _ = _import(path)
     assert [(r.clause, r.page) for r in reqs] == [("第五章 1", 2), ("第五章 2", 3)]
+
+
+def test_nearest_word_exclusions_and_procedure(tmp_path: Path) -> None:
+    doc = tmp_path / "t.txt"
+    doc.write_text(
+        "第三章 售后服务\n"
+        "1. 接到通知后2小时内到达，并在到达后 7 日内解决设备的故障（重大故障除外）。\n"
+        "2. 提供技术支持服务，支持同城4h响应。\n"
+        "3. 招标人将在收到异议之日起3日内作出答复。\n",
+        encoding="utf-8",
+    )
+    reqs, _, _ = _import(doc)
+    got = [
+        (r.clause, [(p.path, p.value, p.scope.severity, p.scope.region) for p in r.parts()])
+        for r in reqs
+    ]
+    assert got == [
+        (
+            "第三章 1",
+            [("response.arrive", "2小时", None, None), ("response.repair", "7日", None, None)],
+        ),
+        ("第三章 2", [("response.respond", "4h", None, "同城")]),
+    ]  # 3. speaks of the procedure (异议): no response time, no item

@@ -133,7 +133,8 @@ def _comparator(g: Grammar, entry: PathWords, part: str, rest: str) -> tuple[str
 def _scope(g: Grammar, text: str) -> dict[str, Any]:
     scope: dict[str, Any] = {}
     for s in g.scopes:
-        if _has(text, s.words):
+        said = [w for w in s.words if w in text]
+        if said and not any(w + e in text for w in said for e in g.scope_except):
             if s.field in {"faults", "equipment", "repairs"}:
                 scope.setdefault(s.field, []).append(s.value)
             else:
@@ -180,9 +181,12 @@ def _checks(g: Grammar, sentence: str, relevant: bool) -> list[tuple[Item, Decim
 
 def _distance(g: Grammar, part: str, original: str, check: Item) -> int:
     entry = next(e for e in g.paths if e.path == check["commitment"])
-    at = original.find(str(check.get("value", ""))) if check.get("value") else 0
+    # The value was copied without blanks: find it again allowing them (7 日 is 7日).
+    value = str(check.get("value", ""))
+    found = re.search(r"\s*".join(map(re.escape, value)), original) if value else None
+    at = found.start() if found else 0
     spots = [i for w in entry.words if (i := part.find(w)) >= 0]
-    return min((abs(i - max(at, 0)) for i in spots), default=len(part))
+    return min((abs(i - at) for i in spots), default=len(part))
 
 
 def _check(

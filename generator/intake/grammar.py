@@ -59,6 +59,7 @@ class Grammar:
     values: dict[str, re.Pattern[str]]
     scopes: tuple[ScopeWords, ...]
     region: re.Pattern[str]
+    scope_except: tuple[str, ...]
     scoring_row: re.Pattern[str]
     scoring_hint: re.Pattern[str]
     tier: re.Pattern[str]
@@ -137,6 +138,7 @@ def grammar() -> Grammar:
             ScopeWords(str(s["field"]), str(s["value"]), _words(s["words"])) for s in raw["scopes"]
         ),
         region=re.compile(str(raw["region"])),
+        scope_except=_words(raw["scope_except"]),
         scoring_row=re.compile(str(raw["scoring"]["row"])),
         scoring_hint=re.compile(str(raw["scoring"]["hint"])),
         tier=re.compile(str(raw["scoring"]["tier"])),
