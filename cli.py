@@ -638,5 +638,51 @@ def flowchart(
     write_atomic(out_file, data, follow_symlinks=follow_symlinks)
 
 
+@main.command("import-tender")
+@click.argument("document", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "out_file",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The tender file to draft; when it exists (a confirmed file), it is left as it is, "
+    "the new draft goes to NAME.revised.yaml and the changes are listed item by item.",
+)
+@click.option("--chapter", metavar="TEXT", help="Read only the chapters whose heading holds TEXT.")
+@click.option(
+    "--report",
+    "report_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the review list to this file.",
+)
+@click.option(
+    "--language", default="zh-Hans", show_default=True, help="The review list's language."
+)
+@_guarded
+def import_tender(
+    document: Path, out_file: Path, chapter: str | None, report_file: Path | None, language: str
+) -> None:
+    """Draft a tender file from the tender DOCUMENT itself (.docx, .pdf with a text layer, .txt).
+
+    \b
+    Every item records its source, page (or paragraph), clause and the exact quote, and a
+    confidence; a sentence not understood is a `manual` item with its quote. The review list
+    (items to confirm, sentences left out, markers without a definition) is printed.
+    Refused (exit 2, nothing written): files over 40 MB, damaged or encrypted files, scanned
+    PDFs without text, a DOCX with a DTD or unpacking to more than 200 MB.
+    """
+    from generator.intake.importing import import_tender as draft
+    from generator.intake.importing import review_lines
+    from generator.render.output import write_atomic
+
+    imported = draft(document, out_file, chapter)
+    lines = review_lines(imported, language)
+    if report_file is not None:
+        write_atomic(report_file, ("\n".join(lines) + "\n").encode())
+    for line in lines:
+        _say(escape(line))
+
+
 if __name__ == "__main__":
     main()
