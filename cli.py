@@ -67,6 +67,11 @@ def _guarded(func: Callable[P, R]) -> Callable[P, R]:
             return func(*args, **kwargs)
         except KeyboardInterrupt:
             _interrupted()
+        except BrokenPipeError:
+            # The reader went away (`aftersales check … | head`): not a bug. Later writes to the
+            # closed pipe are dropped, and the exit is the shell's for SIGPIPE (128 + 13).
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(141)
         except GeneratorError as err:
             if _signalled:
                 _interrupted()
@@ -115,7 +120,8 @@ def main(ctx: click.Context, quiet: bool, verbose: bool) -> None:
     \b
     Exit codes: 0 success, 1 tender check failed (check, render --tender) or a promise
     refused (beyond capacity without approval; a placeholder with --final), 2 bad input,
-    70 internal error, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).
+    70 internal error, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM), 141 the reader of
+    the output went away (| head).
     Colour follows the terminal; set NO_COLOR=1 to turn it off.
     """
     ctx.obj = Context(-1 if quiet else (1 if verbose else 0))
@@ -168,6 +174,7 @@ def validate(ctx: Context, files: Sequence[Path], final: bool) -> None:
 
 @main.command()
 @click.argument("kind", type=click.Choice(["company", "project", "overlay", "tender", "profile"]))
+@_guarded
 def schema(kind: str) -> None:
     """Print the JSON Schema (draft-07) of a KIND of file, for editors and CI.
 
@@ -188,6 +195,7 @@ def schema(kind: str) -> None:
     type=click.Choice(["text", "json", "markdown"]),
     help="Output format.",
 )
+@_guarded
 def paths(fmt: str) -> None:
     """List every commitment path a tender requirement (or a capacity limit) may name.
 
