@@ -638,5 +638,58 @@ def flowchart(
     write_atomic(out_file, data, follow_symlinks=follow_symlinks)
 
 
+@main.command()
+@click.argument("a", type=click.Path(path_type=Path))
+@click.argument("b", required=False, type=click.Path(path_type=Path))
+@_profile_options
+@click.option(
+    "--rev",
+    metavar="REV",
+    help="Compare A as it was at this git revision (e.g. HEAD~1) with A as it is now.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+)
+@_language_option
+@_guarded
+def diff(
+    a: Path,
+    b: Path | None,
+    overlays: Sequence[Path],
+    sets: Sequence[str],
+    rev: str | None,
+    fmt: str,
+    language: str | None,
+) -> None:
+    """What changed in the promises: each commitment with its term, old and new value, better or
+    worse for the buyer, its capacity limit (within, approved by whom, or exceeded) and where
+    each value was written.
+
+    \b
+    aftersales diff project.yaml --overlay customer.yaml   # the project, then with the overlay
+    aftersales diff a/project.yaml b/project.yaml          # two projects
+    aftersales diff project.yaml --rev HEAD~1              # the project at a git revision, then now
+    --overlay and --set apply to the second side (B, or A now). Exit 0 whatever changed."""
+    from contextlib import nullcontext
+
+    from generator.app.diff import diff_profiles, diff_report, load_at_revision
+    from generator.profiles.loading import load_profile
+
+    if sum(x is not None for x in (b, rev)) + (1 if (overlays or sets) and b is None else 0) > 1:
+        raise click.UsageError("give B, --rev, or --overlay/--set for A, not several")
+    if b is None and rev is None and not overlays and not sets:
+        raise click.UsageError("give B, --rev REV, or --overlay/--set to compare A with")
+    old_side = load_at_revision(a, rev) if rev else nullcontext(load_profile(a))
+    with old_side as old:
+        new = load_profile(b, overlays, sets) if b is not None else load_profile(a, overlays, sets)
+        changes = diff_profiles(old, new, language)
+        lang = language or new.profile.project.language
+        click.echo(diff_report(changes, fmt, lang), nl=False)
+
+
 if __name__ == "__main__":
     main()
