@@ -401,6 +401,13 @@ def _formats(value: str) -> tuple[str, ...]:
     type=click.FloatRange(min=1),
     help="Stop rendering a document that takes longer.",
 )
+@click.option(
+    "--change-note",
+    is_flag=True,
+    help="Also write the 变更说明 (change note) beside each letter: every promise the overlays "
+    "and --set change against the project alone (the company standard), with its capacity "
+    "limit and approval, signed like the letter (see `aftersales diff`).",
+)
 @pass_ctx
 @_guarded
 def render(
@@ -421,6 +428,7 @@ def render(
     final: bool,
     max_pages: int,
     max_seconds: float,
+    change_note: bool,
 ) -> None:
     """Render the letter of each PROJECT as DOCX and PDF (and the deviation table with --tender).
 
@@ -485,6 +493,7 @@ def render(
             allow_deviations=allow_deviations,
             on_warning=lambda line: _say(line, err=True, fg="yellow"),
             limits=Limits(max_pages, max_seconds),
+            change_note=change_note,
         )
     elapsed = time.perf_counter() - start
     rows = [

@@ -3,11 +3,13 @@ buyer, the capacity status (and the approval covering it) and both sources, in t
 and json; a project against its overlay, two projects, a file at a git revision."""
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from documents import docx_lines, pdf_lines, squash
 
 from conftest import example, run
 
@@ -133,3 +135,34 @@ def test_a_file_at_a_git_revision(ex2: Path) -> None:
 def test_something_to_compare_with() -> None:
     code, _, err = run("diff", EX2 / "project.yaml")
     assert code == 2 and "give B" in err
+
+
+@pytest.mark.slow
+def test_render_writes_the_change_note_beside_the_letter(ex2: Path, tmp_path: Path) -> None:
+    (ex2 / "customer.yaml").write_text(
+        "kind: overlay\ncustomer: 甲公司\n"
+        "approvals:\n  - {commitment: response.arrive, value: 2h, approved_by: 王五}\n"
+        "commitments:\n  response:\n    tiers:\n      - arrive: 2h\n"
+        "  spare_parts:\n    stock_for_operation: 1 year\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    code, _, err = run(
+        "render", ex2 / "project.yaml", "--overlay", ex2 / "customer.yaml", "--change-note",
+        "-o", out,
+    )  # fmt: skip
+    assert code == 0, err
+    stem = "宁夏高速公路监控系统-甲公司-售后服务变更说明"
+    pdf = pdf_lines(out / f"{stem}.pdf")
+    text = squash("".join(pdf))
+    assert "变更说明" in text and "致：甲公司" in text
+    assert squash("到场时间 8小时 2小时 更优 超出上限4小时，已审批：批准至2小时，王五") in text
+    assert squash("备品备件保障运行期 2年 1年 更差 无上限") in text
+    assert "华通智能交通科技有限公司" in text  # signed like the letter
+    info = subprocess.run(["pdfinfo", out / f"{stem}.pdf"], capture_output=True, text=True)
+    assert re.search(r"^Pages:\s+1$", info.stdout, re.M)  # one page
+    docx = squash("".join(docx_lines(out / f"{stem}.docx")))
+    assert squash("到场时间 8小时 2小时 更优") in docx and "王五" in docx
+    # Without the option, no change note.
+    code, _, _ = run("render", ex2 / "project.yaml", "-o", tmp_path / "plain", "--format", "pdf")
+    assert code == 0 and not list((tmp_path / "plain").glob("*变更说明*"))
