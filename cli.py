@@ -700,5 +700,49 @@ def diff(
         click.echo(diff_report(changes, fmt, lang), nl=False)
 
 
+@main.command()
+@click.argument(
+    "folder", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path)
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--token",
+    metavar="TOKEN",
+    help="Access token for a host other than 127.0.0.1 (default: one is made and printed).",
+)
+@click.option(
+    "--allow-host",
+    "allowed_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="Another name the workspace may be reached by (the Host header), e.g. a machine name.",
+)
+@_guarded
+def serve(
+    folder: Path, host: str, port: int, token: str | None, allowed_hosts: Sequence[str]
+) -> None:
+    """The sales workspace: a web page over FOLDER's projects (default: this folder) to make
+    customer versions, see the check, the capacity limits and the diff after each edit,
+    preview the letter, save the overlay file and download the documents.
+
+    \b
+    Listens on 127.0.0.1 only, unless --host says otherwise; then every request needs the
+    access token (printed at start). Stop it with Ctrl-C."""
+    import secrets
+
+    from generator.web.app import Settings
+    from generator.web.app import serve as run_server
+
+    loopback = host in ("127.0.0.1", "localhost", "::1")
+    if not loopback and token is None:
+        token = secrets.token_urlsafe(24)
+    settings = Settings(folder, host, port, token, tuple(allowed_hosts))
+    shown = f"[{host}]" if ":" in host else host
+    url = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
+    _say(f"aftersales workspace over {folder.resolve()}: open {url}", err=True)
+    run_server(settings)
+
+
 if __name__ == "__main__":
     main()

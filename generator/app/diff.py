@@ -150,11 +150,18 @@ def _component_of(resolved: Resolved, path: str) -> str | None:
     return str(node.name)
 
 
+def cap_of(
+    resolved: Resolved, findings: Sequence[CapacityFinding], path: str, value: Any, say: Locale
+) -> tuple[CapStatus, str, Approval | None, str]:
+    """The value at `path` (commitments.…) against the limit that holds for it at the
+    project's site: the one the guardrails checked for this very value, else the applicable
+    one for its commitment. Also the limit worded, the approval and who must approve."""
+    return _cap(resolved, findings, _Leaf(path, path, value), say)
+
+
 def _cap(
     resolved: Resolved, findings: Sequence[CapacityFinding], leaf: _Leaf, say: Locale
 ) -> tuple[CapStatus, str, Approval | None, str]:
-    """The new value against the limit that holds for it at the project's site: the one the
-    guardrails checked for this very value, else the applicable one for its commitment."""
     info = path_info(leaf.path)
     if info is None:
         return CapStatus.NONE, "", None, ""
