@@ -173,7 +173,7 @@ def _headers(app: ASGI) -> ASGI:
                 extra = [
                     (b"content-security-policy", CSP.encode()),
                     (b"x-content-type-options", b"nosniff"),
-                    (b"referrer-policy", b"no-referrer"),
+                    (b"referrer-policy", b"same-origin"),  # no-referrer makes Origin "null"
                     (b"x-frame-options", b"DENY"),
                     (b"cache-control", b"no-store"),
                 ]
