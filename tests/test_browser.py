@@ -74,7 +74,7 @@ def test_a_customer_version_end_to_end(browser: Any, server: Server, tmp_path: P
     expect(page.locator("#diff")).to_contain_text("8小时 → 4小时")
     expect(page.locator('[data-cap-for="warranty.period"]')).to_have_text("上限5年以内")
     expect(page.locator('[data-verdict-for="response.tiers[0].arrive"]')).to_have_text(
-        "第五章 6.2(2) 正偏离"
+        "第五章 6.2(2) 正偏离 3/5分"
     )
     expect(page.locator("#check-result")).to_have_text("通过（无负偏离、无未响应）")
     expect(page.locator("#points")).to_have_text("得分 4 / 8")

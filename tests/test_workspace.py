@@ -50,7 +50,7 @@ def test_a_customer_version_from_form_to_file_and_diff(server: Server) -> None:
     assert caps["response.tiers[0].arrive"] == ["within", "上限4小时以内"]
     assert caps["warranty.period"] == ["within", "上限5年以内"]
     verdicts = found["verdicts"]
-    assert verdicts["response.tiers[0].arrive"] == [["positive", "第五章 6.2(2) 正偏离"]]
+    assert verdicts["response.tiers[0].arrive"] == [["positive", "第五章 6.2(2) 正偏离 3/5分"]]
     summary = str(found["summary"])
     assert "通过" in summary and "得分 4 / 8" in summary
     assert "质保期：1年 → 2年（更优）" in summary
@@ -234,3 +234,21 @@ def test_downloads_follow_the_saved_file_and_refuse_beyond_the_cap(server: Serve
     for kind in ("letter.pdf", "check.xlsx"):
         refused = server.get(f"/download/{kind}{query}")
         assert refused.status == 422 and "须经总经理审批" in refused.text
+
+
+def test_serve_binds_loopback_and_needs_a_token_elsewhere(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import generator.web.app
+
+    started: list[generator.web.app.Settings] = []
+    monkeypatch.setattr(generator.web.app, "serve", started.append)
+    code, _, err = run("serve", tmp_path)
+    assert code == 0 and started[-1].host == "127.0.0.1" and started[-1].token is None
+    assert "open http://127.0.0.1:8765/\n" in err  # no token on loopback
+    code, _, err = run("serve", tmp_path, "--host", "0.0.0.0", "--port", "9000")
+    token = started[-1].token
+    assert code == 0 and token and len(token) >= 24
+    assert f"http://0.0.0.0:9000/?token={token}" in err
+    code, _, _ = run("serve", tmp_path, "--host", "0.0.0.0", "--token", "mine")
+    assert started[-1].token == "mine"

@@ -484,11 +484,11 @@ class Workspace:
                 resolved, findings, f"commitments.{slot.name}", slot.value, say
             )
             if status is not CapStatus.NONE:
-                words = Difference(
+                said = Difference(
                     "", "", None, None, None, None, Direction.UNKNOWN, status, limit, approval,
                     approver,
                 )  # fmt: skip
-                result.caps[slot.name] = (status.value, cap_text(words, say))
+                result.caps[slot.name] = (status.value, cap_text(said, say))
         loaded = self.tender(tender)
         if loaded is not None:
             try:
@@ -500,9 +500,12 @@ class Workspace:
                 if f.offer is None:
                     continue
                 name = f.offer.key.removeprefix("commitments.")
-                result.verdicts.setdefault(name, []).append(
-                    (f.verdict.value, f"{f.requirement.clause} {say.verdict(f.verdict)}")
-                )
+                words = f"{f.requirement.clause} {say.verdict(f.verdict)}"
+                if f.max_points:
+                    words += " " + say.text(
+                        "web.item_points", points=f.points or 0, max=f.max_points
+                    )
+                result.verdicts.setdefault(name, []).append((f.verdict.value, words))
         return result
 
     def try_overlay(self, project: str, overlay: str, text: str) -> Resolved:
