@@ -468,7 +468,7 @@ class Workspace:
         try:
             resolved = self.try_overlay(project, overlay, text)
         except InputError as err:
-            result.errors = _by_field(err.problems, values)
+            result.errors = _by_field(err.problems, values, say)
             return result
         result.resolved = resolved
         standard = self.standard(project)
@@ -494,7 +494,7 @@ class Workspace:
             try:
                 result.result = check(resolved, loaded[0], tender_where=loaded[1])
             except InputError as err:
-                result.errors = _by_field(err.problems, values)
+                result.errors = _by_field(err.problems, values, say)
                 return result
             for f in result.result.findings:
                 if f.offer is None:
@@ -626,8 +626,11 @@ def _unset(commitments: CommentedMap, slot: _Slot) -> None:
             del holder[parents[-1]]
 
 
-def _by_field(problems: Sequence[Problem], values: Mapping[str, str]) -> dict[str, list[str]]:
-    """Problems by the form field they are about ("" when they name no field)."""
+def _by_field(
+    problems: Sequence[Problem], values: Mapping[str, str], say: Locale
+) -> dict[str, list[str]]:
+    """Problems by the form field they are about ("" when they name no field), each said as
+    the workspace's language says a refused value, with the loader's own words."""
     out: dict[str, list[str]] = {}
     names = sorted(values, key=len, reverse=True)
     for p in problems:
@@ -636,5 +639,5 @@ def _by_field(problems: Sequence[Problem], values: Mapping[str, str]) -> dict[st
         hit = next((n for n in names if n == path), None)
         if hit is None:
             hit = next((n for n in names if re.sub(r"\[\d+\]", "[]", n) == plain), "")
-        out.setdefault(hit, []).append(p.message)
+        out.setdefault(hit, []).append(say.text("web.error.invalid", message=p.message))
     return out
