@@ -87,6 +87,32 @@ def test_a_value_beyond_the_cap_is_shown_and_downloads_refused(server: Server) -
     assert "承诺6年超出能力上限5年，且无审批记录；须经总经理审批" in str(found["summary"])
 
 
+def test_an_approval_recorded_in_the_form_covers_up_to_its_value(server: Server) -> None:
+    form = server.form(EX2, OVERLAY)
+    form["f:warranty.period"] = "6年"
+    form["a:warranty.period:value"] = "5年"
+    form["a:warranty.period:approved_by"] = "王总"
+    found = server.post("/api/evaluate", form).json()
+    assert found["ok"] is False and found["caps"]["warranty.period"][0] == "exceeded"
+    form["a:warranty.period:value"] = "6年"
+    form["a:warranty.period:reference"] = "SP-7"
+    found = server.post("/api/evaluate", form).json()
+    assert found["ok"] is True
+    assert found["caps"]["warranty.period"] == [
+        "approved", "超出上限5年，已审批：批准至6年，王总，SP-7"
+    ]  # fmt: skip
+    assert server.post("/save", form).status == 200
+    text = (server.root / OVERLAY).read_text(encoding="utf-8")
+    assert "approvals:\n  - commitment: warranty.period\n    value: 6年\n" in text
+    assert "approved_by: 王总" in text and "reference: SP-7" in text
+    form = server.form(EX2, OVERLAY)  # opened again: the approval is in the form
+    assert (form["a:warranty.period:value"], form["a:warranty.period:reference"]) == ("6年", "SP-7")
+    assert server.post("/api/evaluate", form).json()["caps"]["warranty.period"][0] == "approved"
+    form["a:warranty.period:value"] = "!!str 6年"
+    errors = server.post("/api/evaluate", form).json()["errors"]
+    assert "YAML" in errors["approvals"][0]
+
+
 def test_bad_values_are_reported_at_the_field_and_nothing_is_written(server: Server) -> None:
     before = _files(server.root)
     form = server.form(EX2, OVERLAY)

@@ -89,7 +89,7 @@ class Server:
         html = self.get(f"/edit?{query}").text
         data = {
             k: v.replace("&amp;", "&")
-            for k, v in re.findall(r'name="(f:[^"]+)" value="([^"]*)"', html)
+            for k, v in re.findall(r'name="((?:f|a):[^"]+)" value="([^"]*)"', html)
         }
         for m in re.finditer(r'<select id="[^"]+" name="(f:[^"]+)">(.*?)</select>', html, re.S):
             chosen = re.search(r'<option value="([^"]*)" selected', m[2])

@@ -225,6 +225,16 @@ def create_app(settings: Settings) -> ASGI:
     def values(form: FormData) -> dict[str, str]:
         return {k[2:]: str(v) for k, v in form.multi_items() if k.startswith("f:")}
 
+    def approvals(form: FormData) -> dict[str, dict[str, str]]:
+        """`a:<commitment>:<field>` → {commitment: {value, approved_by, reference}}."""
+        out: dict[str, dict[str, str]] = {}
+        for key, value in form.multi_items():
+            if key.startswith("a:") and key.count(":") == 2:
+                _, commitment, name = key.split(":")
+                if name in ("value", "approved_by", "reference"):
+                    out.setdefault(commitment, {})[name] = str(value)
+        return out
+
     async def home(request: Request) -> Response:
         return page("home.html.j2", projects=workspace.projects(), root=str(workspace.root))
 
@@ -261,6 +271,7 @@ def create_app(settings: Settings) -> ASGI:
             tender=tender or "",
             tenders=sorted(set(tenders)),
             fields=fields,
+            approvals=workspace.approvals(project, overlay if path.exists() else None),
             base_hash=content_hash(path),
             exists=path.exists(),
         )
@@ -273,6 +284,7 @@ def create_app(settings: Settings) -> ASGI:
             str(form.get("customer") or ""),
             str(form.get("tender") or "") or None,
             settings.language,
+            approvals(form),
         )
 
     async def evaluate(request: Request) -> Response:

@@ -105,6 +105,17 @@ class FormField:
     hint: str = ""
 
 
+@dataclass(frozen=True)
+class ApprovalRow:
+    """An approval a customer version records for one limited commitment (form `a:` fields)."""
+
+    commitment: str
+    label: str
+    value: str
+    approved_by: str
+    reference: str
+
+
 @dataclass
 class Evaluation:
     """What a customer version's values mean."""
@@ -389,6 +400,31 @@ class Workspace:
             )
         return out
 
+    def approvals(self, project: str, overlay: str | None) -> list[ApprovalRow]:
+        """One row per commitment the company limits: the approval this customer's file
+        records for it (value, approver, reference), empty when it records none."""
+        standard = self.standard(project)
+        paths = dict.fromkeys(c.commitment for c in standard.profile.company.capacity)
+        recorded: dict[str, Any] = {}
+        if overlay and self.inside(overlay).exists():
+            data = _yaml().load(self.inside(overlay).read_text("utf-8"))
+            for item in (data or {}).get("approvals") or []:
+                if isinstance(item, dict) and item.get("commitment") in paths:
+                    recorded[str(item["commitment"])] = item
+        rows = []
+        for path in paths:
+            item = recorded.get(path) or {}
+            rows.append(
+                ApprovalRow(
+                    path,
+                    commitment_paths()[path].label,
+                    str(item.get("value") or ""),
+                    str(item.get("approved_by") or ""),
+                    str(item.get("reference") or ""),
+                )
+            )
+        return rows
+
     # ------------------------------------------------------------------ the overlay
 
     def overlay_text(
@@ -398,6 +434,7 @@ class Workspace:
         values: Mapping[str, str],
         customer: str | None,
         language: str = "zh-Hans",
+        approvals: Mapping[str, Mapping[str, str]] | None = None,
     ) -> tuple[str, dict[str, list[str]]]:
         """The overlay file's text with the form's values: each field that differs from what
         the file gives now is set (or, when it equals the company standard, left out of the
@@ -438,6 +475,7 @@ class Workspace:
                 _set(commitments, slot, REMOVE)
             else:
                 _set(commitments, slot, _typed_text(text, slot.info))
+        _set_approvals(data, approvals or {}, problems, say)
         if "commitments" in data and not data["commitments"]:
             del data["commitments"]
         out = io.StringIO()
@@ -456,11 +494,12 @@ class Workspace:
         customer: str | None,
         tender: str | None,
         language: str = "zh-Hans",
+        approvals: Mapping[str, Mapping[str, str]] | None = None,
     ) -> Evaluation:
         """What the form's values mean, through the loaders and validators of the CLI."""
         say = get_locale(language)
         result = Evaluation()
-        text, early = self.overlay_text(project, overlay, values, customer, language)
+        text, early = self.overlay_text(project, overlay, values, customer, language, approvals)
         result.overlay_text = text
         if early:
             result.errors = early
@@ -527,6 +566,47 @@ class Workspace:
                 raise Conflict(overlay)
             write_atomic(path, text.encode("utf-8"), follow_symlinks=False)
         return content_hash(path)
+
+
+def _set_approvals(
+    data: CommentedMap,
+    wanted: Mapping[str, Mapping[str, str]],
+    problems: dict[str, list[str]],
+    say: Locale,
+) -> None:
+    """The overlay's approval of each commitment the form names: replaced by the form's
+    (value, approver, reference), removed when the form's value is empty; the file's other
+    approvals stay."""
+    if not wanted:
+        return
+    kept = [
+        a
+        for a in data.get("approvals") or []
+        if not (isinstance(a, dict) and a.get("commitment") in wanted)
+    ]
+    for commitment, fields in wanted.items():
+        if commitment not in commitment_paths():
+            problems.setdefault("", []).append(
+                say.text("web.error.unknown_field", name=commitment[:80])
+            )
+            continue
+        value = fields.get("value", "").strip()
+        if not value:
+            continue
+        item = CommentedMap([("commitment", commitment), ("value", value)])
+        for key in ("approved_by", "reference"):
+            text = fields.get(key, "").strip()
+            if text:
+                item[key] = text
+        for text in item.values():
+            bad = _raw_problem(str(text), say)
+            if bad:
+                problems.setdefault("approvals", []).append(bad)
+        kept.append(item)
+    if kept:
+        data["approvals"] = CommentedSeq(kept)
+    elif "approvals" in data:
+        del data["approvals"]
 
 
 def _raw_problem(text: str, say: Locale) -> str:
@@ -639,5 +719,7 @@ def _by_field(
         hit = next((n for n in names if n == path), None)
         if hit is None:
             hit = next((n for n in names if re.sub(r"\[\d+\]", "[]", n) == plain), "")
+        if not hit and path.startswith("approvals"):
+            hit = "approvals"  # shown beside the approvals the form records
         out.setdefault(hit, []).append(say.text("web.error.invalid", message=p.message))
     return out
