@@ -262,6 +262,21 @@ def test_downloads_follow_the_saved_file_and_refuse_beyond_the_cap(server: Serve
     for kind in ("letter.pdf", "check.xlsx"):
         refused = server.get(f"/download/{kind}{query}")
         assert refused.status == 422 and "须经总经理审批" in refused.text
+    # Within the caps but short of the tender: the render gate refuses the 偏离表.
+    form = server.form(EX2, OVERLAY)
+    form["f:warranty.period"], form[ARRIVE] = "1年", "48小时"
+    assert server.post("/save", form).status == 200
+    refused = server.get(f"/download/deviation.pdf{query}")
+    assert refused.status == 422 and "无法下载" in refused.text and "6.2(2)" in refused.text
+    assert server.get(f"/download/letter.pdf{query}").status == 200  # the letter has no gate
+
+
+def test_a_hand_made_tag_in_the_file_is_refused_not_a_crash(server: Server) -> None:
+    form = server.form(EX2, OVERLAY)
+    (server.root / OVERLAY).write_text("kind: overlay\ncustomer: !!str 甲\n", encoding="utf-8")
+    form["base_hash"] = "x"
+    reply = server.post("/api/evaluate", form)
+    assert reply.status == 422 and "tag" in reply.text.lower()
 
 
 def test_serve_binds_loopback_and_needs_a_token_elsewhere(

@@ -443,6 +443,8 @@ class Workspace:
         say = get_locale(language)
         path = self.inside(overlay)
         yaml = _yaml()
+        if path.exists():  # the file as the CLI reads it first: a hand-made tag is refused
+            parse_document(path.read_bytes(), overlay)
         data: Any = yaml.load(path.read_text("utf-8")) if path.exists() else None
         if not isinstance(data, CommentedMap):
             data = CommentedMap([("kind", "overlay")])
