@@ -162,6 +162,10 @@ def main() -> None:
     rows.append((f"PDF size ({pages} pages)", f"{len(pdf) / 1024:.0f} KB", "< 350 KB (4 pages)"))
 
     rows.extend(import_rows(aftersales))
+    # The sales workspace: latency after an edit, and ten users for a minute (127.0.0.1 only).
+    from bench_workspace import rows as workspace_rows
+
+    rows.extend(workspace_rows())
 
     from generator.terminal import format_table
 

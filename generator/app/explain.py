@@ -48,16 +48,17 @@ def _walk(obj: Any, path: str, term: str, resolved: Resolved, out: list[Row], sa
         return
     if isinstance(obj, list):
         if all(not isinstance(v, BaseModel) for v in obj):
-            text = say.text("list.join", items=[_text(v, say) for v in obj])
+            text = say.text("list.join", items=[value_text(v, say) for v in obj])
             out.append(Row(path, term, text, resolved.where(path)))
             return
         for n, item in enumerate(obj):
             _walk(item, f"{path}[{n}]", term, resolved, out, say)
         return
-    out.append(Row(path, term, _text(obj, say), resolved.where(path)))
+    out.append(Row(path, term, value_text(obj, say), resolved.where(path)))
 
 
-def _text(value: Any, say: Locale) -> str:
+def value_text(value: Any, say: Locale) -> str:
+    """A resolved value worded for a reader (a flag reads 是, a quantity in the locale)."""
     if value is True:
         return say.text("explain.yes")
     if isinstance(value, Deviation):  # a response's deviation, as the 偏离表 words it
@@ -89,7 +90,7 @@ def _models_in(annotation: Any) -> list[type[BaseModel]]:
     return [m for arg in typing.get_args(annotation) for m in _models_in(arg)]
 
 
-def _term_of(path: str) -> str:
+def term_of(path: str) -> str:
     """The Chinese term of the field a dotted path (with item selectors) ends at."""
     names = re.sub(r"\[[^\]]*\]", "", path).split(".")[1:]  # after "commitments"
     model: type[BaseModel] = Commitments
@@ -137,7 +138,7 @@ def explain_rows(resolved: Resolved, language: str | None = None) -> list[Row]:
             out.append(Row(row.path, row.term, row.value, row.source, keyed, old, was))
     for change in changes:
         if change.kind == "removed":
-            term = _term_of(change.path)
+            term = term_of(change.path)
             old, where = _plain(change.old, say), change.old_source
             out.append(
                 Row(

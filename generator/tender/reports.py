@@ -687,6 +687,10 @@ def _md(text: str) -> str:
     return escape(text.replace("\r\n", "\n").replace("\n", "<br>"))
 
 
+markdown_cell = _md
+"""User text for a Markdown table cell (other reports, e.g. `aftersales diff`, use it too)."""
+
+
 def markdown_report(
     result: CheckResult, *, gate: Gate = Gate.DEFAULT, locale: Locale | None = None
 ) -> str:
