@@ -33,6 +33,9 @@ images: $(STAMP)
 	pdftoppm -r 60 -png -f 1 -l 1 "output/宁夏高速公路监控系统-售后服务承诺书.pdf" docs/images/letter
 	mv docs/images/letter-1.png docs/images/letter-page1.png
 	$(BIN)/aftersales flowchart $(EX)/ex2-highway-monitoring/project.yaml -o docs/images/flowchart.png
+	AFTERSALES_SCREENSHOTS=docs/images $(BIN)/pytest -q tests/test_browser.py -k end_to_end
+	mv docs/images/workspace-edit.png docs/images/workspace.png
+	rm -f docs/images/workspace-*.png
 
 test: $(STAMP)
 	$(BIN)/ruff check .

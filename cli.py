@@ -67,6 +67,11 @@ def _guarded(func: Callable[P, R]) -> Callable[P, R]:
             return func(*args, **kwargs)
         except KeyboardInterrupt:
             _interrupted()
+        except BrokenPipeError:
+            # The reader went away (`aftersales check … | head`): not a bug. Later writes to the
+            # closed pipe are dropped, and the exit is the shell's for SIGPIPE (128 + 13).
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(141)
         except GeneratorError as err:
             if _signalled:
                 _interrupted()
@@ -115,7 +120,8 @@ def main(ctx: click.Context, quiet: bool, verbose: bool) -> None:
     \b
     Exit codes: 0 success, 1 tender check failed (check, render --tender) or a promise
     refused (beyond capacity without approval; a placeholder with --final), 2 bad input,
-    70 internal error, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).
+    70 internal error, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM), 141 the reader of
+    the output went away (| head).
     Colour follows the terminal; set NO_COLOR=1 to turn it off.
     """
     ctx.obj = Context(-1 if quiet else (1 if verbose else 0))
@@ -168,6 +174,7 @@ def validate(ctx: Context, files: Sequence[Path], final: bool) -> None:
 
 @main.command()
 @click.argument("kind", type=click.Choice(["company", "project", "overlay", "tender", "profile"]))
+@_guarded
 def schema(kind: str) -> None:
     """Print the JSON Schema (draft-07) of a KIND of file, for editors and CI.
 
@@ -188,6 +195,7 @@ def schema(kind: str) -> None:
     type=click.Choice(["text", "json", "markdown"]),
     help="Output format.",
 )
+@_guarded
 def paths(fmt: str) -> None:
     """List every commitment path a tender requirement (or a capacity limit) may name.
 
@@ -401,6 +409,13 @@ def _formats(value: str) -> tuple[str, ...]:
     type=click.FloatRange(min=1),
     help="Stop rendering a document that takes longer.",
 )
+@click.option(
+    "--change-note",
+    is_flag=True,
+    help="Also write the 变更说明 (change note) beside each letter: every promise the overlays "
+    "and --set change against the project alone (the company standard), with its capacity "
+    "limit and approval, signed like the letter (see `aftersales diff`).",
+)
 @pass_ctx
 @_guarded
 def render(
@@ -421,6 +436,7 @@ def render(
     final: bool,
     max_pages: int,
     max_seconds: float,
+    change_note: bool,
 ) -> None:
     """Render the letter of each PROJECT as DOCX and PDF (and the deviation table with --tender).
 
@@ -485,6 +501,7 @@ def render(
             allow_deviations=allow_deviations,
             on_warning=lambda line: _say(line, err=True, fg="yellow"),
             limits=Limits(max_pages, max_seconds),
+            change_note=change_note,
         )
     elapsed = time.perf_counter() - start
     rows = [
@@ -636,6 +653,149 @@ def flowchart(
     else:
         data = draw_png(chart.process, note=chart.note, limits=chart.limits)
     write_atomic(out_file, data, follow_symlinks=follow_symlinks)
+
+
+@main.command("import-tender")
+@click.argument("document", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "out_file",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The tender file to draft; when it exists (a confirmed file), it is left as it is, "
+    "the new draft goes to NAME.revised.yaml and the changes are listed item by item.",
+)
+@click.option("--chapter", metavar="TEXT", help="Read only the chapters whose heading holds TEXT.")
+@click.option(
+    "--report",
+    "report_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the review list to this file.",
+)
+@click.option(
+    "--language", default="zh-Hans", show_default=True, help="The review list's language."
+)
+@_guarded
+def import_tender(
+    document: Path, out_file: Path, chapter: str | None, report_file: Path | None, language: str
+) -> None:
+    """Draft a tender file from the tender DOCUMENT itself (.docx, .pdf with a text layer, .txt).
+
+    \b
+    Every item records its source, page (or paragraph), clause and the exact quote, and a
+    confidence; a sentence not understood is a `manual` item with its quote. The review list
+    (items to confirm, sentences left out, markers without a definition) is printed.
+    Refused (exit 2, nothing written): files over 40 MB, damaged or encrypted files, scanned
+    PDFs without text, a DOCX with a DTD or unpacking to more than 200 MB.
+    """
+    from generator.intake.importing import import_tender as draft
+    from generator.intake.importing import review_lines
+    from generator.render.output import write_atomic
+
+    imported = draft(document, out_file, chapter)
+    lines = review_lines(imported, language)
+    if report_file is not None:
+        write_atomic(report_file, ("\n".join(lines) + "\n").encode())
+    for line in lines:
+        _say(escape(line))
+
+
+@main.command()
+@click.argument("a", type=click.Path(path_type=Path))
+@click.argument("b", required=False, type=click.Path(path_type=Path))
+@_profile_options
+@click.option(
+    "--rev",
+    metavar="REV",
+    help="Compare A as it was at this git revision (e.g. HEAD~1) with A as it is now.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+)
+@_language_option
+@_guarded
+def diff(
+    a: Path,
+    b: Path | None,
+    overlays: Sequence[Path],
+    sets: Sequence[str],
+    rev: str | None,
+    fmt: str,
+    language: str | None,
+) -> None:
+    """What changed in the promises: each commitment with its term, old and new value, better or
+    worse for the buyer, its capacity limit (within, approved by whom, or exceeded) and where
+    each value was written.
+
+    \b
+    aftersales diff project.yaml --overlay customer.yaml   # the project, then with the overlay
+    aftersales diff a/project.yaml b/project.yaml          # two projects
+    aftersales diff project.yaml --rev HEAD~1              # the project at a git revision, then now
+    --overlay and --set apply to the second side (B, or A now). Exit 0 whatever changed."""
+    from contextlib import nullcontext
+
+    from generator.app.diff import diff_profiles, diff_report, load_at_revision
+    from generator.profiles.loading import load_profile
+
+    if sum(x is not None for x in (b, rev)) + (1 if (overlays or sets) and b is None else 0) > 1:
+        raise click.UsageError("give B, --rev, or --overlay/--set for A, not several")
+    if b is None and rev is None and not overlays and not sets:
+        raise click.UsageError("give B, --rev REV, or --overlay/--set to compare A with")
+    old_side = load_at_revision(a, rev) if rev else nullcontext(load_profile(a))
+    with old_side as old:
+        new = load_profile(b, overlays, sets) if b is not None else load_profile(a, overlays, sets)
+        changes = diff_profiles(old, new, language)
+        lang = language or new.profile.project.language
+        click.echo(diff_report(changes, fmt, lang), nl=False)
+
+
+@main.command()
+@click.argument(
+    "folder", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path)
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--token",
+    metavar="TOKEN",
+    help="Access token for a host other than 127.0.0.1 (default: one is made and printed).",
+)
+@click.option(
+    "--allow-host",
+    "allowed_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="Another name the workspace may be reached by (the Host header), e.g. a machine name.",
+)
+@_guarded
+def serve(
+    folder: Path, host: str, port: int, token: str | None, allowed_hosts: Sequence[str]
+) -> None:
+    """The sales workspace: a web page over FOLDER's projects (default: this folder) to make
+    customer versions, see the check, the capacity limits and the diff after each edit,
+    preview the letter, save the overlay file and download the documents.
+
+    \b
+    Listens on 127.0.0.1 only, unless --host says otherwise; then every request needs the
+    access token (printed at start). Stop it with Ctrl-C."""
+    import secrets
+
+    from generator.web.app import Settings
+    from generator.web.app import serve as run_server
+
+    loopback = host in ("127.0.0.1", "localhost", "::1")
+    if not loopback and token is None:
+        token = secrets.token_urlsafe(24)
+    settings = Settings(folder, host, port, token, tuple(allowed_hosts))
+    shown = f"[{host}]" if ":" in host else host
+    url = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
+    _say(f"aftersales workspace over {folder.resolve()}: open {url}", err=True)
+    run_server(settings)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,8 @@
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +11,7 @@ import jsonschema
 import pytest
 from ruamel.yaml import YAML
 
-from conftest import EXAMPLES, PROFILES, TENDERS, example, invoke, run
+from conftest import EXAMPLES, PROFILES, ROOT, TENDERS, example, invoke, run
 
 COMPANY = """\
 kind: company
@@ -350,3 +352,22 @@ def test_a_process_timed_in_units_that_do_not_add_up_is_located(folder: Path) ->
         "p.yaml:8:5: commitments.service_process: step limits cannot be checked against "
         "total_limit: cannot compare 3 working days with 24 h without a working-day rule"
     )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "args", [["paths"], ["schema", "tender"], ["explain", str(example("ex2"))]]
+)
+def test_a_reader_that_goes_away_is_not_a_bug(args: list[str]) -> None:
+    # `aftersales … | head`: the pipe closes before the output is written.
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "import cli; cli.main()", *args],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()
+    with proc.stderr:
+        assert proc.wait(timeout=60) == 141
+        assert "internal error" not in proc.stderr.read().decode()

@@ -52,6 +52,8 @@ ALLOWED = {
     "generator/tender/ruleids.py": "the Chinese numerals of clause numbers (第五章) it reads",
     "generator/tender/comparators.py": "comparator words a tender is written with (不少于 …)",
     "generator/tender/places.py": "place-name suffixes stripped to match sites (自治区, 省 …)",
+    "generator/intake/drafting.py": "the full-width punctuation of clause numbers and sentence "
+    "parts it reads (、 ． ，); the words themselves are in templates/intake/keywords.yaml",
     "generator/profiles/placeholders.py": "the placeholders it looks for in the input (某某, 待定, "
     "示例, full-width underscores)",
 }

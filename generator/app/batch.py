@@ -27,6 +27,7 @@ from generator.render.output import MAX_NAME_BYTES, OutputFolder, file_stems
 from generator.tender.loading import load_tender
 
 if TYPE_CHECKING:
+    from generator.app.diff import Difference
     from generator.letter.document import Letter
     from generator.tender.findings import CheckResult, Gate
     from generator.tender.model import TenderFile
@@ -86,6 +87,8 @@ class _Task:
     """the tender and where its values are, for the deviation table."""
     language: str = "zh-Hans"
     limits: Limits = field(default_factory=Limits)
+    changes: "tuple[Difference, ...] | None" = None
+    """the promises changed against the company standard, for the 变更说明 (None: none wanted)."""
 
 
 def plan(
@@ -123,7 +126,11 @@ def plan(
         raise InputError(problems)
     languages = {job.language_of(r) for job, r in loaded}
     suffixes = sorted(
-        {get_locale(lang).file_suffix(k) for lang in languages for k in ("letter", "deviation")}
+        {
+            get_locale(lang).file_suffix(k)
+            for lang in languages
+            for k in ("letter", "deviation", "change")
+        }
     )
     stems = name_stems(
         [
@@ -247,6 +254,11 @@ def _render_task(task: _Task) -> Rendered:
             language=task.language,
         )
         rendered += _render(table, f"{task.stem}-{say.file_suffix('deviation')}", task)
+    if task.changes is not None:
+        from generator.app.changenote import change_note
+
+        note = change_note(task.changes, task.resolved, letter.signature, task.language)
+        rendered += _render(note, f"{task.stem}-{say.file_suffix('change')}", task)
     return tuple(rendered)
 
 
@@ -298,6 +310,7 @@ def render_many(
     allow_deviations: bool = False,
     on_warning: Callable[[str], None] | None = None,
     limits: Limits | None = None,
+    change_note: bool = False,
 ) -> list[Result]:
     """Render every job into `out_dir`, results in job order; `on_result` is called as each
     job's files are written (in whatever order the workers finish), `on_notice` with each
@@ -308,6 +321,9 @@ def render_many(
 
     Nothing is rendered when a file would replace one from another project, one edited since
     it was written, or one aftersales did not write (unless `force`); see OutputFolder.
+
+    `change_note` adds each letter's 变更说明: its promises against the project without the
+    job's overlays and `--set` (the company standard), in the letter's formats.
     """
     planned, tenders, warnings = plan(jobs, limits)
     # The guardrails, as validate/explain/check apply them: nothing is written when one refuses.
@@ -329,6 +345,7 @@ def render_many(
             tenders.get(job.tender) if job.tender else None,
             job.language_of(r),
             limits or Limits(),
+            _changes(job, r) if change_note else None,
         )
         for job, r, stem in planned
     ]
@@ -388,9 +405,19 @@ def _gate(
             on_warning(line)
 
 
+def _changes(job: Job, resolved: Resolved) -> "tuple[Difference, ...]":
+    """The job's promises against the company standard (the project alone)."""
+    from generator.app.diff import diff_profiles
+
+    standard = load_profile(job.project)
+    return tuple(diff_profiles(standard, resolved, job.language_of(resolved)))
+
+
 def _suffixes(task: _Task) -> list[str]:
     say = get_locale(task.language)
-    return [say.file_suffix(k) for k in ("letter", *(["deviation"] if task.tender else []))]
+    kinds = ["letter", *(["deviation"] if task.tender else [])]
+    kinds += ["change"] if task.changes is not None else []
+    return [say.file_suffix(k) for k in kinds]
 
 
 def _render_parallel(

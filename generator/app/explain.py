@@ -29,7 +29,7 @@ class Row:
     """where the value before came from."""
 
 
-def _term_of(path: str, say: Locale) -> str:
+def term_of(path: str, say: Locale) -> str:
     """The locale's name of the field or section a dotted path (with item selectors) ends
     at: `term.warranty.period` for commitments.warranty.period, `term.response.tiers.arrive`
     for commitments.response.tiers[0].arrive, `term.responses.note` for responses[0].note."""
@@ -51,16 +51,17 @@ def _walk(obj: Any, path: str, resolved: Resolved, out: list[Row], say: Locale) 
         return
     if isinstance(obj, list):
         if all(not isinstance(v, BaseModel) for v in obj):
-            text = say.text("list.join", items=[_text(v, say) for v in obj])
-            out.append(Row(path, _term_of(path, say), text, resolved.where(path)))
+            text = say.text("list.join", items=[value_text(v, say) for v in obj])
+            out.append(Row(path, term_of(path, say), text, resolved.where(path)))
             return
         for n, item in enumerate(obj):
             _walk(item, f"{path}[{n}]", resolved, out, say)
         return
-    out.append(Row(path, _term_of(path, say), _text(obj, say), resolved.where(path)))
+    out.append(Row(path, term_of(path, say), value_text(obj, say), resolved.where(path)))
 
 
-def _text(value: Any, say: Locale) -> str:
+def value_text(value: Any, say: Locale) -> str:
+    """A resolved value worded for a reader (a flag reads 是, a quantity in the locale)."""
     if value is True:
         return say.text("explain.yes")
     if isinstance(value, Deviation):  # a response's deviation, as the 偏离表 words it
@@ -117,7 +118,7 @@ def explain_rows(resolved: Resolved, language: str | None = None) -> list[Row]:
             out.append(Row(row.path, row.term, row.value, row.source, keyed, old, was))
     for change in changes:
         if change.kind == "removed":
-            term = _term_of(change.path, say)
+            term = term_of(change.path, say)
             old, where = _plain(change.old, say), change.old_source
             out.append(
                 Row(

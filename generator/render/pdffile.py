@@ -243,7 +243,8 @@ class PdfRenderer:
                 self._css = CSS(
                     filename=css_path,
                     font_config=self._font_config,
-                    url_fetcher=asset_fetcher([self.template_dir]),
+                    # The templates root: a language's stylesheet may @import another language's.
+                    url_fetcher=asset_fetcher([self.template_dir.parent]),
                 )
             except OSError as error:
                 raise RenderError(f"{css_path}: cannot read the stylesheet ({error})") from error

@@ -260,6 +260,16 @@ class Requirement(Model):
     manual: bool = False
     """人工应答: no commitment path says this; the bidder answers it in the project's
     `responses:` (未响应 until then)."""
+    source: Name | None = None
+    """来源文件: the tender document the item was read from (`import-tender` fills it in)."""
+    page: Annotated[int, Field(ge=1)] | None = None
+    """页码 of the source where the words stand (cited by `check` and the 偏离表)."""
+    paragraph: Annotated[int, Field(ge=1)] | None = None
+    """段落号: the paragraph or table row of the source, counted from 1."""
+    quote: Text | None = None
+    """原文摘录: the source's exact words the item was drafted from."""
+    confidence: Annotated[Decimal, Field(ge=0, le=1)] | None = None
+    """置信度 of the drafted reading (0–1): how sure `import-tender` was; confirm it."""
 
     @property
     def threshold(self) -> Quantity | None:

@@ -31,7 +31,7 @@ from generator.tender.check import (
     Offer,
 )
 from generator.tender.findings import worst
-from generator.tender.model import Column, TenderFile, Verdict
+from generator.tender.model import Column, Requirement, TenderFile, Verdict
 from generator.tender.ruleids import clause_slug
 from generator.terminal import format_table, width
 from generator.version import __version__
@@ -102,6 +102,13 @@ def _score(result: CheckResult, locale: Locale) -> str:
     return locale.text("report.score", points=str(points), max=str(most))
 
 
+def cited_clause(req: Requirement, say: Locale) -> str:
+    """The clause number, with the tender's page when the item records it (import-tender)."""
+    if req.page is None:
+        return req.clause
+    return say.text("report.cited", clause=req.clause, page=req.page)
+
+
 def text_report(
     result: CheckResult, *, gate: Gate = Gate.DEFAULT, locale: Locale | None = None
 ) -> str:
@@ -117,7 +124,7 @@ def text_report(
     rows = [
         (
             str(f.index),
-            f.requirement.clause,
+            cited_clause(f.requirement, say),
             f.requirement.marker or "",
             _said(f.required, say),
             f.answer.response.response if f.answer else _offer(f.offer, say),
@@ -641,7 +648,7 @@ def deviation_rows(
     ]
     cells: dict[Column, Callable[[int, Row], str]] = {
         Column.INDEX: lambda n, r: str(n),
-        Column.CLAUSE: lambda n, r: r.first.requirement.clause,
+        Column.CLAUSE: lambda n, r: cited_clause(r.first.requirement, say),
         Column.REQUIREMENT: lambda n, r: r.first.requirement.text,
         Column.RESPONSE: lambda n, r: r.response(say),
         Column.DEVIATION: lambda n, r: verdict_word(r.verdict, tender, say),
@@ -678,6 +685,10 @@ def _md(text: str) -> str:
     run), no line break that ends the table, control and bidi characters shown escaped."""
     text = html.escape(text, quote=False).replace("\\", "\\\\").replace("|", "\\|")
     return escape(text.replace("\r\n", "\n").replace("\n", "<br>"))
+
+
+markdown_cell = _md
+"""User text for a Markdown table cell (other reports, e.g. `aftersales diff`, use it too)."""
 
 
 def markdown_report(

@@ -1,0 +1,727 @@
+"""The sales workspace's logic, without the web: the projects in a folder, a customer version's
+form, the overlay a form's values make, what that overlay means (check, caps, diff, preview)
+and saving it without losing another person's save.
+
+Every value from the browser goes the way a file goes: the form's changes are applied to the
+customer's overlay as data, the overlay is dumped as YAML text, read back with the project's
+YAML reader (no tags, anchors or aliases), layered on the project and validated by the models,
+exactly as `aftersales render --overlay` would. The overlay file stays the source of truth.
+"""
+
+import hashlib
+import io
+import os
+import re
+import tempfile
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import Enum, StrEnum
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from generator.app.diff import CapStatus, Difference, Direction, cap_of, cap_text, diff_profiles
+from generator.app.explain import value_text
+from generator.app.validate import review
+from generator.errors import GeneratorError, InputError, Location, Problem
+from generator.locale import Locale, get_locale
+from generator.profiles.identity import IDENTITIES, REMOVE, key_text
+from generator.profiles.kinds import list_items
+from generator.profiles.loading import Resolved, load_profile
+from generator.profiles.models import Commitments, commitment_paths
+from generator.profiles.paths import Lookup, PathInfo, chinese_term
+from generator.profiles.yamlreader import parse_document
+from generator.render.output import safe_stem, write_atomic
+from generator.tender.capacity import capacity_review
+from generator.tender.check import check
+from generator.tender.findings import CheckResult
+from generator.tender.loading import load_tender
+from generator.tender.model import TenderFile
+
+__all__ = [
+    "Conflict",
+    "Evaluation",
+    "FormField",
+    "OutsideRoot",
+    "Workspace",
+]
+
+MAX_FILES = 2000
+"""Files looked at when listing a folder: a workspace over a huge tree stays quick."""
+ABSENT = "absent"
+"""The content hash of a file that does not exist yet (a new customer version)."""
+
+
+class OutsideRoot(InputError):
+    """A request named a file outside the workspace folder (or through a link out of it)."""
+
+
+class Conflict(GeneratorError):
+    """The file changed on disk since the form was loaded: saving would lose that change."""
+
+    exit_code = 1
+
+
+def content_hash(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return ABSENT
+
+
+@dataclass(frozen=True)
+class Project:
+    path: str
+    """relative to the workspace folder."""
+    name: str
+    company: str
+    versions: tuple[tuple[str, str], ...]
+    """customer versions: (overlay path relative to the folder, customer name)."""
+    tender: str | None
+
+
+@dataclass(frozen=True)
+class FormField:
+    """One editable commitment of a customer version."""
+
+    name: str
+    """its path below `commitments`, list items by position: response.tiers[0].arrive."""
+    path: str
+    """its path-table path: response.arrive."""
+    label: str
+    section: str
+    context: str
+    """the tier or component it belongs to (本省, 曳引机), "" for a plain value."""
+    standard: str
+    """the company standard's value as text a user may type back ("" when not promised)."""
+    value: str
+    """this customer's value as text."""
+    options: tuple[tuple[str, str], ...] = ()
+    """(value, label) for a choice or a yes/no promise; empty for typed text."""
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class ApprovalRow:
+    """An approval a customer version records for one limited commitment (form `a:` fields)."""
+
+    commitment: str
+    label: str
+    value: str
+    approved_by: str
+    reference: str
+
+
+@dataclass
+class Evaluation:
+    """What a customer version's values mean."""
+
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    """messages by form field name ("" for those that belong to no field)."""
+    resolved: Resolved | None = None
+    diffs: list[Difference] = field(default_factory=list)
+    refusals: list[str] = field(default_factory=list)
+    """guardrail errors: promises beyond a limit without approval."""
+    warnings: list[str] = field(default_factory=list)
+    result: CheckResult | None = None
+    caps: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """by field name: (status, words) for every field a limit holds for."""
+    verdicts: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    """by field name: (verdict value, words) of each tender item the field decided."""
+    overlay_text: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.allow_unicode = True
+    yaml.width = 4096
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    return yaml
+
+
+def _choice_options(info: PathInfo, say: Locale) -> tuple[tuple[str, str], ...]:
+    if info.kind.name == "flag":
+        return (("", say.text("web.flag.unset")), ("yes", say.text("web.flag.yes")))
+    if isinstance(info.type, type) and issubclass(info.type, StrEnum):
+        return (("", say.text("web.flag.unset")), *((str(m.value), say.enum(m)) for m in info.type))
+    return ()
+
+
+def as_input(value: Any, info: PathInfo, say: Locale) -> str:
+    """A resolved value as text the same field reads back (8小时, 2年, 是)."""
+    if value is None or value is False or value == []:
+        return ""
+    if info.kind.name == "flag":
+        return "yes" if value else ""
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, list | tuple):
+        return say.text("list.join", items=[as_input(v, info, say) for v in value])
+    if isinstance(value, Decimal):
+        return f"{value}%"
+    return value_text(value, say)
+
+
+def _sections() -> dict[str, str]:
+    return {
+        name: chinese_term(info.description, name)
+        for name, info in Commitments.model_fields.items()
+    }
+
+
+def _identity(item: Any, fields: Sequence[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for f in fields:
+        v = getattr(item, f, None)
+        if isinstance(v, Enum):
+            v = v.value
+        if v not in (None, [], ""):
+            out[f] = list(v) if isinstance(v, list) else v
+    return out
+
+
+@dataclass(frozen=True)
+class _Slot:
+    name: str
+    info: PathInfo
+    value: Any
+    context: str
+    list_path: str | None = None
+    """the list holding the item (response.tiers), None for a plain value."""
+    identity: Mapping[str, Any] = field(default_factory=dict)
+    leaf: str = ""
+
+
+def _slots(resolved: Resolved) -> Iterator[_Slot]:
+    """Every editable commitment of a resolved profile, in path-table order."""
+    commitments = resolved.profile.commitments
+
+    def node(path: str) -> Any:
+        n: Any = commitments
+        for part in path.split("."):
+            n = getattr(n, part, None)
+            if n is None:
+                return None
+        return n
+
+    for info in commitment_paths().values():
+        if info.lookup is Lookup.PLAIN:
+            yield _Slot(info.path, info, node(info.path), "")
+        elif info.lookup in (Lookup.TIERS, Lookup.COMPONENTS):
+            parent, leaf = info.path.rsplit(".", 1)
+            assert info.via is not None
+            if info.lookup is Lookup.COMPONENTS:
+                yield _Slot(info.path, info, node(info.path), "")
+            items = getattr(node(parent), info.via, None) or []
+            list_path = f"{parent}.{info.via}"
+            fields = IDENTITIES[f"commitments.{list_path}"].fields
+            for i, item in enumerate(items):
+                ident = _identity(item, fields)
+                context = " ".join(key_text(v) or "" for v in ident.values()).strip() or get_locale(
+                    resolved.profile.project.language
+                ).text("web.everywhere")
+                yield _Slot(
+                    f"{list_path}[{i}].{leaf}",
+                    info,
+                    getattr(item, leaf, None),
+                    context,
+                    list_path,
+                    ident,
+                    leaf,
+                )
+
+
+class Workspace:
+    """A folder of profiles; every path a request names is checked to stay inside it."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+        self._lock = threading.Lock()
+        self._tenders: dict[tuple[str, float], tuple[TenderFile, dict[str, Location]]] = {}
+
+    # ------------------------------------------------------------------ paths
+
+    def inside(self, relative: str) -> Path:
+        """The file `relative` names under the folder; OutsideRoot for an absolute path, `..`,
+        a link out of the folder or a name that is not a YAML file."""
+        bad = OutsideRoot([Problem(Location(relative[:200]), "", "not a file of this workspace")])
+        if (
+            not relative
+            or "\0" in relative
+            or relative.startswith(("/", "\\"))
+            or len(relative) > 400
+        ):
+            raise bad
+        parts = Path(relative).parts
+        if any(p in ("..", ".") for p in parts) or not relative.endswith(".yaml"):
+            raise bad
+        path = self.root / relative
+        # Every component that exists must be a real folder or file inside the root: a link is
+        # refused even when it points inside (it could be changed to point out between checks).
+        probe = self.root
+        for part in parts:
+            probe = probe / part
+            if probe.is_symlink():
+                raise bad
+        resolved = path.resolve()
+        if not resolved.is_relative_to(self.root):
+            raise bad
+        return resolved
+
+    def relative(self, path: Path) -> str:
+        return path.resolve().relative_to(self.root).as_posix()
+
+    def _yaml_files(self) -> Iterator[Path]:
+        seen = 0
+        for folder, dirs, files in os.walk(self.root, followlinks=False):
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "schemas")
+            for name in sorted(files):
+                path = Path(folder) / name
+                if name.endswith(".yaml") and not path.is_symlink():
+                    seen += 1
+                    if seen > MAX_FILES:
+                        return
+                    yield path
+
+    @staticmethod
+    def _kind(path: Path) -> str | None:
+        try:
+            with path.open("rb") as f:
+                head = f.read(4096).decode("utf-8", errors="replace")
+        except OSError:
+            return None
+        match = re.search(r"^kind:\s*(\w+)", head, re.M)
+        return match[1] if match else None
+
+    def projects(self) -> list[Project]:
+        files = list(self._yaml_files())
+        kinds = {p: self._kind(p) for p in files}
+        tenders = [p for p, k in kinds.items() if k == "tender"]
+        out: list[Project] = []
+        for path, kind in kinds.items():
+            if kind != "project":
+                continue
+            try:
+                resolved = load_profile(path)
+            except GeneratorError:
+                out.append(Project(self.relative(path), path.stem, "?", (), None))
+                continue
+            versions = tuple(
+                (self.relative(p), self._customer(p))
+                for p, k in kinds.items()
+                if k == "overlay" and p.parent == path.parent
+            )
+            out.append(
+                Project(
+                    self.relative(path),
+                    resolved.profile.project.project_name,
+                    resolved.profile.company.name,
+                    versions,
+                    self._tender_for(resolved, tenders),
+                )
+            )
+        return out
+
+    def _customer(self, path: Path) -> str:
+        match = re.search(r"^customer:\s*(.+?)\s*(#.*)?$", path.read_text("utf-8", "replace"), re.M)
+        return match[1].strip("\"'") if match else path.stem
+
+    def _tender_for(self, resolved: Resolved, tenders: Sequence[Path]) -> str | None:
+        """The tender in the project's folder, else the one naming the project."""
+        project_dir = resolved.files[0].parent if resolved.files else None
+        name = resolved.profile.project.project_name
+        for t in tenders:
+            if project_dir is not None and t.parent == project_dir.resolve():
+                return self.relative(t)
+        for t in tenders:
+            text = t.read_text("utf-8", "replace")
+            if re.search(rf"^name:\s*{re.escape(name)}\s*$", text, re.M):
+                return self.relative(t)
+        return None
+
+    def tender(self, relative: str | None) -> tuple[TenderFile, dict[str, Location]] | None:
+        if not relative:
+            return None
+        path = self.inside(relative)
+        key = (str(path), path.stat().st_mtime)
+        if key not in self._tenders:
+            self._tenders[key] = load_tender(path)
+        return self._tenders[key]
+
+    # ------------------------------------------------------------------ versions
+
+    def new_version_path(self, project: str, customer: str) -> str:
+        """The overlay file for a new customer version: customer-<name>.yaml beside the project."""
+        folder = self.inside(project).parent
+        stem = safe_stem("customer", customer.strip() or "new")[:120]
+        return (
+            self.relative(folder / f"{stem}.yaml")
+            if (folder / f"{stem}.yaml").resolve().is_relative_to(self.root)
+            else ""
+        )
+
+    def standard(self, project: str) -> Resolved:
+        return load_profile(self.inside(project))
+
+    def form(self, project: str, overlay: str | None, language: str = "zh-Hans") -> list[FormField]:
+        """The fields of a customer version: every commitment the path table names, with the
+        company standard's value and this customer's."""
+        say = get_locale(language)
+        standard = self.standard(project)
+        overlays = [self.inside(overlay)] if overlay and self.inside(overlay).exists() else []
+        current = load_profile(self.inside(project), overlays) if overlays else standard
+        std = {s.name: s for s in _slots(standard)}
+        sections = _sections()
+        out: list[FormField] = []
+        for slot in _slots(current):
+            base = std.get(slot.name)
+            out.append(
+                FormField(
+                    slot.name,
+                    slot.info.path,
+                    slot.info.label,
+                    sections.get(slot.info.path.split(".")[0], ""),
+                    slot.context,
+                    as_input(base.value, base.info, say) if base else "",
+                    as_input(slot.value, slot.info, say),
+                    _choice_options(slot.info, say),
+                    say.text(f"web.hint.{slot.info.kind.name}")
+                    if say.has(f"web.hint.{slot.info.kind.name}")
+                    else "",
+                )
+            )
+        return out
+
+    def approvals(self, project: str, overlay: str | None) -> list[ApprovalRow]:
+        """One row per commitment the company limits: the approval this customer's file
+        records for it (value, approver, reference), empty when it records none."""
+        standard = self.standard(project)
+        paths = dict.fromkeys(c.commitment for c in standard.profile.company.capacity)
+        recorded: dict[str, Any] = {}
+        if overlay and self.inside(overlay).exists():
+            data = _yaml().load(self.inside(overlay).read_text("utf-8"))
+            for item in (data or {}).get("approvals") or []:
+                if isinstance(item, dict) and item.get("commitment") in paths:
+                    recorded[str(item["commitment"])] = item
+        rows = []
+        for path in paths:
+            item = recorded.get(path) or {}
+            rows.append(
+                ApprovalRow(
+                    path,
+                    commitment_paths()[path].label,
+                    str(item.get("value") or ""),
+                    str(item.get("approved_by") or ""),
+                    str(item.get("reference") or ""),
+                )
+            )
+        return rows
+
+    # ------------------------------------------------------------------ the overlay
+
+    def overlay_text(
+        self,
+        project: str,
+        overlay: str,
+        values: Mapping[str, str],
+        customer: str | None,
+        language: str = "zh-Hans",
+        approvals: Mapping[str, Mapping[str, str]] | None = None,
+    ) -> tuple[str, dict[str, list[str]]]:
+        """The overlay file's text with the form's values: each field that differs from what
+        the file gives now is set (or, when it equals the company standard, left out of the
+        file), and everything else in the file stays as written. Also the problems found in
+        values before any YAML is made (a tag or anchor, a control character)."""
+        say = get_locale(language)
+        path = self.inside(overlay)
+        yaml = _yaml()
+        if path.exists():  # the file as the CLI reads it first: a hand-made tag is refused
+            parse_document(path.read_bytes(), overlay)
+        data: Any = yaml.load(path.read_text("utf-8")) if path.exists() else None
+        if not isinstance(data, CommentedMap):
+            data = CommentedMap([("kind", "overlay")])
+        if customer is not None and customer.strip():
+            data["customer"] = customer.strip()
+        problems: dict[str, list[str]] = {}
+        standard = self.standard(project)
+        current = self.load(project, overlay if path.exists() else None)
+        std = {s.name: s for s in _slots(standard)}
+        now = {s.name: s for s in _slots(current)}
+        for name, text in values.items():
+            slot = now.get(name) or std.get(name)
+            if slot is None:
+                problems.setdefault("", []).append(say.text("web.error.unknown_field", name=name))
+                continue
+            text = text.strip()
+            bad = _raw_problem(text, say)
+            if bad:
+                problems.setdefault(name, []).append(bad)
+                continue
+            shown = as_input(now[name].value, slot.info, say) if name in now else ""
+            if text == shown:
+                continue
+            base = std.get(name)
+            base_text = as_input(base.value, base.info, say) if base else ""
+            commitments = data.setdefault("commitments", CommentedMap())
+            if text == base_text:
+                _unset(commitments, slot)
+            elif text == "" and base_text:
+                _set(commitments, slot, REMOVE)
+            else:
+                _set(commitments, slot, _typed_text(text, slot.info))
+        _set_approvals(data, approvals or {}, problems, say)
+        if "commitments" in data and not data["commitments"]:
+            del data["commitments"]
+        out = io.StringIO()
+        yaml.dump(data, out)
+        return out.getvalue(), problems
+
+    def load(self, project: str, overlay: str | None) -> Resolved:
+        overlays = [self.inside(overlay)] if overlay else []
+        return load_profile(self.inside(project), overlays)
+
+    def evaluate(
+        self,
+        project: str,
+        overlay: str,
+        values: Mapping[str, str],
+        customer: str | None,
+        tender: str | None,
+        language: str = "zh-Hans",
+        approvals: Mapping[str, Mapping[str, str]] | None = None,
+    ) -> Evaluation:
+        """What the form's values mean, through the loaders and validators of the CLI."""
+        say = get_locale(language)
+        result = Evaluation()
+        text, early = self.overlay_text(project, overlay, values, customer, language, approvals)
+        result.overlay_text = text
+        if early:
+            result.errors = early
+            return result
+        try:
+            resolved = self.try_overlay(project, overlay, text)
+        except InputError as err:
+            result.errors = _by_field(err.problems, values, say)
+            return result
+        result.resolved = resolved
+        standard = self.standard(project)
+        result.diffs = diff_profiles(standard, resolved, language)
+        found = review(resolved, language=language)
+        result.refusals = [p.message for p in found.errors]
+        result.warnings = [p.message for p in found.warnings]
+        findings = capacity_review(resolved)
+        for slot in _slots(resolved):
+            if slot.value in (None, False, []):
+                continue
+            status, limit, approval, approver = cap_of(
+                resolved, findings, f"commitments.{slot.name}", slot.value, say
+            )
+            if status is not CapStatus.NONE:
+                said = Difference(
+                    "", "", None, None, None, None, Direction.UNKNOWN, status, limit, approval,
+                    approver,
+                )  # fmt: skip
+                result.caps[slot.name] = (status.value, cap_text(said, say))
+        loaded = self.tender(tender)
+        if loaded is not None:
+            try:
+                result.result = check(resolved, loaded[0], tender_where=loaded[1])
+            except InputError as err:
+                result.errors = _by_field(err.problems, values, say)
+                return result
+            for f in result.result.findings:
+                if f.offer is None:
+                    continue
+                name = f.offer.key.removeprefix("commitments.")
+                words = f"{f.requirement.clause} {say.verdict(f.verdict)}"
+                if f.max_points:
+                    words += " " + say.text(
+                        "web.item_points", points=f.points or 0, max=f.max_points
+                    )
+                result.verdicts.setdefault(name, []).append((f.verdict.value, words))
+        return result
+
+    def try_overlay(self, project: str, overlay: str, text: str) -> Resolved:
+        """The project with `text` as its overlay, read by the project's YAML reader and the
+        models (the file itself is not touched): an InputError says what is wrong."""
+        display = overlay
+        parse_document(text.encode(), display)  # tags, anchors, aliases, size: refused here
+        with tempfile.TemporaryDirectory(prefix="aftersales-web-") as tmp:
+            candidate = Path(tmp) / Path(overlay).name
+            candidate.write_text(text, encoding="utf-8")
+            return load_profile(self.inside(project), [candidate])
+
+    def save(self, overlay: str, text: str, base_hash: str) -> str:
+        """Write the overlay atomically unless it changed on disk since `base_hash` was read
+        (Conflict); the new content hash."""
+        path = self.inside(overlay)
+        with self._lock:
+            if content_hash(path) != base_hash:
+                raise Conflict(overlay)
+            write_atomic(path, text.encode("utf-8"), follow_symlinks=False)
+        return content_hash(path)
+
+
+def _set_approvals(
+    data: CommentedMap,
+    wanted: Mapping[str, Mapping[str, str]],
+    problems: dict[str, list[str]],
+    say: Locale,
+) -> None:
+    """The overlay's approval of each commitment the form names: replaced by the form's
+    (value, approver, reference), removed when the form's value is empty; the file's other
+    approvals stay."""
+    if not wanted:
+        return
+    kept = [
+        a
+        for a in data.get("approvals") or []
+        if not (isinstance(a, dict) and a.get("commitment") in wanted)
+    ]
+    for commitment, fields in wanted.items():
+        if commitment not in commitment_paths():
+            problems.setdefault("", []).append(
+                say.text("web.error.unknown_field", name=commitment[:80])
+            )
+            continue
+        value = fields.get("value", "").strip()
+        if not value:
+            continue
+        item = CommentedMap([("commitment", commitment), ("value", value)])
+        for key in ("approved_by", "reference"):
+            text = fields.get(key, "").strip()
+            if text:
+                item[key] = text
+        for text in item.values():
+            bad = _raw_problem(str(text), say)
+            if bad:
+                problems.setdefault("approvals", []).append(bad)
+        kept.append(item)
+    if kept:
+        data["approvals"] = CommentedSeq(kept)
+    elif "approvals" in data:
+        del data["approvals"]
+
+
+def _raw_problem(text: str, say: Locale) -> str:
+    """A value refused before it becomes YAML: one that would read as a tag, an anchor or an
+    alias if a person typed it into the file, and control characters."""
+    if text[:1] in ("!", "&", "*"):
+        return say.text("web.error.yaml_syntax")
+    if any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in text):
+        return say.text("web.error.control")
+    return ""
+
+
+def _typed_text(text: str, info: PathInfo) -> Any:
+    if info.kind.name == "flag":
+        return "yes" if text else REMOVE
+    if info.kind.name == "list":
+        return CommentedSeq(list_items(text))  # the list grammar tenders are read with
+    return text
+
+
+def _item(commitments: CommentedMap, slot: _Slot, create: bool) -> CommentedMap | None:
+    assert slot.list_path is not None
+    *parents, last = slot.list_path.split(".")
+    node: Any = commitments
+    for part in parents:
+        if part not in node:
+            if not create:
+                return None
+            node[part] = CommentedMap()
+        node = node[part]
+    items = node.get(last)
+    if items is None:
+        if not create:
+            return None
+        items = node[last] = CommentedSeq()
+    fields = IDENTITIES[f"commitments.{slot.list_path}"].fields
+    want = tuple(key_text(slot.identity.get(f)) for f in fields)
+    for item in items:
+        if isinstance(item, CommentedMap) and tuple(key_text(item.get(f)) for f in fields) == want:
+            return item
+    if not create:
+        return None
+    new = CommentedMap(
+        (k, CommentedSeq(v) if isinstance(v, list) else v) for k, v in slot.identity.items()
+    )
+    items.append(new)
+    return new
+
+
+def _set(commitments: CommentedMap, slot: _Slot, value: Any) -> None:
+    if slot.list_path is None:
+        *parents, last = slot.name.split(".")
+        node: Any = commitments
+        for part in parents:
+            node = node.setdefault(part, CommentedMap())
+        node[last] = value
+        return
+    item = _item(commitments, slot, create=True)
+    assert item is not None
+    item[slot.leaf] = value
+
+
+def _unset(commitments: CommentedMap, slot: _Slot) -> None:
+    """Leave the value to the files below (the company standard): drop it from the overlay,
+    and drop what is left empty (an item that names itself only, an empty section)."""
+    if slot.list_path is None:
+        *parents, last = slot.name.split(".")
+        chain: list[tuple[Any, str]] = []
+        node: Any = commitments
+        for part in parents:
+            if not isinstance(node, dict) or part not in node:
+                return
+            chain.append((node, part))
+            node = node[part]
+        if isinstance(node, dict):
+            node.pop(last, None)
+        for holder, key in reversed(chain):
+            if not holder[key]:
+                del holder[key]
+        return
+    item = _item(commitments, slot, create=False)
+    if item is None:
+        return
+    item.pop(slot.leaf, None)
+    if set(item) <= set(slot.identity):
+        *parents, last = slot.list_path.split(".")
+        node = commitments
+        for part in parents:
+            node = node[part]
+        node[last].remove(item)
+        if not node[last]:
+            del node[last]
+        if not node and parents:
+            holder = commitments
+            for part in parents[:-1]:
+                holder = holder[part]
+            del holder[parents[-1]]
+
+
+def _by_field(
+    problems: Sequence[Problem], values: Mapping[str, str], say: Locale
+) -> dict[str, list[str]]:
+    """Problems by the form field they are about ("" when they name no field), each said as
+    the workspace's language says a refused value, with the loader's own words."""
+    out: dict[str, list[str]] = {}
+    names = sorted(values, key=len, reverse=True)
+    for p in problems:
+        path = p.path.removeprefix("commitments.")
+        plain = re.sub(r"\[[^\]]*\]", "[]", path)
+        hit = next((n for n in names if n == path), None)
+        if hit is None:
+            hit = next((n for n in names if re.sub(r"\[\d+\]", "[]", n) == plain), "")
+        if not hit and path.startswith("approvals"):
+            hit = "approvals"  # shown beside the approvals the form records
+        out.setdefault(hit, []).append(say.text("web.error.invalid", message=p.message))
+    return out
