@@ -25,7 +25,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from generator.app.diff import CapStatus, Difference, Direction, cap_of, cap_text, diff_profiles
-from generator.app.explain import value_text
+from generator.app.explain import term_of, value_text
 from generator.app.validate import review
 from generator.errors import GeneratorError, InputError, Location, Problem
 from generator.locale import Locale, get_locale
@@ -33,7 +33,7 @@ from generator.profiles.identity import IDENTITIES, REMOVE, key_text
 from generator.profiles.kinds import list_items
 from generator.profiles.loading import Resolved, load_profile
 from generator.profiles.models import Commitments, commitment_paths
-from generator.profiles.paths import Lookup, PathInfo, chinese_term
+from generator.profiles.paths import Lookup, PathInfo
 from generator.profiles.yamlreader import parse_document
 from generator.render.output import safe_stem, write_atomic
 from generator.tender.capacity import capacity_review
@@ -170,11 +170,8 @@ def as_input(value: Any, info: PathInfo, say: Locale) -> str:
     return value_text(value, say)
 
 
-def _sections() -> dict[str, str]:
-    return {
-        name: chinese_term(info.description, name)
-        for name, info in Commitments.model_fields.items()
-    }
+def _sections(say: Locale) -> dict[str, str]:
+    return {name: term_of(name, say) for name in Commitments.model_fields}
 
 
 def _identity(item: Any, fields: Sequence[str]) -> dict[str, Any]:
@@ -379,7 +376,7 @@ class Workspace:
         overlays = [self.inside(overlay)] if overlay and self.inside(overlay).exists() else []
         current = load_profile(self.inside(project), overlays) if overlays else standard
         std = {s.name: s for s in _slots(standard)}
-        sections = _sections()
+        sections = _sections(say)
         out: list[FormField] = []
         for slot in _slots(current):
             base = std.get(slot.name)
@@ -387,7 +384,7 @@ class Workspace:
                 FormField(
                     slot.name,
                     slot.info.path,
-                    slot.info.label,
+                    term_of(slot.info.path, say),
                     sections.get(slot.info.path.split(".")[0], ""),
                     slot.context,
                     as_input(base.value, base.info, say) if base else "",
