@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-fast setup lint format typecheck docs bench images clean
+.PHONY: demo test test-fast setup lint format docs bench images clean
 
 $(STAMP): pyproject.toml scripts/setup-system.sh
 	./scripts/setup-system.sh
@@ -44,7 +44,7 @@ test: $(STAMP)
 	$(BIN)/pytest -q
 
 # The logic alone, in seconds: leaves out the tests marked slow (whole-letter renders,
-# LibreOffice, pixel comparisons, the wheel build). `make test` still runs everything.
+# LibreOffice, pixel comparisons, the browser tests, the wheel build). `make test` still runs everything.
 test-fast: $(STAMP)
 	$(BIN)/pytest -q -m "not slow"
 

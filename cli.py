@@ -3,7 +3,8 @@ exit code. The only module that imports click.
 
 Exit codes: 0 success; 1 the tender check failed or a guardrail refused (a promise beyond
 capacity without approval, a placeholder with --final); 2 bad input (files, options); 70 a bug;
-130 interrupted (Ctrl-C, SIGINT), 143 terminated (SIGTERM).
+130 interrupted (Ctrl-C, SIGINT), 141 the reader went away (a broken pipe, e.g. `| head`),
+143 terminated (SIGTERM).
 """
 
 import io
@@ -298,19 +299,12 @@ def explain(
     found.raise_errors()
 
 
-GATE_HELP = (
-    "Fails (exit 1) when any requirement is 负偏离 (negative) or 未响应 (not answered), a ★ "
-    "(substantive) item is 不可比 (cannot be compared), or a capacity limit is exceeded "
-    "without approval."
-)
-
-
 def _gate_options(func: Callable[P, R]) -> Callable[P, R]:
     func = click.option(
         "--stars-only",
         is_flag=True,
-        help="Fail only on ★ (substantive) items 负偏离 or 未响应 (and capacity limits): a "
-        "bid that is not disqualified passes.",
+        help="Fail only on substantive items (★ unless the tender's `markers` say otherwise) "
+        "负偏离 or 未响应 (and capacity limits): a bid that is not disqualified passes.",
     )(func)
     func = click.option(
         "--strict",
@@ -564,12 +558,13 @@ def check(
     sarif (2.1.0), github (workflow annotations), markdown (the deviation table),
     xlsx and csv (the findings as a sheet to sort and annotate; xlsx needs -o on a terminal).
     Exit codes: 0 passed; 1 failed: any requirement 负偏离 (negative) or 未响应 (not
-    answered), a ★ (substantive) item 不可比 (cannot be compared), or a capacity limit
-    exceeded without approval; --strict also fails on any 不可比 item; --stars-only fails
-    only on ★ items 负偏离 or 未响应 (and capacity limits); with --final also a placeholder
-    a reader would see; 2 bad input. Placeholders and missing core promises are warnings.
-    A `manual` item, and an item that is 未响应 or 不可比, is answered by the project's
-    `responses:` (clause, response, deviation); a 负偏离 answer still fails.
+    answered), a substantive item (★ unless the tender's `markers` say otherwise) 不可比
+    (cannot be compared), or a capacity limit exceeded without approval; --strict also fails
+    on any 不可比 item; --stars-only fails only on substantive items 负偏离 or 未响应 (and
+    capacity limits); with --final also a placeholder a reader would see; 2 bad input.
+    Placeholders and missing core promises are warnings. A `manual` item, and an item that
+    is 未响应 or 不可比, is answered by the project's `responses:` (clause, response,
+    deviation); a 负偏离 answer still fails.
     2 also for what the pre-flight of render refuses (as in validate), before any report.
     """
     from generator.app.preflight import preflight_check

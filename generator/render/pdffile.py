@@ -8,8 +8,9 @@ glyph id up to the highest used) are subset again without those empty glyphs, in
 `write_pdf` finisher (generator.render.pdf_fonts). Fast: one PdfRenderer keeps the font
 configuration, the parsed stylesheet and the compiled template for every letter it renders.
 
-Only WeasyPrint's public API is used by default (HTML, CSS, FontConfiguration, URLFetcher,
-`write_pdf(finisher=...)`); `AFTERSALES_PDF_ONE_PASS=1` opts in to subsetting in one pass
+WeasyPrint's public API is used (HTML, CSS, FontConfiguration, URLFetcher,
+`write_pdf(finisher=...)`), except that the overflow check (`overflowing`) reads each page's
+private `_page_box` by default; `AFTERSALES_PDF_ONE_PASS=1` opts in to subsetting in one pass
 through a private WeasyPrint method, on the versions it was tested with only.
 """
 

@@ -38,9 +38,9 @@ class Gate(StrEnum):
     without approval fail under every gate."""
 
     STARS_ONLY = "stars-only"
-    """a ★ (substantive) item 负偏离 or 未响应; nothing else."""
+    """a substantive item (see the tender's `markers`) 负偏离 or 未响应; nothing else."""
     DEFAULT = "default"
-    """any item 负偏离 or 未响应, or a ★ item 不可比."""
+    """any item 负偏离 or 未响应, or a substantive item 不可比."""
     STRICT = "strict"
     """any item 负偏离, 未响应 or 不可比."""
 
