@@ -11,6 +11,9 @@ $(STAMP): pyproject.toml scripts/setup-system.sh
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev]'
+	# Bytecode now, as a wheel install does: a cold command then starts without compiling
+	# (where PYTHONDONTWRITEBYTECODE is set, Python would never write it itself).
+	$(BIN)/python -m compileall -q generator cli.py > /dev/null
 	touch $(STAMP)
 
 setup: $(STAMP)

@@ -150,6 +150,26 @@ def main() -> None:
             "< 0.5 s",
         )
     )
+    tender = ROOT / "profiles" / "tenders" / "highway-monitoring.yaml"
+    rows.append(
+        (
+            "cold `aftersales check` (one project, one tender)",
+            f"{cold([aftersales, 'check', str(EXAMPLE), '--tender', str(tender)]):.2f} s",
+            "< 0.5 s",
+        )
+    )
+    probe_check = (
+        "import sys, cli; sys.argv = ['aftersales', '-q', 'check', sys.argv[1], '--tender',"
+        " sys.argv[2]]\ntry:\n    cli.main()\nexcept SystemExit:\n    pass\n"
+        "print('weasyprint' in sys.modules, file=sys.stderr)"
+    )
+    checked = subprocess.run(
+        [sys.executable, "-c", probe_check, str(EXAMPLE), str(tender)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    ).stderr.strip()
+    rows.append(("check imports WeasyPrint", checked.splitlines()[-1] if checked else "?", "False"))
     with tempfile.TemporaryDirectory() as tmp:
         t = cold([aftersales, "-q", "render", str(EXAMPLE), "-o", tmp], 3)
         rows.append(("cold `aftersales render` (one letter, DOCX+PDF)", f"{t:.2f} s", ""))

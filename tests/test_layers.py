@@ -22,6 +22,7 @@ LAYERS: dict[str, int] = {
     "generator.resources": 0,
     "generator.terminal": 0,
     "generator.clock": 0,
+    "generator.cache": 0,
     "generator.version": 0,
     "generator.profiles": 1,
     "generator.locale": 2,

@@ -18,7 +18,6 @@ import hashlib
 import os
 import shutil
 import subprocess
-import tempfile
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 
+from generator.cache import cache_root, write_quietly
 from generator.errors import RenderError
 
 Fonts = Mapping[str, str]
@@ -101,7 +101,7 @@ def find_face(family: str, weight: str = "regular") -> Face:
         ).stdout
         found = output.split("\n")
         if remembered is not None and len(found) >= 5 and found[0]:
-            _write_quietly(remembered, output)
+            write_quietly(remembered, output)
     if len(found) < 5 or not found[0]:
         offered = "nothing"
     else:
@@ -173,7 +173,7 @@ def _spans(path: Path, index: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
         raise RenderError(f"{path}: cannot read font #{index} ({error})") from error
     text = _ranges(codes)
     if cached is not None:
-        _write_quietly(cached, text)
+        write_quietly(cached, text)
     return _read_ranges(text)
 
 
@@ -181,12 +181,6 @@ def _has(spans: "Spans", code: int) -> bool:
     firsts, lasts = spans
     at = bisect.bisect_right(firsts, code) - 1
     return at >= 0 and code <= lasts[at]
-
-
-CACHE_ENV = "AFTERSALES_CACHE_DIR"
-"""Where the faces' coverage and fontconfig's answers are kept (default:
-$XDG_CACHE_HOME/aftersales, else ~/.cache/aftersales); the files are small and rebuilt when
-missing, damaged or out of date."""
 
 
 def _cache_file(path: Path, index: int) -> Path | None:
@@ -197,15 +191,7 @@ def _cache_file(path: Path, index: int) -> Path | None:
     except OSError:
         return None
     key = f"1|{path.resolve()}|{index}|{stat.st_size}|{stat.st_mtime_ns}".encode()
-    return _cache_root() / f"cmap-{hashlib.sha256(key).hexdigest()[:24]}.txt"
-
-
-def _cache_root() -> Path:
-
-    root = os.environ.get(CACHE_ENV) or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "aftersales"
-    )
-    return Path(root)
+    return cache_root() / f"cmap-{hashlib.sha256(key).hexdigest()[:24]}.txt"
 
 
 # What fontconfig's answer depends on: its configuration and its caches (a font installed or
@@ -254,7 +240,7 @@ def _match_cache(family: str, weight: str) -> Path | None:
             continue
         stamps.append(f"{stat.st_mtime_ns}:{stat.st_size}:{stat.st_ino}")
     key = hashlib.sha256("\0".join(["1", *stamps]).encode()).hexdigest()[:24]
-    return _cache_root() / f"match-{key}.txt"
+    return cache_root() / f"match-{key}.txt"
 
 
 def _read_quietly(path: Path) -> str:
@@ -291,19 +277,6 @@ def _read_ranges(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
         firsts.append(int(first, 16))
         lasts.append(int(last, 16))
     return tuple(firsts), tuple(lasts)
-
-
-def _write_quietly(target: Path, text: str) -> None:
-    # A cache that cannot be written (read-only home, full disk) only costs time.
-
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(dir=target.parent, prefix=".cmap-", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="ascii") as out:
-            out.write(text)
-        os.replace(name, target)
-    except OSError:
-        return
 
 
 Spans = tuple[tuple[int, ...], tuple[int, ...]]
