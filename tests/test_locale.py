@@ -437,3 +437,22 @@ def test_language_option_on_check_and_render(tmp_path: Path) -> None:
     )
     result = runner.invoke(main, [*args, "--language", "xx"])
     assert result.exit_code == 2 and 'no language "xx"' in result.stderr
+
+
+def test_the_cached_catalog_follows_an_edited_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.locale import _catalog
+
+    monkeypatch.setenv("AFTERSALES_CACHE_DIR", str(tmp_path / "cache"))
+    messages = tmp_path / "messages"
+    messages.mkdir()
+    (messages / "a.yaml").write_text("greeting: 你好\n", encoding="utf-8")
+    assert _catalog(messages) == {"greeting": "你好"}
+    assert list((tmp_path / "cache").glob("catalog-*.json"))  # the second read is the cache's
+    assert _catalog(messages) == {"greeting": "你好"}
+    (messages / "a.yaml").write_text("greeting: 您好啊\n", encoding="utf-8")
+    assert _catalog(messages) == {"greeting": "您好啊"}
+    (tmp_path / "cache").chmod(0o500)  # an unwritable cache only costs time
+    (messages / "a.yaml").write_text("greeting: 早上好\n", encoding="utf-8")
+    assert _catalog(messages) == {"greeting": "早上好"}
