@@ -44,6 +44,7 @@ def test_importing_the_package_loads_no_models_and_no_renderers() -> None:
     assert out.stdout.strip() == "[]"
 
 
+@pytest.mark.slow
 def test_load_compose_check_and_docx_end_to_end() -> None:
     resolved = generator.load_profile(example("ex2"))
     letter = generator.compose(resolved.profile, asset_dirs=resolved.asset_dirs)

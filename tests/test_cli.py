@@ -279,6 +279,7 @@ def test_extreme_values_are_located_errors(folder: Path, extra: str, expected: s
     assert len(err) < 2000
 
 
+@pytest.mark.slow
 def test_flowchart_command_draws_svg_and_png(tmp_path: Path) -> None:
     project = str(example("ex2"))
     code, _, err = run("flowchart", project, "-o", str(tmp_path / "chart.svg"))

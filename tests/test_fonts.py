@@ -156,6 +156,7 @@ def _text(pdf: bytes) -> str:
     ).stdout.decode()
 
 
+@pytest.mark.slow
 def test_tc_faces_are_embedded_when_tc_families_are_passed(tmp_path: Path) -> None:
     folder = _templates(tmp_path, TO_TC)
     pdf = PdfRenderer(folder, fonts=TC).render(_letter())
@@ -168,6 +169,7 @@ def test_tc_faces_are_embedded_when_tc_families_are_passed(tmp_path: Path) -> No
     assert len(pdf) < 80_000
 
 
+@pytest.mark.slow
 def test_a_latin_truetype_body_with_cjk_fallback(tmp_path: Path) -> None:
     folder = _templates(
         tmp_path,
@@ -205,6 +207,7 @@ def _glyphs(pdf: bytes) -> dict[str, list[tuple[str, int, list[Any]]]]:
     return found
 
 
+@pytest.mark.slow
 def test_the_opt_in_one_pass_route_gives_the_same_tc_glyphs(tmp_path: Path) -> None:
     """HarfBuzz lays the CFF out in another order when subsetting the .ttc face itself, so
     compare the fonts' content: the same glyphs (CIDs), outlines and font dicts, same text."""
@@ -242,6 +245,7 @@ def test_the_installed_weasyprint_is_in_the_declared_range() -> None:
     assert pdf_fonts.one_pass_problem() is None
 
 
+@pytest.mark.slow
 def test_one_pass_is_refused_on_an_untested_weasyprint(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(weasyprint, "__version__", "71.0")
     assert "not tested with WeasyPrint 71.0" in (pdf_fonts.one_pass_problem() or "")
@@ -258,6 +262,7 @@ def test_one_pass_is_opt_in(monkeypatch: pytest.MonkeyPatch) -> None:
     assert PdfRenderer()._one_pass
 
 
+@pytest.mark.slow
 def test_importing_the_image_checks_does_not_load_weasyprint() -> None:
     probe = (
         "import sys, generator.render.assets, generator.render.fonts, generator.render.docxfile\n"

@@ -82,6 +82,7 @@ def test_word_numbering_gives_the_clause_numbers(tmp_path: Path) -> None:
     assert [r.clause for r in reqs] == [f"第五章 {n}" for n in range(1, 6)]
 
 
+@pytest.mark.slow
 def test_pdf_has_pages(tmp_path: Path) -> None:
     paras = NOTICE + SERVICE
     reqs, _, _ = _import(write_pdf(paras, tmp_path / "t.pdf"))
@@ -117,6 +118,7 @@ def test_requirements_only_in_tables_and_scoring(tmp_path: Path) -> None:
     assert points == [("2小时", Decimal(3)), ("4小时", Decimal(2))]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("writer", [write_docx, write_pdf])
 def test_traditional_script(tmp_path: Path, writer: Callable[[list[Para], Path], Path]) -> None:
     doc = writer(TRADITIONAL, tmp_path / "保固")
@@ -196,6 +198,7 @@ def test_docx_with_a_dtd(tmp_path: Path) -> None:
     _refused(tmp_path, doc, "DTD")
 
 
+@pytest.mark.slow
 def test_zip_bomb(tmp_path: Path) -> None:
     doc = write_docx(SERVICE, tmp_path / "t.docx")
     _rezip(doc, {"word/media/bomb.bin": b"\0" * 210_000_000})
@@ -203,6 +206,7 @@ def test_zip_bomb(tmp_path: Path) -> None:
     _refused(tmp_path, doc, "zip bomb")
 
 
+@pytest.mark.slow
 def test_encrypted_pdf(tmp_path: Path) -> None:
     from pypdf import PdfReader, PdfWriter
 
@@ -275,6 +279,7 @@ def test_nothing_found_is_an_error(tmp_path: Path) -> None:
     _refused(tmp_path, doc, "no after-sales requirement")
 
 
+@pytest.mark.slow
 def test_requirements_in_a_pdf_table(tmp_path: Path) -> None:
     reqs, _, _ = _import(write_pdf(TABLES, tmp_path / "t.pdf"))
     assert [(r.clause, r.page) for r in reqs] == [(c, 1) for c, _, _ in TABLE_ITEMS]

@@ -35,7 +35,10 @@ MARKED = {
     "04-yinchuan-guofang-logo-signage.txt": [142],
 }
 
-pytestmark = pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/tender-docs is absent")
+pytestmark = [
+    pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/tender-docs is absent"),
+    pytest.mark.slow,  # reads whole real tender documents
+]
 
 
 def _body(name: str) -> list[str]:

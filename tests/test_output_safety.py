@@ -123,6 +123,7 @@ def tiny_disk(tmp_path: Path) -> Iterator[Path]:
         subprocess.run(["umount", str(mount)], check=True)
 
 
+@pytest.mark.slow
 def test_a_really_full_disk_keeps_the_previous_letter_and_its_pdf(tiny_disk: Path) -> None:
     code, _, err = run("render", EX5, "--format", "html", "-o", str(tiny_disk))
     assert code == 0, err
@@ -317,6 +318,7 @@ def test_a_file_from_another_project_is_not_replaced_without_force(tmp_path: Pat
     assert [r["source"] for r in records.values()] == [second]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["docx", "pdf"])
 def test_a_file_edited_after_it_was_written_is_not_overwritten(tmp_path: Path, fmt: str) -> None:
     assert run("render", EX5, "--format", fmt, "-o", str(tmp_path))[0] == 0
@@ -351,6 +353,7 @@ def test_a_file_aftersales_did_not_write_is_not_overwritten(tmp_path: Path) -> N
 # -- links ----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_check_output_through_a_link_needs_the_flag_and_devices_still_work(
     tmp_path: Path,
 ) -> None:

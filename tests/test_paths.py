@@ -81,6 +81,7 @@ def test_directions_and_lookups_come_from_the_fields() -> None:
     assert paths["spare_parts.supply_period"].unit == "calendar"
 
 
+@pytest.mark.slow
 def test_profile_models_import_no_tender_module() -> None:
     code = (
         "import generator.profiles.models, sys; "

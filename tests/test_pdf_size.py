@@ -34,6 +34,9 @@ from generator.render.pdf_fonts import (
 )
 from generator.render.pdffile import PdfRenderer, letter_texts
 
+# Every test here lays out a PDF with WeasyPrint: slow by the suite's definition.
+pytestmark = pytest.mark.slow
+
 TWO_FACES = (
     "<p style=\"font-family: 'Noto Serif CJK SC'\">售后服务承诺书，质保期三年。</p>"
     "<h1 style=\"font-family: 'Noto Sans CJK SC'; font-weight: bold\">一、响应时间</h1>"

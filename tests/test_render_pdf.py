@@ -27,6 +27,9 @@ from generator.render.pdffile import (
 )
 from generator.resources import templates_dir
 
+# Every test here lays out a PDF with WeasyPrint: slow by the suite's definition.
+pytestmark = pytest.mark.slow
+
 SPECIAL = "A&B <tag> \"q\" 'a' back\\slash"
 HEADER = "银川智慧交通监控项目 & <东区> \"一期\" '二标' C:\\ 招标编号：NXJT-2026-001"
 COMPANY = "上海庆衡电子科技有限公司"
@@ -159,6 +162,7 @@ def _flat(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+@pytest.mark.slow
 def test_fonts_are_the_two_noto_faces_embedded_and_subset(pdf_path: Path) -> None:
     rows = _run("pdffonts", pdf_path).splitlines()[2:]
     names = set()
@@ -241,6 +245,7 @@ def test_same_letter_same_bytes(renderer: PdfRenderer, pdf: bytes) -> None:
     assert renderer.render(_letter()) == pdf
 
 
+@pytest.mark.slow
 def test_module_functions_use_the_bundled_template() -> None:
     letter = _short_letter()
     data, pages = render_pdf_counted(letter)

@@ -14,6 +14,9 @@ from workspace_server import EX2, TENDER, Server, copy_profiles, running
 from conftest import run
 from generator.web.workspace import Workspace
 
+# Each test runs a real uvicorn server: slow by the suite's definition (make test-fast).
+pytestmark = pytest.mark.slow
+
 OVERLAY = "examples/ex2-highway-monitoring/customer-甲公司.yaml"
 ARRIVE = "f:response.tiers[0].arrive"
 
