@@ -87,18 +87,6 @@ def _words_module(templates: Path | None = None, language: str = DEFAULT) -> dic
     return read_words(clauses_dir(templates, language).resolve())
 
 
-def words(templates: Path | None = None) -> dict[str, dict[str, str]]:
-    """The word maps of the default language (`Locale.words`); kept for callers that have no
-    locale yet (the check, until it says Messages)."""
-    if templates is None:
-        return get_locale().words()
-    return {
-        name: value
-        for name, value in _words_module(templates).items()
-        if isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
-    }
-
-
 class _Raw(str):
     """A block marker: printed as is, never fenced."""
 
