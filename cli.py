@@ -410,6 +410,14 @@ def _formats(value: str) -> tuple[str, ...]:
     "and --set change against the project alone (the company standard), with its capacity "
     "limit and approval, signed like the letter (see `aftersales diff`).",
 )
+@click.option(
+    "--anonymous",
+    is_flag=True,
+    help="暗标: a letter that identifies nobody (also the project's `anonymous: true`): no "
+    "company name, short name, address, hotlines, contacts, seal, logo, signatory or service-"
+    "centre names in text, headers, file names or metadata, signed with the date only; a "
+    "value that would still identify the bidder, also inside free text, is bad input (exit 2).",
+)
 @pass_ctx
 @_guarded
 def render(
@@ -431,6 +439,7 @@ def render(
     max_pages: int,
     max_seconds: float,
     change_note: bool,
+    anonymous: bool,
 ) -> None:
     """Render the letter of each PROJECT as DOCX and PDF (and the deviation table with --tender).
 
@@ -467,7 +476,7 @@ def render(
     gate = _gate(strict, stars_only)
     if tender is None and (allow_deviations or strict or stars_only):
         raise click.UsageError("--allow-deviations, --strict and --stars-only need --tender")
-    todo = [Job(p, tuple(overlays), tuple(sets), tender, language) for p in projects]
+    todo = [Job(p, tuple(overlays), tuple(sets), tender, language, anonymous) for p in projects]
     start = time.perf_counter()
     show = ctx.verbosity >= 0 and len(todo) > 1
     with click.progressbar(

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from generator.app.anonymous import anonymous_letter, anonymous_profile
+from generator.app.anonymous import problems as anonymity_problems
 from generator.app.preflight import Preflight, preflight, preflight_tender
 from generator.app.validate import Review, review
 from generator.errors import CheckFailed, InputError, Location, OutputError, Problem
@@ -45,14 +47,19 @@ class Job:
     tender: Path | None = None
     language: str | None = None
     """overrides the project's `language:` (the CLI's --language)."""
+    anonymous: bool = False
+    """暗标 for this run (the CLI's --anonymous); else the project's `anonymous:` decides."""
 
     @property
     def key(self) -> str:
         parts = [str(self.project.resolve()), *map(str, self.overlays), *self.sets]
-        return "\0".join([*parts, self.language or ""])
+        return "\0".join([*parts, self.language or "", "anonymous" if self.anonymous else ""])
 
     def language_of(self, resolved: Resolved) -> str:
         return self.language or resolved.profile.project.language
+
+    def anonymous_of(self, resolved: Resolved) -> bool:
+        return self.anonymous or resolved.profile.project.anonymous
 
     @property
     def source(self) -> str:
@@ -89,6 +96,8 @@ class _Task:
     limits: Limits = field(default_factory=Limits)
     changes: "tuple[Difference, ...] | None" = None
     """the promises changed against the company standard, for the 变更说明 (None: none wanted)."""
+    anonymous: bool = False
+    """暗标: every document of the job identifies nobody (generator.app.anonymous)."""
 
 
 def plan(
@@ -114,6 +123,10 @@ def plan(
         languages = {j.language_of(r) for j, r in loaded if j.tender == file}
         found += preflight_tender(tender.model_dump(mode="json"), where, file, sorted(languages))
     problems.extend(found.errors)
+    # 暗标: a value that would still name the bidder (in free text too) is bad input.
+    for job, resolved in loaded:
+        if job.anonymous_of(resolved):
+            problems.extend(anonymity_problems(resolved, get_locale(job.language_of(resolved))))
     if problems:
         raise InputError(problems)
     # A letter and its 偏离表 name one tenderer, project, number and vocabulary.
@@ -235,9 +248,12 @@ def _render_task(task: _Task) -> Rendered:
     from generator.letter.compose import compose
 
     say = get_locale(task.language)
-    letter = compose(
-        task.resolved.profile, asset_dirs=task.resolved.asset_dirs, language=task.language
-    )
+    profile = task.resolved.profile
+    if task.anonymous:  # the documents are made from the profile without who the bidder is
+        profile = anonymous_profile(profile, say)
+    letter = compose(profile, asset_dirs=task.resolved.asset_dirs, language=task.language)
+    if task.anonymous:
+        letter = anonymous_letter(letter)
     rendered = _render(letter, f"{task.stem}-{say.file_suffix('letter')}", task)
     if task.tender:
         from generator.tender.check import check
@@ -247,17 +263,22 @@ def _render_task(task: _Task) -> Rendered:
         result = check(task.resolved, tender, tender_where=where)
         table = deviation_letter(
             result.findings,
-            task.resolved.profile,
+            profile,
             tender,
             signature=letter.signature,
             asset_dirs=task.resolved.asset_dirs,
             language=task.language,
         )
+        if task.anonymous:
+            table = anonymous_letter(table)
         rendered += _render(table, f"{task.stem}-{say.file_suffix('deviation')}", task)
     if task.changes is not None:
         from generator.app.changenote import change_note
 
-        note = change_note(task.changes, task.resolved, letter.signature, task.language)
+        shown = dataclasses.replace(task.resolved, profile=profile)
+        note = change_note(task.changes, shown, letter.signature, task.language)
+        if task.anonymous:
+            note = anonymous_letter(note)
         rendered += _render(note, f"{task.stem}-{say.file_suffix('change')}", task)
     return tuple(rendered)
 
@@ -346,6 +367,7 @@ def render_many(
             job.language_of(r),
             limits or Limits(),
             _changes(job, r) if change_note else None,
+            job.anonymous_of(r),
         )
         for job, r, stem in planned
     ]

@@ -1355,6 +1355,11 @@ class ProjectFile(Model):
     """签署人."""
     customer: Name | None = None
     """客户名称 for file names, when different from the tenderer."""
+    anonymous: bool = False
+    """暗标: the letter identifies nobody — no company name, short name, address, hotlines,
+    contacts, seal, logo, signatory or service-centre names and phones in text, headers, file
+    names or metadata; a value that would still identify the bidder is an error
+    (`render --anonymous` turns it on for one run)."""
     approvals: list[Approval] = []
     """审批记录 for promises beyond the department's capacity."""
     responses: Annotated[list[BidResponse], Field(max_length=500)] = []
