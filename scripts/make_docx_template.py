@@ -518,18 +518,20 @@ def _body(document: docx.document.Document, lang: Language) -> None:
     document.add_paragraph("{{ addressee }}", style="Salutation")
     document.add_paragraph("{{p body }}", style="Normal")
     document.add_paragraph("{{ seal }}", style="Seal Area")
-    for label, value in (
-        ("company_label", "company"),
-        ("signatory_label", "signatory"),
-        ("phone_label", "phone"),
-        ("date_label", "date_text"),
+    # A line is left out when what decides it is empty: no phone, or (暗标) no company or
+    # signatory line at all, so nothing invites a seal or a signature.
+    for label, value, shown in (
+        ("company_label", "company", "company_label"),
+        ("signatory_label", "signatory", "signatory_label"),
+        ("phone_label", "phone", "phone"),
+        ("date_label", "date_text", None),
     ):
-        if value == "phone":
-            document.add_paragraph("{%p if signature.phone %}", style="Signature")
+        if shown:
+            document.add_paragraph(f"{{%p if signature.{shown} %}}", style="Signature")
         document.add_paragraph(
             f"{{{{ signature.{label} }}}}{colon}{{{{ signature.{value} }}}}", style="Signature"
         )
-        if value == "phone":
+        if shown:
             document.add_paragraph("{%p endif %}", style="Signature")
 
 
