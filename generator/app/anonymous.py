@@ -17,13 +17,15 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator.errors import Problem
-from generator.letter.document import Letter
-from generator.locale import Locale
 from generator.profiles.loading import Resolved
 from generator.profiles.models import ProcurementMethod, Profile
+
+if TYPE_CHECKING:  # validate's cold start reads this module: no catalogs or letter model
+    from generator.letter.document import Letter
+    from generator.locale import Locale
 
 __all__ = ["Identifier", "anonymous_letter", "anonymous_profile", "identifiers", "problems"]
 
@@ -173,7 +175,7 @@ def _contains(text: str, ident: Identifier) -> bool:
     return bool(_fold(ident.text)) and _fold(ident.text) in _fold(text)
 
 
-def problems(resolved: Resolved, say: Locale) -> list[Problem]:
+def problems(resolved: Resolved, say: "Locale") -> list[Problem]:
     """Every value that would still identify the bidder in a 暗标 letter, located: an
     identifying value (or a phone number, e-mail or web address) inside text the letter,
     its headers or its file names would carry. A shop's letter to its customers (零售)
@@ -205,7 +207,7 @@ def problems(resolved: Resolved, say: Locale) -> list[Problem]:
     return found
 
 
-def anonymous_profile(profile: Profile, say: Locale) -> Profile:
+def anonymous_profile(profile: Profile, say: "Locale") -> Profile:
     """The profile as a 暗标 letter may say it: the identifying fields left out, the company
     named only as the letter's self-reference, service centres by their city."""
     company = profile.company
@@ -231,7 +233,7 @@ def anonymous_profile(profile: Profile, say: Locale) -> Profile:
     return profile.model_copy(update={"company": anonymous_company, "project": project})
 
 
-def anonymous_letter(letter: Letter) -> Letter:
+def anonymous_letter(letter: "Letter") -> "Letter":
     """A composed letter signed by nobody: no company or signatory line to seal or sign, no
     phone, seal, logo or author in the metadata; only the date is left under the closing."""
     signature = dataclasses.replace(

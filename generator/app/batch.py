@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.app.anonymous import anonymous_letter, anonymous_profile
-from generator.app.anonymous import problems as anonymity_problems
 from generator.app.preflight import Preflight, preflight, preflight_tender
 from generator.app.validate import Review, review
 from generator.errors import CheckFailed, InputError, Location, OutputError, Problem
@@ -118,15 +117,12 @@ def plan(
     # The pre-flight validate, explain and check run too (characters, glyphs, images, size).
     found = Preflight()
     for job, resolved in loaded:
-        found += preflight(resolved, job.language_of(resolved), limits)
+        # 暗标 (--anonymous) adds: no value may still name the bidder, in free text too.
+        found += preflight(resolved, job.language_of(resolved), limits, anonymous=job.anonymous)
     for file, (tender, where) in tenders.items():
         languages = {j.language_of(r) for j, r in loaded if j.tender == file}
         found += preflight_tender(tender.model_dump(mode="json"), where, file, sorted(languages))
     problems.extend(found.errors)
-    # 暗标: a value that would still name the bidder (in free text too) is bad input.
-    for job, resolved in loaded:
-        if job.anonymous_of(resolved):
-            problems.extend(anonymity_problems(resolved, get_locale(job.language_of(resolved))))
     if problems:
         raise InputError(problems)
     # A letter and its 偏离表 name one tenderer, project, number and vocabulary.

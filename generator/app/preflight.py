@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator.app.anonymous import problems as anonymity_problems
 from generator.errors import Findings, InputError, Location, Problem
 from generator.profiles.loading import Resolved, load_profile
 from generator.render.limits import Limits
@@ -246,10 +247,15 @@ def size_problems(
 
 
 def preflight(
-    resolved: Resolved, language: str | None = None, limits: Limits | None = None
+    resolved: Resolved,
+    language: str | None = None,
+    limits: Limits | None = None,
+    *,
+    anonymous: bool = False,
 ) -> Preflight:
     """The whole pre-flight of one resolved profile, for the letter in `language` (default:
-    the project's)."""
+    the project's). A 暗标 letter (`anonymous`, or the project's `anonymous: true`) also may
+    hold no value that would identify the bidder (generator.app.anonymous)."""
     texts = profile_strings(resolved)
     found = character_problems(texts, resolved.where)
     # A character already refused for what it is is not also "not covered by any font".
@@ -264,6 +270,11 @@ def preflight(
         *image_problems(resolved),
         *size_problems(texts, resolved.where("project_name"), limits or Limits()),
     ]
+    if anonymous or resolved.profile.project.anonymous:
+        from generator.locale import get_locale  # the catalogs only for a 暗标 letter
+
+        say = get_locale(language or resolved.profile.project.language)
+        errors.extend(anonymity_problems(resolved, say))
     return found + Preflight((), tuple(errors))
 
 
