@@ -181,7 +181,9 @@ def test_no_output_byte_names_the_bidder(tmp_path: Path) -> None:
     from pypdf import PdfReader
 
     for pdf in anonymous.glob("*.pdf"):
-        for page in PdfReader(pdf).pages:
+        reader = PdfReader(pdf)
+        assert "/Author" not in (reader.metadata or {}), pdf  # no author, not even an empty one
+        for page in reader.pages:
             assert not page.images, pdf  # no seal, no logo
     # Signed with the date only: no line to seal or sign.
     letter = next(anonymous.glob("*承诺书.pdf"))
