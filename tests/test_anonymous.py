@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import TENDERS, example, run
+from conftest import EXAMPLE_NAMES, EXAMPLES, TENDERS, example, run
 from generator.app.anonymous import Identifier, identifiers, problems
 from generator.locale import get_locale
 from generator.profiles.loading import load_profile
@@ -336,3 +336,22 @@ def test_a_clean_profile_passes_and_the_letter_names_nobody(tree: FileTree) -> N
     assert letter.meta_author == "" and letter.logo_image is None
     assert letter.signature.seal_image is None and letter.signature.company == ""
     assert "我公司作为银川市监控系统采购项目" in _compact(text)
+
+
+@pytest.mark.parametrize("name", [n for n in EXAMPLE_NAMES if not n.startswith("ex5-")])
+def test_every_bid_example_composes_anonymously(name: str) -> None:
+    """Every bundled bid passes the check as it is, and its anonymous letter (text, header,
+    metadata, signature) holds none of its identifying values."""
+    from generator.app.anonymous import anonymous_letter, anonymous_profile
+    from generator.letter.compose import compose, letter_text
+
+    resolved = load_profile(EXAMPLES / name / "project.yaml")
+    say = get_locale(resolved.profile.project.language)
+    assert problems(resolved, say) == []
+    letter = anonymous_letter(compose(anonymous_profile(resolved.profile, say)))
+    said = [letter_text(letter), letter.header_text, letter.meta_title, letter.meta_subject]
+    idents = identifiers(resolved.profile)
+    assert idents  # every example names its company at least
+    for ident in idents:
+        for form in _forms(ident):
+            assert not any(_compact(form) in _compact(text) for text in said), (ident, form)

@@ -144,7 +144,8 @@ def identifiers(profile: Profile) -> list[Identifier]:
     found = [
         Identifier(path, IDENTIFYING[_generic(path)], text.strip())
         for path, text in _data(profile)
-        if _generic(path) in IDENTIFYING and text.strip()
+        # A blank to fill by hand (`________`) names nobody.
+        if _generic(path) in IDENTIFYING and any(char.isalnum() for char in text)
     ]
     # A value stated twice (the contact's phone is the hotline) is one identifier.
     seen: set[tuple[str, str]] = set()
