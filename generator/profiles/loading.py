@@ -477,6 +477,9 @@ def load_profile(
         raise InputError(problems)
 
     company_data = dict(c_doc.data)
+    # The company's voice is layered under the project's below: the project carries it.
+    company_data.pop("voice", None)
+    company_data.pop("motto", None)
     if isinstance(company_data.get("seal_image"), str):
         company_data["seal_image"] = str(company_path.parent / company_data["seal_image"])
     if isinstance(company_data.get("logo_image"), str):
@@ -484,6 +487,8 @@ def load_profile(
 
     layer = _Layer({}, {}, {})
     layer.put(("commitments",), c_doc.data.get("commitments") or {}, c_doc.where)
+    voice, voice_where = _company_voice(c_doc, problems)
+    layer.put(("voice",), voice, voice_where)
     for key, value in p_doc.data.items():
         layer.put((key,), value if value is not None else {}, p_doc.where)
     customer = p_doc.data.get("customer")
@@ -497,6 +502,8 @@ def load_profile(
             if p[:1] == ("approvals",) and len(p) > 1 and isinstance(p[1], int):
                 approvals_where[("approvals", offset + p[1], *p[2:])] = where
     layer.put(("approvals",), approvals, approvals_where)
+    if problems:
+        raise InputError(problems)
     layer.record = True  # from here on, every change is shown by `explain`
     for o_doc in o_docs:
         layer.put(("commitments",), o_doc.data.get("commitments") or {}, o_doc.where)
@@ -534,6 +541,28 @@ def load_profile(
     return Resolved(
         profile, provenance, files, dirs, tuple(layer.changes), tuple(layer.notices), labels
     )
+
+
+def _company_voice(
+    doc: Document, problems: list[Problem]
+) -> tuple[dict[str, Any], dict[Path_, Location]]:
+    """The company's `voice` with the older top-level `motto` read as `voice.motto`."""
+    voice = doc.data.get("voice")
+    voice = dict(voice) if isinstance(voice, dict) else {}
+    where = dict(doc.where)
+    where.setdefault(("voice",), doc.locate(("voice",)))
+    motto = doc.data.get("motto")
+    if motto is not None:
+        if voice.get("motto") is not None:
+            problems.append(
+                Problem(doc.locate(("motto",)), "motto", "give the motto once: voice.motto")
+            )
+        else:
+            voice["motto"] = motto
+            for p, loc in doc.where.items():
+                if p[:1] == ("motto",):
+                    where[("voice", "motto", *p[1:])] = loc
+    return voice, where
 
 
 def _item_paths(value: Any, path: Path_) -> Iterable[Path_]:
@@ -726,6 +755,8 @@ def _validate_layer(model: type[BaseModel], doc: Document) -> BaseModel:
     data = dict(doc.data)
     if isinstance(data.get("commitments"), dict):  # markers remove commitments only
         data["commitments"] = _unmarked(data["commitments"], ("commitments",))
+    if isinstance(data.get("voice"), dict):  # ... the company's words a project drops
+        data["voice"] = _unmarked(data["voice"], ("voice",))
     if isinstance(data.get("responses"), list):  # ... and a bid's answers, by clause
         data["responses"] = _unmarked(data["responses"], ("responses",))
     try:
