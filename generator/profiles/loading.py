@@ -487,8 +487,7 @@ def load_profile(
 
     layer = _Layer({}, {}, {})
     layer.put(("commitments",), c_doc.data.get("commitments") or {}, c_doc.where)
-    voice, voice_where = _company_voice(c_doc, problems)
-    layer.put(("voice",), voice, voice_where)
+    layer.put(("voice",), *_company_voice(c_doc))
     for key, value in p_doc.data.items():
         layer.put((key,), value if value is not None else {}, p_doc.where)
     customer = p_doc.data.get("customer")
@@ -502,8 +501,6 @@ def load_profile(
             if p[:1] == ("approvals",) and len(p) > 1 and isinstance(p[1], int):
                 approvals_where[("approvals", offset + p[1], *p[2:])] = where
     layer.put(("approvals",), approvals, approvals_where)
-    if problems:
-        raise InputError(problems)
     layer.record = True  # from here on, every change is shown by `explain`
     for o_doc in o_docs:
         layer.put(("commitments",), o_doc.data.get("commitments") or {}, o_doc.where)
@@ -543,25 +540,18 @@ def load_profile(
     )
 
 
-def _company_voice(
-    doc: Document, problems: list[Problem]
-) -> tuple[dict[str, Any], dict[Path_, Location]]:
-    """The company's `voice` with the older top-level `motto` read as `voice.motto`."""
+def _company_voice(doc: Document) -> tuple[dict[str, Any], dict[Path_, Location]]:
+    """The company's `voice` with the older top-level `motto` read as `voice.motto` (the
+    model refuses the two together)."""
     voice = doc.data.get("voice")
     voice = dict(voice) if isinstance(voice, dict) else {}
     where = dict(doc.where)
     where.setdefault(("voice",), doc.locate(("voice",)))
     motto = doc.data.get("motto")
     if motto is not None:
-        if voice.get("motto") is not None:
-            problems.append(
-                Problem(doc.locate(("motto",)), "motto", "give the motto once: voice.motto")
-            )
-        else:
-            voice["motto"] = motto
-            for p, loc in doc.where.items():
-                if p[:1] == ("motto",):
-                    where[("voice", "motto", *p[1:])] = loc
+        voice["motto"] = motto
+        if ("motto",) in doc.where:
+            where[("voice", "motto")] = doc.where[("motto",)]
     return voice, where
 
 

@@ -1324,6 +1324,13 @@ class CompanyFile(Model):
     commitments: Commitments = Commitments()
     """默认承诺, which projects and overlays may change."""
 
+    @field_validator("voice")
+    @classmethod
+    def _one_motto(cls, voice: Voice, info: ValidationInfo) -> Voice:
+        if voice.motto is not None and info.data.get("motto") is not None:
+            raise ValueError("the motto is given twice: write it once, as voice.motto")
+        return voice
+
 
 class Site(Model):
     """项目地点."""
