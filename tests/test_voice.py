@@ -256,6 +256,16 @@ def test_the_company_words_are_text_never_template_code_or_markup() -> None:
     assert _texts(letter.closing)[-3:-1] == ["> 不是注释", "## 不是标题"]
 
 
+def test_one_paragraph_may_be_written_without_a_list() -> None:
+    profile = build_profile(
+        {"training": {"free": True}},
+        company=_voice(closing="结束语。", sections={"training": {"paragraphs": "补充。"}}),
+    )
+    letter = compose(profile)
+    assert _texts(letter.closing)[-2] == "结束语。"
+    assert letter.sections[0].blocks[-1] == Paragraph("补充。")
+
+
 def test_line_breaks_in_the_company_words_stay_line_breaks() -> None:
     profile = build_profile(
         {"training": {"free": True}},

@@ -1198,7 +1198,30 @@ class Commitments(Model):
 
 # ---------------------------------------------------------------- the company's voice
 
-Paragraphs = Annotated[list[Text], Field(max_length=20)]
+
+def _one_or_more(value: Any) -> Any:
+    # One paragraph may be written without the list around it.
+    return [value] if isinstance(value, str) else value
+
+
+Paragraphs = Annotated[
+    list[Text],
+    Field(max_length=20),
+    BeforeValidator(_one_or_more),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "minLength": 1, "maxLength": 2000},
+                {
+                    "type": "array",
+                    "items": {"type": "string", "minLength": 1, "maxLength": 2000},
+                    "maxItems": 20,
+                },
+            ]
+        }
+    ),
+]
+"""Paragraphs of the company's own text: one text, or a list of them (at most 20)."""
 
 
 class SectionVoice(Model):
@@ -1209,7 +1232,8 @@ class SectionVoice(Model):
     """目的: why the company does this, as the section's first paragraph, e.g.
     通过培训使工作人员熟悉系统运行环境…, …力求提前发现系统潜在的运行隐患，防患于未然。"""
     paragraphs: Paragraphs = []
-    """补充段落: the company's own paragraphs, after the section's promises, one per item."""
+    """补充段落: the company's own paragraphs, after the section's promises: one paragraph,
+    or a list of them."""
 
 
 class VoiceSections(Model):
@@ -1272,7 +1296,7 @@ class Voice(Model):
     在确保设备的先进性、可靠性、稳定性的同时，不断改进服务质量……让顾客满意、放心。"""
     closing: Paragraphs = []
     """结束语: the company's closing words, after the hotlines and contacts and before the
-    letter's closing statement (以上承诺真实有效…), one paragraph per item, e.g.
+    letter's closing statement (以上承诺真实有效…): one paragraph, or a list of them, e.g.
     我们将不断努力，精益求精，为顾客提供最满意的产品和服务。"""
     sections: VoiceSections = VoiceSections()
     """各部分的目的与补充段落, by section."""
