@@ -15,7 +15,7 @@ from generator.letter.compose import compose, letter_text
 from generator.letter.document import Block, Letter, Paragraph, Section
 from generator.locale import available, get_locale
 from generator.profiles.loading import load_profile
-from generator.profiles.models import Profile
+from generator.profiles.models import Profile, Voice
 from seed_promises import SEED_VOICE
 
 Tree = Callable[[Mapping[str, str | bytes]], Path]
@@ -124,6 +124,20 @@ def test_the_project_changes_the_company_voice_key_by_key(tree: Tree) -> None:
     assert resolved.where("voice.pledge").file.endswith("project.yaml")
     assert resolved.where("voice.sections.training.purpose").file.endswith("company.yaml")
     assert any("voice.closing" in str(n) and "removed" in str(n) for n in resolved.notices)
+
+
+def test_a_project_removes_the_company_voice_whole_or_the_older_motto(tree: Tree) -> None:
+    company = "kind: company\nname: 某公司\nvoice:\n  motto: 甲\n  closing: 乙。\n"
+    project = "kind: project\ncompany: company.yaml\nproject_name: 某项目\n"
+    root = tree({"company.yaml": company, "project.yaml": project + "voice: ~remove\n"})
+    resolved = load_profile(root / "project.yaml")
+    assert resolved.profile.voice == Voice()
+    (notice,) = resolved.notices
+    assert str(notice).startswith(f"{root / 'project.yaml'}:4:8: voice: removed")
+    older = "kind: company\nname: 某公司\nmotto: 甲\n"
+    root = tree({"company.yaml": older, "project.yaml": project + "voice:\n  motto: ~remove\n"})
+    assert load_profile(root / "project.yaml").profile.voice.motto is None
+    assert "甲" not in letter_text(compose(load_profile(root / "project.yaml").profile))
 
 
 def test_a_profile_built_from_models_layers_the_voice_too() -> None:

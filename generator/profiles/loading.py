@@ -745,8 +745,11 @@ def _validate_layer(model: type[BaseModel], doc: Document) -> BaseModel:
     data = dict(doc.data)
     if isinstance(data.get("commitments"), dict):  # markers remove commitments only
         data["commitments"] = _unmarked(data["commitments"], ("commitments",))
-    if isinstance(data.get("voice"), dict):  # ... the company's words a project drops
-        data["voice"] = _unmarked(data["voice"], ("voice",))
+    voice = data.get("voice")  # ... and the company's words a project drops
+    if isinstance(voice, dict):
+        data["voice"] = _unmarked(voice, ("voice",))
+    elif isinstance(voice, str) and voice.strip() == REMOVE:
+        del data["voice"]
     if isinstance(data.get("responses"), list):  # ... and a bid's answers, by clause
         data["responses"] = _unmarked(data["responses"], ("responses",))
     try:
