@@ -8,7 +8,7 @@ in one place, so the example tests and the render tests check the same promises.
 
 from conftest import EXAMPLES as EXAMPLES_DIR  # the name older tests import
 
-__all__ = ["EXAMPLES_DIR", "SEED_LETTERS", "SEED_PROMISES"]
+__all__ = ["EXAMPLES_DIR", "SEED_LETTERS", "SEED_PROMISES", "SEED_VOICE"]
 
 SEED_LETTERS: dict[str, str] = {
     "ex1-weighing": "例文1",
@@ -190,3 +190,43 @@ SEED_PROMISES: dict[str, list[str]] = {
     ],
 }
 """Example folder name -> the seed letter's promises (numbers and key phrases)."""
+
+SEED_VOICE: dict[str, list[str]] = {
+    # 例文1: its 经营宗旨, its opening pledge, why the hotline, and its closing words.
+    "ex1-weighing": [
+        "为顾客提供最满意的产品和服务",
+        "在确保设备的先进性、可靠性、稳定性的同时",
+        "让顾客满意、放心",
+        "及时解答用户提出的疑问",
+        "我们将不断努力，精益求精",
+    ],
+    # 例文2: the purposes of its training and of its patrols, and its closing words.
+    "ex2-highway-monitoring": [
+        "通过培训使工作人员熟悉系统运行环境",
+        "并具有排除、解决一般性问题和小故障的能力",
+        "力求提前发现系统潜在的运行隐患",
+        "防患于未然",
+        "给予充分的、积极的响应和配合",
+    ],
+    # 例文3: a supplier's pledge and the support it hopes for.
+    "ex3-trading-supply": [
+        "作为设备供应商",
+        "希望用户能给予我们最大的支持",
+    ],
+    # 例文4: its 365-day service policy, its ideal and its closing words.
+    "ex4-lightbox-signage": [
+        "昼夜24小时不间断服务，365天无假日工作",
+        "服务方针",
+        "以优质的产品、贴心的服务为理念",
+        "坚决执行",
+        "使用户放心使用我公司产品",
+    ],
+    # 例文5: the shop's 宗旨, its word on dishonest staff and its thanks.
+    "ex5-computer-shop": [
+        "以诚信为本、以品质为先",
+        "本公司职员有欺骗顾客的行为发生",
+        "感谢您在本公司购买相关商品",
+    ],
+}
+"""Example folder name -> the seed letter's own voice (motto, pledge, purposes, closing), as
+the example profile's `voice` fields hold it."""

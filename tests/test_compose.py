@@ -582,7 +582,10 @@ def test_signature_header_and_meta(full_letter: Letter) -> None:
     assert full_letter.meta_author == "上海庆衡电子科技有限公司"
     assert full_letter.meta_subject == "宁夏高速公路监控系统"
     assert full_letter.asset_dirs == (Path("/profiles/acme"),)
-    assert full_letter.closing[0].text.startswith("以上承诺真实有效。如我公司中标")
+    # The hotlines and contacts, then the closing statement last, beside the signature.
+    closing = [p.text for p in full_letter.closing]
+    assert closing[0] == "24小时服务电话：400-820-1234（7×24小时）"
+    assert closing[-1].startswith("以上承诺真实有效。如我公司中标")
 
 
 def test_bare_profile_frame() -> None:

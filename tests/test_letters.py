@@ -5,11 +5,14 @@ import json
 import re
 import shutil
 import subprocess
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import docx
+import docx.shared
 import pytest
 from documents import (
     SECTION,
@@ -31,7 +34,7 @@ from generator.locale import get_locale
 from generator.profiles.loading import load_profile
 from generator.profiles.quantities import DailyWindow, Duration, Frequency
 from generator.render.flowchart import layout
-from seed_promises import SEED_PROMISES
+from seed_promises import SEED_PROMISES, SEED_VOICE
 
 
 @dataclass(frozen=True)
@@ -218,6 +221,33 @@ def test_seed_letter_promises_are_in_both(letters: dict[str, Rendered], name: st
     assert not missing, ("docx", missing)
     missing = [p for p in SEED_PROMISES[name] if squash(p) not in in_pdf]
     assert not missing, ("pdf", missing)
+
+
+def _plain(text: str) -> str:
+    """Squashed, and without invisible format characters (a joiner keeping a number with its
+    unit is not a difference in wording)."""
+    return squash("".join(c for c in text if unicodedata.category(c) != "Cf"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(SEED_VOICE))
+def test_seed_letter_voice_is_in_both(letters: dict[str, Rendered], name: str) -> None:
+    # The seed letter's motto, pledge, purposes and closing words (the profile's `voice`),
+    # and the closing in its order: service lines and the company's words, then the
+    # statement last.
+    item = letters[name]
+    closing = [_plain(p.text) for p in item.letter.closing]
+    for kind, lines in (("docx", docx_lines(item.docx)), ("pdf", pdf_lines(item.pdf))):
+        text = _plain("".join(lines))
+        missing = [p for p in SEED_VOICE[name] if _plain(p) not in text]
+        assert not missing, (kind, missing)
+        statement = text.rindex(closing[-1])
+        assert closing[-1].startswith(_plain("以上承诺真实有效"))
+        assert all(text.index(p) < statement for p in closing[:-1]), kind
+    # The closing stands apart from the last section in the DOCX too (the PDF's .closing).
+    document = docx.Document(str(item.docx))
+    (first,) = [p for p in document.paragraphs if _plain(p.text) == closing[0]]
+    assert (first.paragraph_format.space_before or 0) >= docx.shared.Pt(12)
 
 
 # ---------------------------------------------------------------- special characters

@@ -38,7 +38,14 @@ from pydantic import BaseModel
 from generator.errors import RenderError
 from generator.letter.document import Block, Figure, Letter, Paragraph, Section, Signature, Table
 from generator.locale import DEFAULT, Locale, Vocabulary, get_locale, read_words
-from generator.profiles.models import ProcurementMethod, Profile, ServiceProcess
+from generator.profiles.models import (
+    ProcurementMethod,
+    Profile,
+    SectionVoice,
+    ServiceProcess,
+    Voice,
+    VoiceSections,
+)
 from generator.profiles.quantities import Count, DailyWindow, Duration, Frequency, format_number
 from generator.resources import templates_dir
 
@@ -384,20 +391,67 @@ class _Run:
             raise RenderError(f"{place or self.folder}: clause template: {message}") from error
 
 
+# A clause template is named for the section it writes (080_training.j2); the voice names
+# sections as `commitments` does.
+_VOICE_KEYS = {"process": "service_process"}
+
+
+def _voice_key(template: str) -> str:
+    stem = template.split("_", 1)[1].removesuffix(".j2")
+    return _VOICE_KEYS.get(stem, stem)
+
+
+def _own_words(text: str) -> Paragraph:
+    """A paragraph of the company's own text, printed as written (never read as markup)."""
+    return Paragraph(re.sub(r"[ \t]+", " ", _unfence(_clean(text))).strip())
+
+
+def _add_voice(root: _Draft, start: int, key: str, words: SectionVoice, locale: Locale) -> None:
+    """Put the company's purpose first in the section a template wrote (from `start` of the
+    root's items) and its own paragraphs last; with no such section, they make one under the
+    section's usual heading (the locale's term)."""
+    written = [item for item in root.items[start:] if isinstance(item, _Draft)]
+    if written:
+        target = written[0]
+    else:
+        target = _Draft(locale.text(f"term.{key}"), 1)
+        root.items.append(target)
+    if words.purpose:
+        target.items.insert(0, _own_words(words.purpose))
+    target.items.extend(_own_words(text) for text in words.paragraphs)
+
+
 def _sections(
-    env: SandboxedEnvironment, folder: Path, context: dict[str, Any], blocks: _Blocks
+    env: SandboxedEnvironment,
+    folder: Path,
+    context: dict[str, Any],
+    blocks: _Blocks,
+    voice: Voice,
 ) -> tuple[Section, ...]:
     names = sorted(n for n in env.list_templates() if _SECTION_FILE.match(n))
     if not names:
         raise RenderError(f"{folder}: no clause templates (NNN_name.j2) found")
     root = _Draft("", 0)
+    wanted = {
+        key: words
+        for key in VoiceSections.model_fields
+        if (words := getattr(voice.sections, key)) is not None
+        and (words.purpose or words.paragraphs)
+    }
     for name in names:
+        start = len(root.items)
         with _Run(folder):
             output = env.get_template(name).render(context)
             try:
                 _parse(output, blocks.blocks, root)
             except _MarkupError as error:
                 raise RenderError(f"{folder / name}: {error}") from None
+        key = _voice_key(name)
+        if key in wanted:
+            _add_voice(root, start, key, wanted.pop(key), blocks.locale)
+    if wanted:
+        # Never drop the company's words: a template folder without the section is a mistake.
+        raise RenderError(f"{folder}: no clause template writes voice.sections.{min(wanted)}")
     built = _build(root, blocks.locale)
     # Only sections can stand at the top: _parse refuses loose text there.
     return tuple(b for b in built if isinstance(b, Section))
@@ -442,11 +496,12 @@ def compose(
         "company": company,
         "project": project,
         "profile": profile,
+        "voice": profile.voice,
         "v": words,
         "table": blocks.table,
         "figure": blocks.figure,
     }
-    sections = _sections(env, folder, context, blocks)
+    sections = _sections(env, folder, context, blocks, profile.voice)
     with _Run(folder):
         frame = env.get_template("_letter.j2").make_module(context)
 

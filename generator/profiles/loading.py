@@ -477,6 +477,9 @@ def load_profile(
         raise InputError(problems)
 
     company_data = dict(c_doc.data)
+    # The company's voice is layered under the project's below: the project carries it.
+    company_data.pop("voice", None)
+    company_data.pop("motto", None)
     if isinstance(company_data.get("seal_image"), str):
         company_data["seal_image"] = str(company_path.parent / company_data["seal_image"])
     if isinstance(company_data.get("logo_image"), str):
@@ -484,6 +487,7 @@ def load_profile(
 
     layer = _Layer({}, {}, {})
     layer.put(("commitments",), c_doc.data.get("commitments") or {}, c_doc.where)
+    layer.put(("voice",), *_company_voice(c_doc))
     for key, value in p_doc.data.items():
         layer.put((key,), value if value is not None else {}, p_doc.where)
     customer = p_doc.data.get("customer")
@@ -534,6 +538,21 @@ def load_profile(
     return Resolved(
         profile, provenance, files, dirs, tuple(layer.changes), tuple(layer.notices), labels
     )
+
+
+def _company_voice(doc: Document) -> tuple[dict[str, Any], dict[Path_, Location]]:
+    """The company's `voice` with the older top-level `motto` read as `voice.motto` (the
+    model refuses the two together)."""
+    voice = doc.data.get("voice")
+    voice = dict(voice) if isinstance(voice, dict) else {}
+    where = dict(doc.where)
+    where.setdefault(("voice",), doc.locate(("voice",)))
+    motto = doc.data.get("motto")
+    if motto is not None:
+        voice["motto"] = motto
+        if ("motto",) in doc.where:
+            where[("voice", "motto")] = doc.where[("motto",)]
+    return voice, where
 
 
 def _item_paths(value: Any, path: Path_) -> Iterable[Path_]:
@@ -726,6 +745,11 @@ def _validate_layer(model: type[BaseModel], doc: Document) -> BaseModel:
     data = dict(doc.data)
     if isinstance(data.get("commitments"), dict):  # markers remove commitments only
         data["commitments"] = _unmarked(data["commitments"], ("commitments",))
+    voice = data.get("voice")  # ... and the company's words a project drops
+    if isinstance(voice, dict):
+        data["voice"] = _unmarked(voice, ("voice",))
+    elif isinstance(voice, str) and voice.strip() == REMOVE:
+        del data["voice"]
     if isinstance(data.get("responses"), list):  # ... and a bid's answers, by clause
         data["responses"] = _unmarked(data["responses"], ("responses",))
     try:

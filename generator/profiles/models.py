@@ -11,7 +11,7 @@ import sys
 from decimal import Decimal
 from enum import StrEnum
 from functools import cache
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -1196,6 +1196,112 @@ class Commitments(Model):
     """自定义条款 (at most 30: a letter's sections are numbered 一 to 九十九)."""
 
 
+# ---------------------------------------------------------------- the company's voice
+
+
+def _one_or_more(value: Any) -> Any:
+    # One paragraph may be written without the list around it.
+    return [value] if isinstance(value, str) else value
+
+
+Paragraphs = Annotated[
+    list[Text],
+    Field(max_length=20),
+    BeforeValidator(_one_or_more),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "minLength": 1, "maxLength": 2000},
+                {
+                    "type": "array",
+                    "items": {"type": "string", "minLength": 1, "maxLength": 2000},
+                    "maxItems": 20,
+                },
+            ]
+        }
+    ),
+]
+"""Paragraphs of the company's own text: one text, or a list of them (at most 20)."""
+
+
+class SectionVoice(Model):
+    """The company's own words for one section of the letter, printed as written (plain text,
+    never template code)."""
+
+    purpose: Text | None = None
+    """目的: why the company does this, as the section's first paragraph, e.g.
+    通过培训使工作人员熟悉系统运行环境…, …力求提前发现系统潜在的运行隐患，防患于未然。"""
+    paragraphs: Paragraphs = []
+    """补充段落: the company's own paragraphs, after the section's promises: one paragraph,
+    or a list of them."""
+
+
+class VoiceSections(Model):
+    """The company's own words by section, named as under `commitments` (a section the letter
+    does not otherwise hold appears, under the section's usual heading, with these words alone)."""
+
+    provider: SectionVoice | None = None
+    """服务主体."""
+    quality: SectionVoice | None = None
+    """质量保证与包装."""
+    delivery: SectionVoice | None = None
+    """交货、安装、调试."""
+    staffing: SectionVoice | None = None
+    """售后服务机构及人员配备."""
+    warranty: SectionVoice | None = None
+    """质保期."""
+    response: SectionVoice | None = None
+    """故障响应."""
+    replacement: SectionVoice | None = None
+    """更换与备用设备."""
+    uptime: SectionVoice | None = None
+    """开机率保证."""
+    training: SectionVoice | None = None
+    """技术培训."""
+    spare_parts: SectionVoice | None = None
+    """备品备件."""
+    inspections: SectionVoice | None = None
+    """定期巡检与回访."""
+    after_warranty: SectionVoice | None = None
+    """质保期后服务."""
+    records: SectionVoice | None = None
+    """档案与报告."""
+    complaints: SectionVoice | None = None
+    """投诉处理."""
+    special_events: SectionVoice | None = None
+    """特殊时期和重大活动."""
+    pricing: SectionVoice | None = None
+    """价格承诺."""
+    service_process: SectionVoice | None = None
+    """售后服务流程."""
+    handover: SectionVoice | None = None
+    """资料移交."""
+    customer_duties: SectionVoice | None = None
+    """用户配合事项."""
+
+
+class Voice(Model):
+    """承诺书的表述: the company's own voice (its motto, opening pledge, closing and words for any
+    section), printed as written in every language. Company defaults; a project changes any
+    part of it, key by key."""
+
+    motto: Name | None = None
+    """宗旨/方针: the company's motto or service policy, quoted in the opening, e.g.
+    为顾客提供最满意的产品和服务, 昼夜24小时不间断服务，365天无假日工作."""
+    motto_title: Name | None = None
+    """what the company calls its motto, printed after the quote: 经营宗旨, 服务方针, 服务理念,
+    宗旨 …; empty: the letter's own word (经营宗旨; 宗旨 in a shop's letter)."""
+    pledge: Text | None = None
+    """开篇承诺: the opening pledge, after 郑重承诺： and before 具体承诺如下：, e.g.
+    在确保设备的先进性、可靠性、稳定性的同时，不断改进服务质量……让顾客满意、放心。"""
+    closing: Paragraphs = []
+    """结束语: the company's closing words, after the hotlines and contacts and before the
+    letter's closing statement (以上承诺真实有效…): one paragraph, or a list of them, e.g.
+    我们将不断努力，精益求精，为顾客提供最满意的产品和服务。"""
+    sections: VoiceSections = VoiceSections()
+    """各部分的目的与补充段落, by section."""
+
+
 # ---------------------------------------------------------------- the three files
 
 
@@ -1218,7 +1324,7 @@ class CompanyFile(Model):
     legal_representative: Name | None = None
     """法定代表人."""
     motto: Name | None = None
-    """经营宗旨/服务理念, e.g. 为顾客提供最满意的产品和服务."""
+    """经营宗旨/服务理念: the older place of `voice.motto` (still read; give one of the two)."""
     hotlines: list[Hotline] = []
     """服务热线."""
     contacts: list[Contact] = []
@@ -1236,8 +1342,18 @@ class CompanyFile(Model):
     page header."""
     capacity: list[Capacity] = []
     """能力上限: the best promises the after-sales department can keep."""
+    voice: Voice = Voice()
+    """承诺书的表述: motto, opening pledge, closing and the company's own words by section,
+    which projects may change."""
     commitments: Commitments = Commitments()
     """默认承诺, which projects and overlays may change."""
+
+    @field_validator("voice")
+    @classmethod
+    def _one_motto(cls, voice: Voice, info: ValidationInfo) -> Voice:
+        if voice.motto is not None and info.data.get("motto") is not None:
+            raise ValueError("the motto is given twice: write it once, as voice.motto")
+        return voice
 
 
 class Site(Model):
@@ -1365,6 +1481,8 @@ class ProjectFile(Model):
     responses: Annotated[list[BidResponse], Field(max_length=500)] = []
     """投标应答 to tender clauses the commitments cannot answer (manual items, 不可比,
     未响应), one per clause; overlays change them by clause."""
+    voice: Voice = Voice()
+    """本项目的表述, over the company's `voice` (key by key)."""
     commitments: Commitments = Commitments()
     """本项目的承诺, over the company defaults."""
 
@@ -1384,6 +1502,9 @@ class OverlayFile(Model):
     """变更的承诺: changed promises; everything left out stays as it was."""
 
 
+_M = TypeVar("_M", bound=BaseModel)
+
+
 class Profile(Model):
     """The resolved profile: company, project and overlays merged, ready to compose."""
 
@@ -1397,3 +1518,23 @@ class Profile(Model):
     @property
     def commitments(self) -> Commitments:
         return self.project.commitments
+
+    @property
+    def voice(self) -> Voice:
+        """The company's voice (its older `motto` read as `voice.motto`) with every field the
+        project sets over it. Loading has layered them already (with removals) and leaves the
+        company's own empty; a Profile built from models is layered here."""
+        base = self.company.voice
+        if self.company.motto and base.motto is None:
+            base = base.model_copy(update={"motto": self.company.motto})
+        return _over(base, self.project.voice)
+
+
+def _over(base: _M, top: _M) -> _M:
+    """`top`'s fields over `base`, mapping by mapping (as files layer)."""
+    update: dict[str, Any] = {}
+    for name in top.model_fields_set:
+        below, above = getattr(base, name), getattr(top, name)
+        both = isinstance(below, BaseModel) and isinstance(above, BaseModel)
+        update[name] = _over(below, above) if both else above
+    return base.model_copy(update=update)

@@ -43,6 +43,8 @@ HEADER_FILL = "F0F0F0"
 """The header row's shading, the grey of the PDF's table heads."""
 TABLE_GAP = Pt(12)
 """Room between a table and the next line; the PDF has 3 mm plus the heading's own margin."""
+CLOSING_GAP = Pt(12)
+"""Room above the closing, as the PDF's `.closing` margin (4 mm)."""
 SEAL_WIDTH_MM = 40.0
 """A round company seal is 40–42 mm across; the template's seal area is 45 mm high."""
 LOGO_HEIGHT_MM = 10.0
@@ -88,9 +90,14 @@ def render_docx(letter: Letter, *, template: Path | None = None) -> bytes:
     width, height = _text_area(tpl)
     # The chart's face is the PDF body face of the letter's language (TC for zh-Hant).
     chart_font = get_locale(letter.language).fonts("pdf")["body"]
-    for part in (letter.opening, letter.sections, letter.closing):
+    for part in (letter.opening, letter.sections):
         _blocks(body, part, width, height, chart_font)
+    closing_at = len(body.paragraphs)
+    _blocks(body, letter.closing, width, height, chart_font)
     _space_after_tables(body)
+    if letter.closing:
+        # Apart from the last section, as in the PDF (.closing): never read as its last point.
+        body.paragraphs[closing_at].paragraph_format.space_before = CLOSING_GAP
     if letter.closing:
         # "特此承诺。" moves with the signature block rather than leave it alone on a page.
         body.paragraphs[-1].paragraph_format.keep_with_next = True
