@@ -252,7 +252,7 @@ def test_identifying_values_in_free_text_are_located_errors(tree: FileTree) -> N
     found = problems(resolved, get_locale("zh-Hans"))
     said = "\n".join(sorted(str(p).replace(f"{root}/", "") for p in found))
     # The short name in the motto (a company file's free text).
-    assert re.search(r"company\.yaml:4:8: company\.motto: .*公司简称“恒信智能”", said), said
+    assert re.search(r"company\.yaml:4:8: voice\.motto: .*公司简称“恒信智能”", said), said
     # A contact's name and the hotline (spelled with blanks) in the training schedule.
     schedule = r"project\.yaml:10:15: commitments\.training\.schedule: "
     assert re.search(schedule + "(.*)人员姓名“马建国”", said), said
@@ -280,7 +280,7 @@ def test_render_anonymous_refuses_with_located_errors_and_writes_nothing(
     assert code == 2, err
     lines = _messages(err)
     assert lines and all(re.match(r"^.+\.yaml:\d+:\d+: [\w.\[\]=]+: ", line) for line in lines)
-    assert any("company.motto" in line and "恒信智能" in line for line in lines)
+    assert any("voice.motto" in line and "恒信智能" in line for line in lines)
     assert not out.exists()
     # The same profile is fine for a named letter: the check belongs to 暗标 mode.
     code, _, err = run("render", root / "project.yaml", "-o", out, "--format", "html")
@@ -294,7 +294,7 @@ def test_validate_and_check_agree_with_render_on_the_projects_setting(tree: File
     assert code == 2, err
     assert "project.yaml:11:15: commitments.training.schedule: " in err
     code, _, err = run("explain", root / "project.yaml")
-    assert code == 2 and "company.motto" in err
+    assert code == 2 and "voice.motto" in err
 
 
 def test_english_says_it_in_english(tree: FileTree) -> None:
