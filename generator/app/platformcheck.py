@@ -255,7 +255,8 @@ def _docx_problems(parts: dict[str, bytes]) -> Iterator[Message]:
     for name in parts:
         if name == "[Content_Types].xml":
             continue
-        extension = posixpath.splitext(name)[1].lstrip(".").lower()
+        base = posixpath.basename(name)  # "_rels/.rels" has the extension "rels"
+        extension = base.rsplit(".", 1)[-1].lower() if "." in base else ""
         if name not in overrides and extension not in defaults:
             yield Message("platform.docx.untyped", {"part": name})
     main = _relationships(trees, "_rels/.rels", "")

@@ -69,6 +69,12 @@ class SealArea:
         return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode()
 
 
+def no_seal_json(pdf_name: str) -> bytes:
+    """`render --seal-json` for a PDF without a seal area (no signature block)."""
+    data = {"pdf": pdf_name, "field": None, "page": None}
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode()
+
+
 def find_seal_area(document: Any) -> SealArea | None:
     """The last `.seal-area` box of a laid-out WeasyPrint document (the signature block is at
     the end), or None when the letter has none. Reads each page's private `_page_box`, as
