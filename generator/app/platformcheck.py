@@ -76,7 +76,7 @@ def check_file(path: Path, rules: Rules | None = None) -> list[Message]:
 
 def _too_big(size: int, rules: Rules) -> Message:
     return Message(
-        "platform.too_big", {"size": f"{size / MB:.1f}", "limit": f"{rules.max_bytes / MB:g}"}
+        "platform.too_big", {"size": f"{size / MB:.3g}", "limit": f"{rules.max_bytes / MB:.3g}"}
     )
 
 
