@@ -76,29 +76,33 @@ def no_seal_json(pdf_name: str) -> bytes:
 
 
 def find_seal_area(document: Any) -> SealArea | None:
-    """The last `.seal-area` box of a laid-out WeasyPrint document (the signature block is at
-    the end), or None when the letter has none. Reads each page's private `_page_box`, as
+    """The last `.seal-area` box of a laid-out WeasyPrint document, or None when the letter
+    has none. Pages are searched from the end (the signature block closes the letter), so
+    usually one page is walked. Reads each page's private `_page_box`, as
     `pdffile.overflowing` does: the public `page.anchors` give a point, not a box."""
-    found: SealArea | None = None
-    for number, page in enumerate(document.pages, start=1):
+    for number in range(len(document.pages), 0, -1):
+        page = document.pages[number - 1]
+        last = None
         for box in page._page_box.descendants():
             element = getattr(box, "element", None)
-            if element is None or SEAL_CLASS not in (element.get("class") or "").split():
-                continue
-            x, y = box.border_box_x(), box.border_box_y()
-            w, h = box.border_width(), box.border_height()
-            page_height = page.height * PT_PER_PX
-            found = SealArea(
-                page=number,
-                rect=(
-                    x * PT_PER_PX,
-                    page_height - (y + h) * PT_PER_PX,
-                    (x + w) * PT_PER_PX,
-                    page_height - y * PT_PER_PX,
-                ),
-                page_size=(page.width * PT_PER_PX, page_height),
-            )
-    return found
+            if element is not None and SEAL_CLASS in (element.get("class") or "").split():
+                last = box
+        if last is None:
+            continue
+        x, y = last.border_box_x(), last.border_box_y()
+        w, h = last.border_width(), last.border_height()
+        page_height = page.height * PT_PER_PX
+        return SealArea(
+            page=number,
+            rect=(
+                x * PT_PER_PX,
+                page_height - (y + h) * PT_PER_PX,
+                (x + w) * PT_PER_PX,
+                page_height - y * PT_PER_PX,
+            ),
+            page_size=(page.width * PT_PER_PX, page_height),
+        )
+    return None
 
 
 def add_signature_field(pdf: Any, area: SealArea) -> None:
