@@ -2,16 +2,19 @@
 
 Strict: every WeasyPrint warning or error (missing image, unknown CSS, refused URL) fails the
 render, and so does a character the language's faces cannot draw. Reproducible: the PDF dates
-come from the letter date (or SOURCE_DATE_EPOCH) and the file identifier is a content hash, so
-the same letter gives the same bytes. Small: the CJK fonts WeasyPrint subsets (keeping every
+come from the letter date (or SOURCE_DATE_EPOCH; with neither there are none) and the file
+identifier is a content hash, so the same letter gives the same bytes. Signature-ready: the
+same finisher adds an empty signature field over the seal area (generator.render.sealfield).
+Small: the CJK fonts WeasyPrint subsets (keeping every
 glyph id up to the highest used) are subset again without those empty glyphs, in a public
 `write_pdf` finisher (generator.render.pdf_fonts). Fast: one PdfRenderer keeps the font
 configuration, the parsed stylesheet and the compiled template for every letter it renders.
 
 WeasyPrint's public API is used (HTML, CSS, FontConfiguration, URLFetcher,
-`write_pdf(finisher=...)`), except that the overflow check (`overflowing`) reads each page's
-private `_page_box` by default; `AFTERSALES_PDF_ONE_PASS=1` opts in to subsetting in one pass
-through a private WeasyPrint method, on the versions it was tested with only.
+`write_pdf(finisher=...)`), except that the overflow check (`overflowing`) and the seal area
+(`sealfield.find_seal_area`) read each page's private `_page_box` by default;
+`AFTERSALES_PDF_ONE_PASS=1` opts in to subsetting in one pass through a private WeasyPrint
+method, on the versions it was tested with only.
 """
 
 import datetime as dt
