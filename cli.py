@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, ParamSpec, TypeVar
 import click
 
 from generator import __version__
-from generator.errors import GeneratorError, InputError, Problem, escape
+from generator.errors import GeneratorError, InputError, Location, Problem, escape
 
 if TYPE_CHECKING:
     from generator.tender.findings import Gate
@@ -330,6 +330,17 @@ def _links_option(func: Callable[P, R]) -> Callable[P, R]:
     )(func)
 
 
+def _max_size_option(func: Callable[P, R]) -> Callable[P, R]:
+    return click.option(
+        "--max-size",
+        default=10.0,
+        show_default=True,
+        type=click.FloatRange(min=0, min_open=True),
+        metavar="MB",
+        help="The largest PDF or DOCX the e-bidding platform accepts, in megabytes.",
+    )(func)
+
+
 def _formats(value: str) -> tuple[str, ...]:
     from generator.app.batch import DOCUMENT_FORMATS
 
@@ -418,6 +429,13 @@ def _formats(value: str) -> tuple[str, ...]:
     "centre names in text, headers, file names or metadata, signed with the date only; a "
     "value that would still identify the bidder, also inside free text, is bad input (exit 2).",
 )
+@click.option(
+    "--seal-json",
+    is_flag=True,
+    help="Also write NAME.seal.json beside each PDF: the page and rectangle of the seal area "
+    "(the empty signature field CompanySeal), for a platform's signing client. Needs pdf.",
+)
+@_max_size_option
 @pass_ctx
 @_guarded
 def render(
@@ -440,6 +458,8 @@ def render(
     max_seconds: float,
     change_note: bool,
     anonymous: bool,
+    seal_json: bool,
+    max_size: float,
 ) -> None:
     """Render the letter of each PROJECT as DOCX and PDF (and the deviation table with --tender).
 
@@ -465,14 +485,23 @@ def render(
     placeholder refuses the letter (exit 1). Nothing is written either when a text would
     leave the PDF page, a document would pass --max-pages or --max-seconds, or the
     pre-flight (as in validate) refuses the input (exit 2).
+
+    Every PDF has an empty signature field, CompanySeal, over the seal area. The files
+    written are then checked as `aftersales preflight` checks them; what an e-bidding
+    platform would reject is a warning on stderr (-q leaves the check out).
     """
     import time
 
-    from generator.app.batch import Job, Result, render_many
+    from generator.app.batch import SEAL_JSON, Job, Result, render_many
+    from generator.app.platformcheck import MB, Rules
     from generator.render.limits import Limits
     from generator.terminal import format_table
 
     chosen = _formats(formats)
+    if seal_json:
+        if "pdf" not in chosen:
+            raise click.UsageError("--seal-json needs pdf in --format")
+        chosen = (*chosen, SEAL_JSON)
     gate = _gate(strict, stars_only)
     if tender is None and (allow_deviations or strict or stars_only):
         raise click.UsageError("--allow-deviations, --strict and --stars-only need --tender")
@@ -505,6 +534,7 @@ def render(
             on_warning=lambda line: _say(line, err=True, fg="yellow"),
             limits=Limits(max_pages, max_seconds),
             change_note=change_note,
+            platform=Rules(max_bytes=int(max_size * MB)) if ctx.verbosity >= 0 else None,
         )
     elapsed = time.perf_counter() - start
     rows = [
@@ -515,6 +545,53 @@ def render(
     if ctx.verbosity >= 0:
         _say(format_table(["file", "pages", "size"], rows))
         ctx.info(f"{len(rows)} file(s) from {len(results)} profile(s) in {elapsed:.1f} s")
+
+
+@main.command("preflight")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_max_size_option
+@click.option(
+    "--language",
+    metavar="LANG",
+    default="zh-Hans",
+    show_default=True,
+    help="Language of the findings (a folder under templates/).",
+    callback=_check_language,
+)
+@pass_ctx
+@_guarded
+def preflight_files(ctx: Context, files: Sequence[Path], max_size: float, language: str) -> None:
+    """Check output FILEs (PDF, DOCX) for what e-bidding platforms reject.
+
+    \b
+    PDF: larger than --max-size, encrypted, JavaScript, attachments, a font not embedded,
+    a page not A4, bookmarks more than 5 levels deep.
+    DOCX: not an Office 2007+ package (an old .doc), macros, a damaged or DTD-declaring XML
+    part, a part without a content type, a relationship to a missing part (Word offers to
+    repair such a file), a docProps property twice or an unreadable date.
+
+    Prints each finding as FILE: message on stdout. Exit codes: 0 every file passes, 1 a
+    file fails, 2 a file that does not exist.
+    """
+    from generator.app.platformcheck import MB, Rules, check_file
+    from generator.locale import get_locale
+
+    missing = [Problem(Location(str(f)), "", "no such file") for f in files if not f.is_file()]
+    if missing:
+        raise InputError(missing)
+    say = get_locale(language)
+    rules = Rules(max_bytes=int(max_size * MB))
+    failed = 0
+    for file in files:
+        found = check_file(file, rules)
+        failed += bool(found)
+        for message in found:
+            _say(f"{escape(str(file))}: {say.say(message)}")
+        if not found and ctx.verbosity >= 0:
+            _say(say.text("platform.passed", file=escape(str(file))))
+    if failed:
+        ctx.info(say.text("platform.failed", n=failed), fg="red")
+        sys.exit(1)
 
 
 @main.command()

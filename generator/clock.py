@@ -5,23 +5,35 @@ import os
 
 from generator.errors import RenderError
 
-__all__ = ["CHINA_TIME", "FALLBACK_INSTANT", "fixed_instant"]
+__all__ = ["CHINA_TIME", "FALLBACK_INSTANT", "ZIP_EPOCH", "fixed_instant", "known_instant"]
 
 CHINA_TIME = dt.timezone(dt.timedelta(hours=8))
 FALLBACK_INSTANT = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
-"""File dates when neither the letter nor SOURCE_DATE_EPOCH gives one."""
+"""Report dates (JUnit) when neither the letter nor SOURCE_DATE_EPOCH gives one. Documents
+never record it: their metadata leaves an unknown date out (`known_instant`)."""
+ZIP_EPOCH = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)
+"""The earliest time a zip entry can hold: the DOCX's entries when no date is known, the
+value reproducible-build tools use to mean "no date"."""
 
 
-def fixed_instant(date: dt.date | None) -> dt.datetime:
-    """The one instant a rendered file records, so the same input gives the same bytes: the
-    letter date (midnight, China time), else SOURCE_DATE_EPOCH, else 2000-01-01."""
+def known_instant(date: dt.date | None) -> dt.datetime | None:
+    """The instant a document records as its creation: the letter date (midnight, China time),
+    else SOURCE_DATE_EPOCH, else None (the metadata then has no date rather than a made-up
+    one)."""
     if date is not None:
         return dt.datetime(date.year, date.month, date.day, tzinfo=CHINA_TIME)
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch:
+        return None
     try:
-        moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else FALLBACK_INSTANT
+        moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC)
     except (ValueError, OverflowError, OSError) as exc:
         raise RenderError(f"SOURCE_DATE_EPOCH={epoch!r} is not a Unix timestamp") from exc
     if not 1980 <= moment.year <= 2099:  # what a zip file (DOCX) can record
         raise RenderError(f"SOURCE_DATE_EPOCH={epoch!r} is outside 1980–2099")
     return moment
+
+
+def fixed_instant(date: dt.date | None) -> dt.datetime:
+    """`known_instant`, else FALLBACK_INSTANT: for reports whose format needs some date."""
+    return known_instant(date) or FALLBACK_INSTANT

@@ -10,6 +10,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from xml.etree import ElementTree as ET
 
 import docx
 import pytest
@@ -297,7 +298,36 @@ def test_two_renders_are_byte_identical_and_dated_by_the_letter(rendered: bytes)
     assert (
         props.created == props.modified == dt.datetime(2026, 11, 27, 16, tzinfo=dt.UTC)
     )  # 0:00 +08:00
-    assert (props.title, props.subject, props.revision) == ("售后服务承诺书", TENDER_NO, 1)
+    # python-docx cannot read cp:revision here: docxcompose rebinds its "cp" prefix.
+    core = _core(rendered)
+    assert (core["title"], core["subject"], core["revision"]) == ("售后服务承诺书", TENDER_NO, "1")
+
+
+def _core(data: bytes) -> dict[str, str]:
+    """docProps/core.xml by local name; a property written twice fails the test."""
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        root = ET.fromstring(package.read("docProps/core.xml"))
+    names = [child.tag.rsplit("}", 1)[-1] for child in root]
+    assert len(names) == len(set(names)), names
+    return {child.tag.rsplit("}", 1)[-1]: child.text or "" for child in root}
+
+
+def test_docprops_name_aftersales_and_no_page_count(rendered: bytes) -> None:
+    with zipfile.ZipFile(io.BytesIO(rendered)) as package:
+        app = ET.fromstring(package.read("docProps/app.xml"))
+    fields = {child.tag.rsplit("}", 1)[-1]: child.text for child in app}
+    assert fields == {"Application": "aftersales"}  # no template's "Microsoft Word", no Pages
+    assert _core(rendered)["creator"] == "宁夏某某科技有限公司"
+
+
+def test_undated_letter_records_no_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    data = render_docx(replace(_letter(), date=None))
+    core = _core(data)
+    assert "created" not in core and "modified" not in core
+    with zipfile.ZipFile(io.BytesIO(data)) as package:  # zip entries need a time: the zip epoch
+        assert {i.date_time for i in package.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+    assert b"2000-01-01" not in data
 
 
 def test_undated_letter_uses_source_date_epoch(monkeypatch: pytest.MonkeyPatch) -> None:

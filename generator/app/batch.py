@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.app.anonymous import anonymous_letter, anonymous_profile
+from generator.app.platformcheck import Rules, check_file
 from generator.app.preflight import Preflight, preflight, preflight_tender
 from generator.app.validate import Review, review
 from generator.errors import CheckFailed, InputError, Location, OutputError, Problem
@@ -34,6 +35,9 @@ if TYPE_CHECKING:
     from generator.tender.model import TenderFile
 
 DOCUMENT_FORMATS = ("docx", "pdf", "html")
+SEAL_JSON = "seal.json"
+"""The extra "format" of `render --seal-json`: the PDF's seal area for platform signing
+clients, written beside the PDF (it needs "pdf" before it in the formats)."""
 
 
 @dataclass(frozen=True)
@@ -281,6 +285,7 @@ def _render_task(task: _Task) -> Rendered:
 
 def _render(letter: "Letter", stem: str, task: _Task) -> list[tuple[str, bytes, int | None]]:
     out: list[tuple[str, bytes, int | None]] = []
+    seal_json = b""
     for fmt in task.formats:
         name = f"{stem}.{fmt}"
         pages: int | None = None
@@ -289,10 +294,15 @@ def _render(letter: "Letter", stem: str, task: _Task) -> list[tuple[str, bytes, 
 
             data = render_docx(letter)
         elif fmt == "pdf":
-            from generator.render.pdffile import render_pdf_counted
+            from generator.render.pdffile import render_pdf_result
+            from generator.render.sealfield import no_seal_json
 
             fonts = get_locale(letter.language).fonts("pdf")
-            data, pages = render_pdf_counted(letter, fonts, limits=task.limits)
+            result = render_pdf_result(letter, fonts, limits=task.limits)
+            data, pages = result.data, result.pages
+            seal_json = result.seal.as_json(name) if result.seal else no_seal_json(name)
+        elif fmt == SEAL_JSON:
+            data = seal_json
         else:
             from generator.render.pdffile import render_html
 
@@ -328,6 +338,7 @@ def render_many(
     on_warning: Callable[[str], None] | None = None,
     limits: Limits | None = None,
     change_note: bool = False,
+    platform: Rules | None = None,
 ) -> list[Result]:
     """Render every job into `out_dir`, results in job order; `on_result` is called as each
     job's files are written (in whatever order the workers finish), `on_notice` with each
@@ -341,6 +352,9 @@ def render_many(
 
     `change_note` adds each letter's 变更说明: its promises against the project without the
     job's overlays and `--set` (the company standard), in the letter's formats.
+
+    `platform` checks each PDF and DOCX written for what e-bidding platforms reject
+    (generator.app.platformcheck) and says each finding through `on_warning`.
     """
     planned, tenders, warnings = plan(jobs, limits)
     # The guardrails, as validate/explain/check apply them: nothing is written when one refuses.
@@ -383,8 +397,25 @@ def render_many(
                 results.append(_commit(folder, job, *_timed(task)))
                 if on_result:
                     on_result(results[-1])
-            return results
-        return _render_parallel(folder, planned, tasks, workers, on_result)
+        else:
+            results = _render_parallel(folder, planned, tasks, workers, on_result)
+    if platform is not None and on_warning is not None:
+        languages = [task.language for task in tasks]
+        for result, language in zip(results, languages, strict=True):
+            for line in platform_warnings(result, platform, language):
+                on_warning(line)
+    return results
+
+
+def platform_warnings(result: Result, rules: Rules, language: str) -> list[str]:
+    """What an e-bidding platform would reject in the files just written (`render` warns)."""
+    say = get_locale(language)
+    return [
+        say.text("platform.warning", file=str(w.path), problem=say.say(message))
+        for w in result.files
+        if w.path.suffix in (".pdf", ".docx")
+        for message in check_file(w.path, rules)
+    ]
 
 
 def _gate(

@@ -94,7 +94,7 @@ class Letter:
     meta_author: str
     meta_subject: str
     date: dt.date | None
-    """for reproducible file timestamps; None falls back to SOURCE_DATE_EPOCH or a fixed date."""
+    """for reproducible file timestamps; None falls back to SOURCE_DATE_EPOCH, else no date."""
     language: str = "zh-Hans"
     asset_dirs: tuple[Path, ...] = field(default=())
     """folders the renderers may read images from (the profile folders)."""

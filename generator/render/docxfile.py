@@ -15,9 +15,10 @@ in PARAGRAPH_STYLES and TABLE_STYLE.
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 import jinja2
 from docx.enum.style import WD_STYLE_TYPE
@@ -29,7 +30,7 @@ from docx.shared import Emu, Mm, Pt, Twips
 from docxtpl import DocxTemplate, InlineImage
 from jinja2.sandbox import SandboxedEnvironment
 
-from generator.clock import fixed_instant
+from generator.clock import ZIP_EPOCH, known_instant
 from generator.errors import RenderError
 from generator.letter.document import Block, Figure, Letter, Paragraph, Section, Signature, Table
 from generator.locale import get_locale
@@ -119,19 +120,64 @@ def render_docx(letter: Letter, *, template: Path | None = None) -> bytes:
     except jinja2.TemplateError as exc:
         raise RenderError(f"{path}: {exc}") from exc
 
-    when = fixed_instant(letter.date)
-    props = tpl.docx.core_properties
-    props.title = letter.meta_title
-    props.subject = letter.meta_subject
-    props.author = props.last_modified_by = letter.meta_author
-    props.language = str(get_locale(letter.language).settings["html_lang"])
-    # python-docx writes naive datetimes as UTC ("Z").
-    props.created = props.modified = when.astimezone(dt.UTC).replace(tzinfo=None)
-    props.revision = 1
-
+    when = known_instant(letter.date)
+    language = str(get_locale(letter.language).settings["html_lang"])
+    tpl.docx.core_properties.revision = 1  # makes the part when a template has none
     out = io.BytesIO()
     tpl.save(out)
-    return fixed_zip(out.getvalue(), when)
+    # docProps are written whole, not edited: the template's (or a company's) own carry
+    # another application and a page count, and python-docx writes some core properties
+    # twice once docxcompose (imported by docxtpl) has rebound the "cp" prefix to the
+    # custom-properties namespace.
+    parts = {
+        CORE_PART: core_xml(
+            letter.meta_title, letter.meta_subject, letter.meta_author, language, when
+        ),
+        APP_PART: APP_XML,
+    }
+    return fixed_zip(out.getvalue(), when or ZIP_EPOCH, parts)
+
+
+CORE_PART = "docProps/core.xml"
+APP_PART = "docProps/app.xml"
+APPLICATION = "aftersales"
+"""What docProps/app.xml names as the application that wrote the file."""
+APP_XML = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"'
+    ' xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    f"<Application>{APPLICATION}</Application></Properties>"
+).encode()
+"""No page, word or line counts: only a word processor laying the DOCX out knows them, and a
+count of 1 (the template's) is wrong; Word and LibreOffice recount when they save."""
+
+
+def core_xml(
+    title: str, subject: str, author: str, language: str, when: dt.datetime | None
+) -> bytes:
+    """docProps/core.xml with each property once; an empty value and an unknown date are left
+    out rather than written blank or made up."""
+    fields = [
+        ("dc:title", title),
+        ("dc:subject", subject),
+        ("dc:creator", author),
+        ("cp:lastModifiedBy", author),
+        ("dc:language", language),
+        ("cp:revision", "1"),
+    ]
+    body = "".join(f"<{tag}>{escape(value)}</{tag}>" for tag, value in fields if value)
+    if when is not None:
+        stamp = when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        for tag in ("dcterms:created", "dcterms:modified"):
+            body += f'<{tag} xsi:type="dcterms:W3CDTF">{stamp}</{tag}>'
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/'
+        'core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        'xmlns:dcterms="http://purl.org/dc/terms/" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        f"{body}</cp:coreProperties>"
+    ).encode()
 
 
 def _letterhead(tpl: DocxTemplate, logo: Path, asset_dirs: tuple[Path, ...]) -> None:
@@ -157,14 +203,16 @@ def _letterhead(tpl: DocxTemplate, logo: Path, asset_dirs: tuple[Path, ...]) -> 
             anchor.addnext(run._r)
 
 
-def fixed_zip(data: bytes, when: dt.datetime) -> bytes:
-    """Rewrite a zip package with every entry dated `when`, keeping the entry order.
+def fixed_zip(data: bytes, when: dt.datetime, parts: Mapping[str, bytes] | None = None) -> bytes:
+    """Rewrite a zip package with every entry dated `when`, keeping the entry order, with the
+    entries named in `parts` replaced by their bytes (when present).
 
     python-docx writes [Content_Types].xml first, as Word expects; only the clock-dependent
     and platform-dependent header fields change.
     """
     # Zip times have no zone: record the wall-clock time of `when` in its own zone.
     stamp = (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second)
+    parts = parts or {}
     out = io.BytesIO()
     with (
         zipfile.ZipFile(io.BytesIO(data)) as source,
@@ -175,7 +223,7 @@ def fixed_zip(data: bytes, when: dt.datetime) -> bytes:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 0
             info.external_attr = 0
-            target.writestr(info, source.read(entry))
+            target.writestr(info, parts.get(entry.filename) or source.read(entry))
     return out.getvalue()
 
 

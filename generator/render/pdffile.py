@@ -2,16 +2,19 @@
 
 Strict: every WeasyPrint warning or error (missing image, unknown CSS, refused URL) fails the
 render, and so does a character the language's faces cannot draw. Reproducible: the PDF dates
-come from the letter date (or SOURCE_DATE_EPOCH) and the file identifier is a content hash, so
-the same letter gives the same bytes. Small: the CJK fonts WeasyPrint subsets (keeping every
+come from the letter date (or SOURCE_DATE_EPOCH; with neither there are none) and the file
+identifier is a content hash, so the same letter gives the same bytes. Signature-ready: the
+same finisher adds an empty signature field over the seal area (generator.render.sealfield).
+Small: the CJK fonts WeasyPrint subsets (keeping every
 glyph id up to the highest used) are subset again without those empty glyphs, in a public
 `write_pdf` finisher (generator.render.pdf_fonts). Fast: one PdfRenderer keeps the font
 configuration, the parsed stylesheet and the compiled template for every letter it renders.
 
 WeasyPrint's public API is used (HTML, CSS, FontConfiguration, URLFetcher,
-`write_pdf(finisher=...)`), except that the overflow check (`overflowing`) reads each page's
-private `_page_box` by default; `AFTERSALES_PDF_ONE_PASS=1` opts in to subsetting in one pass
-through a private WeasyPrint method, on the versions it was tested with only.
+`write_pdf(finisher=...)`), except that the overflow check (`overflowing`) and the seal area
+(`sealfield.find_seal_area`) read each page's private `_page_box` by default;
+`AFTERSALES_PDF_ONE_PASS=1` opts in to subsetting in one pass through a private WeasyPrint
+method, on the versions it was tested with only.
 """
 
 import datetime as dt
@@ -22,6 +25,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -29,7 +33,7 @@ from jinja2 import FileSystemLoader, StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from generator.clock import fixed_instant
+from generator.clock import known_instant
 from generator.errors import RenderError
 from generator.letter.document import Block, Figure, Letter, Paragraph, Section, Table
 from generator.render import pdf_fonts
@@ -37,6 +41,7 @@ from generator.render.assets import asset_fetcher, prepare_image
 from generator.render.columns import column_percents
 from generator.render.fonts import DEFAULT_FONTS, Fonts, check_text_fields, css_families, faces
 from generator.render.limits import LimitExceeded, Limits
+from generator.render.sealfield import SealArea, add_signature_field, find_seal_area
 from generator.resources import templates_dir
 
 TEMPLATE = "letter.html.j2"
@@ -47,6 +52,16 @@ OLDEST_WEASYPRINT = (68, 0)
 ONE_PASS_ENV = "AFTERSALES_PDF_ONE_PASS"
 
 DrawFigure = Callable[[Figure], str]
+
+
+@dataclass(frozen=True)
+class PdfResult:
+    """A rendered PDF: its bytes, its number of pages and where the seal goes (None: the
+    document has no seal area, or the renderer adds no signature field)."""
+
+    data: bytes
+    pages: int
+    seal: SealArea | None
 
 
 def weasyprint_problem(version: str) -> str | None:
@@ -74,9 +89,12 @@ def subsetter_problem() -> str | None:
     return None
 
 
-def pdf_timestamp(date: dt.date | None) -> str:
-    """The W3C date written as CreationDate/ModDate (see `output.fixed_instant`)."""
-    moment = fixed_instant(date)
+def pdf_timestamp(date: dt.date | None) -> str | None:
+    """The W3C date written as CreationDate/ModDate (see `clock.known_instant`); None leaves
+    both out (no letter date and no SOURCE_DATE_EPOCH)."""
+    moment = known_instant(date)
+    if moment is None:
+        return None
     if moment.utcoffset() == dt.timedelta(0):
         return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
     return moment.isoformat(timespec="seconds")
@@ -183,6 +201,8 @@ class PdfRenderer:
     subset: the same glyphs and text (the same bytes for the examples; HarfBuzz may order a
     CFF's parts differently), ~0.08 s (a quarter) less CPU a letter; used only on a WeasyPrint
     it was tested with (`pdf_fonts.one_pass_problem`), else the public route is taken.
+    seal_field=False leaves out the empty signature field over the seal area
+    (generator.render.sealfield).
     """
 
     def __init__(
@@ -193,6 +213,7 @@ class PdfRenderer:
         fonts: Fonts | None = None,
         shrink_fonts: bool = True,
         one_pass: bool | None = None,
+        seal_field: bool = True,
     ) -> None:
         import weasyprint
 
@@ -214,6 +235,7 @@ class PdfRenderer:
         self.template_dir = (template_dir or templates_dir()).resolve()
         # False writes WeasyPrint's own font subsets (to compare against, or to rule us out).
         self._shrink_fonts = shrink_fonts
+        self._seal_field = seal_field
         if one_pass is None:
             one_pass = os.environ.get(ONE_PASS_ENV, "") == "1"
         self._one_pass = one_pass and pdf_fonts.one_pass_problem() is None
@@ -294,6 +316,11 @@ class PdfRenderer:
 
     def render_counted(self, letter: Letter, limits: Limits | None = None) -> tuple[bytes, int]:
         """The PDF bytes and the number of pages."""
+        result = self.render_result(letter, limits)
+        return result.data, result.pages
+
+    def render_result(self, letter: Letter, limits: Limits | None = None) -> PdfResult:
+        """The PDF bytes, the number of pages and the seal area."""
         limits = limits or Limits()
         problems = check_text_fields(
             ((f"letter.{path}", text) for path, text in letter_texts(letter)), self.fonts
@@ -316,15 +343,19 @@ class PdfRenderer:
 
     def _write(
         self, letter: Letter, session: pdf_fonts.Session | None, limits: Limits
-    ) -> tuple[bytes, int]:
+    ) -> PdfResult:
         from weasyprint import HTML
 
         source = self.html(letter)
         fetcher = asset_fetcher((self.template_dir, *letter.asset_dirs))
 
+        seal: SealArea | None = None
+
         def finisher(_document: object, pdf: object) -> None:
             if session is not None:  # ~140 KB less a CJK face; see generator.render.pdf_fonts
                 session.shrink_fonts(pdf)
+            if seal is not None:
+                add_signature_field(pdf, seal)
 
         with _Captured(f"PDF of {letter.meta_title}"):
             document = HTML(
@@ -341,11 +372,13 @@ class PdfRenderer:
                     f"PDF of {letter.meta_title}: text would leave the page (break it, e.g. "
                     "with spaces, or shorten it):\n" + "\n".join(f"  - {line}" for line in lost)
                 )
+            if self._seal_field:
+                seal = find_seal_area(document)
             pdf: bytes = document.write_pdf(
                 pdf_identifier=True,  # an MD5 of the content: stable, unlike a random one
                 finisher=finisher,
             )
-        return pdf, len(document.pages)
+        return PdfResult(pdf, len(document.pages), seal)
 
 
 TOLERANCE = 0.5
@@ -443,6 +476,13 @@ def render_pdf_counted(
 ) -> tuple[bytes, int]:
     """Like render_pdf, with the page count."""
     return _renderer(letter.language, fonts).render_counted(letter, limits)
+
+
+def render_pdf_result(
+    letter: Letter, fonts: Fonts | None = None, *, limits: Limits | None = None
+) -> PdfResult:
+    """Like render_pdf, with the page count and the seal area (for `render --seal-json`)."""
+    return _renderer(letter.language, fonts).render_result(letter, limits)
 
 
 def render_html(letter: Letter, fonts: Fonts | None = None) -> str:
