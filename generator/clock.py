@@ -5,12 +5,9 @@ import os
 
 from generator.errors import RenderError
 
-__all__ = ["CHINA_TIME", "FALLBACK_INSTANT", "ZIP_EPOCH", "fixed_instant", "known_instant"]
+__all__ = ["CHINA_TIME", "ZIP_EPOCH", "known_instant"]
 
 CHINA_TIME = dt.timezone(dt.timedelta(hours=8))
-FALLBACK_INSTANT = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
-"""Report dates (JUnit) when neither the letter nor SOURCE_DATE_EPOCH gives one. Documents
-never record it: their metadata leaves an unknown date out (`known_instant`)."""
 ZIP_EPOCH = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)
 """The earliest time a zip entry can hold: the DOCX's entries when no date is known, the
 value reproducible-build tools use to mean "no date"."""
@@ -32,8 +29,3 @@ def known_instant(date: dt.date | None) -> dt.datetime | None:
     if not 1980 <= moment.year <= 2099:  # what a zip file (DOCX) can record
         raise RenderError(f"SOURCE_DATE_EPOCH={epoch!r} is outside 1980–2099")
     return moment
-
-
-def fixed_instant(date: dt.date | None) -> dt.datetime:
-    """`known_instant`, else FALLBACK_INSTANT: for reports whose format needs some date."""
-    return known_instant(date) or FALLBACK_INSTANT

@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import quote
 from xml.etree import ElementTree as ET
 
-from generator.clock import fixed_instant
+from generator.clock import known_instant
 from generator.errors import Location, escape
 from generator.letter.document import Letter, Paragraph, Section, Signature, Table
 from generator.locale import Locale, Message, get_locale
@@ -382,9 +382,13 @@ def junit_report(
 
 
 def _suite(parent: ET.Element, name: str) -> ET.Element:
-    # The same input gives the same report: the time comes from SOURCE_DATE_EPOCH, not a clock.
-    stamp = fixed_instant(None).replace(tzinfo=None).isoformat()
-    return ET.SubElement(parent, "testsuite", name=name, timestamp=stamp, hostname="localhost")
+    # The same input gives the same report: the time comes from SOURCE_DATE_EPOCH, not a clock;
+    # without it the optional timestamp is left out rather than made up.
+    suite = ET.SubElement(parent, "testsuite", name=name, hostname="localhost")
+    moment = known_instant(None)
+    if moment is not None:
+        suite.set("timestamp", moment.replace(tzinfo=None).isoformat())
+    return suite
 
 
 # ---------------------------------------------------------------- SARIF 2.1.0

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from generator.clock import ZIP_EPOCH, known_instant
 from generator.locale import Locale
 from generator.tender.check import CheckResult, Finding, Gate
 from generator.tender.model import Column
@@ -167,9 +168,11 @@ def xlsx_report(result: CheckResult, *, locale: Locale | None = None, **_gate: o
     say = locale or report_locale(result)
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
-    # The same input gives the same bytes: the creation date is the project's letter date
-    # (else a constant), never the clock.
-    created = dt.datetime.combine(result.profile.project.date or _NO_DATE, dt.time())
+    # The same input gives the same bytes: the creation date is the letter date or
+    # SOURCE_DATE_EPOCH, never the clock. XlsxWriter always writes one, so an unknown date is
+    # the zip format's zero (1980-01-01, as the DOCX's entries), never a plausible made-up day.
+    moment = known_instant(result.profile.project.date) or ZIP_EPOCH
+    created = moment.astimezone(dt.UTC).replace(tzinfo=None)
     title = table_title(result.tender, say)
     book.set_properties(
         {
@@ -222,7 +225,6 @@ def _write_sheet(
 
 
 SHEET_FORMATS = ("xlsx", "csv")
-_NO_DATE = dt.date(2000, 1, 1)
 
 
 def report_bytes(
