@@ -117,7 +117,7 @@ def test_segmentation_is_cached_on_disk(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.setenv("AFTERSALES_CACHE_DIR", str(tmp_path))
     words.words.cache_clear()
     first = words.words("判断是否需要现场处理")
-    entries = list(tmp_path.glob("words-*.json"))
+    entries = list(tmp_path.glob("segments-*.json"))
     assert len(entries) == 1
     # A second process reads the entry: a damaged one is recomputed, an intact one is used.
     entries[0].write_text('["判断是否", "需要现场处理"]', encoding="utf-8")

@@ -12,6 +12,7 @@ Lines are broken where the layout broke them (between words): each line ends in 
 break and the boxes are wider than their lines, so Word does not break them again.
 """
 
+import itertools
 import math
 from collections.abc import Iterable
 from xml.sax.saxutils import escape, quoteattr
@@ -72,7 +73,8 @@ def chart_xml(
     s = _Scale(factor)
     width, height = s.emu(lay.width), s.emu(lay.height)
     children: list[str] = []
-    ids = iter(range(1, 10_000))
+    # Ids of their own for the shapes inside: a document's drawing ids should not repeat.
+    ids = itertools.count(shape_id * 1000 + 1)
     for node in lay.nodes:
         children.append(_step(node, s, next(ids)))
     for edge in lay.edges:

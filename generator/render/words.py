@@ -40,6 +40,7 @@ def _tokenizer() -> Any:
     return tokenizer
 
 
+@functools.cache
 def _version() -> str:
     from importlib.metadata import version
 
@@ -47,7 +48,7 @@ def _version() -> str:
 
 
 def _segment(text: str) -> tuple[str, ...]:
-    entry = cache_file("words", f"{SEGMENTER} {_version()}\n{text}", ".json")
+    entry = cache_file("segments", f"{SEGMENTER} {_version()}\n{text}", ".json")
     try:
         cached = json.loads(entry.read_text(encoding="utf-8"))
         if isinstance(cached, list) and "".join(cached) == text:
