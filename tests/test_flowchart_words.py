@@ -104,6 +104,10 @@ def test_numbers_stay_with_their_units_and_ordinals() -> None:
         w.startswith("第3") for w in words.words("第3次回访")
     )
     assert words.words("check ServiceNow ticket") == ("check", " ", "ServiceNow", " ", "ticket")
+    assert words.words("within 30 minutes") == ("within", " ", "30 minutes")
+    for ems in range(8, 17):
+        lines = wrap("Duty engineer, within 30 minutes", SUB_SIZE, ems * SUB_SIZE)
+        assert lines[-1].endswith("30 minutes"), lines
 
 
 def test_a_word_wider_than_the_line_is_still_cut() -> None:

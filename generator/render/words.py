@@ -66,7 +66,8 @@ def _segment(text: str) -> tuple[str, ...]:
 def words(text: str) -> tuple[str, ...]:
     """`text` cut into the pieces a line may break between (they join back to `text`).
 
-    Dictionary words, with a number kept with the word after it (its unit: 24小时, 3个月)
+    Dictionary words, with a number kept with the word after it (its unit: 24小时, 3个月,
+    30 minutes)
     and with a one-character word before it (第3, 共2), punctuation kept with its
     neighbour (an opening bracket with what follows, the rest with what precedes), and
     spaces as pieces of their own (a line may break at them).
@@ -86,7 +87,19 @@ def words(text: str) -> tuple[str, ...]:
         else:
             out.append(piece)
         glue_next = _opening(piece[-1])
-    return tuple(out)
+    # "30 minutes": a number keeps the word after one space too (its unit, in a Latin text).
+    joined: list[str] = []
+    for piece in out:
+        if (
+            len(joined) >= 2
+            and joined[-1] == " "
+            and joined[-2][-1:].isdigit()
+            and piece[:1].isalpha()
+        ):
+            joined[-2:] = [joined[-2] + " " + piece]
+        else:
+            joined.append(piece)
+    return tuple(joined)
 
 
 def _opening(c: str) -> bool:
