@@ -6,6 +6,7 @@ dictionary costs most of a second, so each label's words are kept in the on-disk
 that fits on one line is never segmented at all (the caller asks only when it must wrap).
 """
 
+import contextlib
 import functools
 import json
 import logging
@@ -29,14 +30,21 @@ def _punctuation(c: str) -> bool:
 @functools.cache
 def _tokenizer() -> Any:
     with warnings.catch_warnings():
-        # jieba 0.42 imports pkg_resources where setuptools has it, which warns on import.
+        # jieba 0.42 imports pkg_resources where setuptools has it (a DeprecationWarning), and
+        # newer Pythons warn about escapes in its regular expressions when compiling it.
         warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", SyntaxWarning)
         import jieba
 
-    jieba.setLogLevel(logging.WARNING)  # it reports the dictionary load on stderr otherwise
+    # It logs the dictionary load, and a cache it could not write with a traceback, on stderr;
+    # neither is the user's concern (a cache that cannot be written only costs time).
+    jieba.setLogLevel(logging.CRITICAL + 1)
     tokenizer = jieba.Tokenizer()
     # jieba's own cache of the parsed dictionary goes with ours, not into /tmp.
-    tokenizer.tmp_dir = str(cache_root())
+    root = cache_root()
+    with contextlib.suppress(OSError):
+        root.mkdir(parents=True, exist_ok=True)
+    tokenizer.tmp_dir = str(root)
     return tokenizer
 
 
