@@ -142,3 +142,17 @@ def test_sub_lines_use_chinese_punctuation() -> None:
         sub = [run.text for run in node.texts if run.role == "sub"]
         # The narrow diamond breaks the line at its comma.
         assert sub == ["值班工程师，", "30分钟内"]
+
+
+def test_brackets_and_quotes_stay_with_their_words() -> None:
+    assert words.words('受理 R&D <报修> "紧急"') == (
+        "受理",
+        " ",
+        "R&D",
+        " ",
+        "<报修>",
+        " ",
+        '"紧急"',
+    )
+    assert "（代用" in words.words("调拨备件并提供备用设备（代用机）")
+    assert words.words("回访并归档。")[-1].endswith("。")

@@ -215,7 +215,7 @@ def wrap(text: str, size: float, max_width: float, max_lines: int = 3) -> tuple[
 def _sub_text(step: ServiceStep, limits: Mapping[str, str], subs: Mapping[str, str] | None) -> str:
     """The line under the label: who, and by when, as the letter words it (the Figure's
     `subs`); without them, said by the default locale from the step and `limits`."""
-    if subs is not None:
+    if subs:
         return subs.get(step.id, "")
     owner = step.owner or ""
     if step.limit is None:
@@ -487,7 +487,7 @@ def layout(
     """Place the steps (rank = rows, columns around the main path) and route the arrows;
     `note` (e.g. 全流程24小时内完成, worded by the clause templates) goes under the chart;
     `limits` are the steps' time limits as the letter words them (default: zh-Hans), `subs`
-    the whole line under each label (the Figure's; default: said from owner and limit)."""
+    the whole line under each label (the Figure's; none or empty: said from owner and limit)."""
     rank = _ranks(process)
     column = _columns(process, rank)
     boxes = _measure(process, limits or {}, subs)

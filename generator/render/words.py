@@ -24,7 +24,11 @@ def _wide(c: str) -> bool:
 
 
 def _punctuation(c: str) -> bool:
-    return unicodedata.category(c).startswith("P")
+    return unicodedata.category(c).startswith("P") or c in "<>"
+
+
+def _opening(c: str) -> bool:
+    return unicodedata.category(c) in ("Ps", "Pi") or c == "<"
 
 
 @functools.cache
@@ -94,7 +98,10 @@ def words(text: str) -> tuple[str, ...]:
             out[-1] += piece
         else:
             out.append(piece)
-        glue_next = _opening(piece[-1])
+        # An opening bracket keeps what follows; so does a straight quote after a space.
+        glue_next = _opening(piece[-1]) or (
+            all(_punctuation(c) for c in piece) and (len(out) < 2 or out[-2][-1:].isspace())
+        )
     # "30 minutes": a number keeps the word after one space too (its unit, in a Latin text).
     joined: list[str] = []
     for piece in out:
@@ -108,7 +115,3 @@ def words(text: str) -> tuple[str, ...]:
         else:
             joined.append(piece)
     return tuple(joined)
-
-
-def _opening(c: str) -> bool:
-    return unicodedata.category(c) in ("Ps", "Pi")
