@@ -1,7 +1,9 @@
-"""The service flowchart: one layout of a ServiceProcess, drawn as SVG (PDF) or PNG (DOCX).
+"""The service flowchart: one layout of a ServiceProcess, drawn as SVG (PDF), as DrawingML
+shapes (DOCX, `render/drawingml.py`) or as PNG (the DOCX's fallback, `aftersales flowchart`).
 
 `layout()` places every step and routes every arrow in millimetres, without any drawing
-library; `draw_svg()` and `draw_png()` only paint that layout, so both outputs agree.
+library, and breaks labels between words (`render/words.py`); `draw_svg()`, `draw_png()` and
+`drawingml.chart_xml()` only paint that layout, so the outputs agree.
 """
 
 import functools
