@@ -4,8 +4,9 @@
 `mc:AlternateContent`: the Choice is an inline Word 2010 group (`wpg:wgp`) of `wps:wsp`
 shapes, each step a rectangle, rounded rectangle or diamond holding its label as text in a
 text box, each arrow a connector with a triangle at its end, branch labels and the note under
-the chart as borderless text boxes. Word, WPS and LibreOffice open the group and let a user
-move any shape and retype any label. The Fallback (for a reader that knows no `wpg`, such as
+the chart as borderless text boxes, nothing locked: a user moves any shape and retypes any
+label. Word 2010 and later and WPS write such groups themselves; LibreOffice draws them (the
+tests convert a letter with it). The Fallback (for a reader that knows no `wpg`, such as
 Word 2007) is the PNG the caller adds: the picture only stands in where shapes cannot be drawn.
 
 Lines are broken where the layout broke them (between words): each line ends in an explicit
