@@ -729,10 +729,14 @@ def flowchart(
     chart = figures[0]
     if out_file.suffix.lower() == ".svg":
         data = draw_svg(
-            chart.process, note=chart.note, title=chart.caption, limits=chart.limits
+            chart.process,
+            note=chart.note,
+            title=chart.caption,
+            limits=chart.limits,
+            subs=chart.subs,
         ).encode()
     else:
-        data = draw_png(chart.process, note=chart.note, limits=chart.limits)
+        data = draw_png(chart.process, note=chart.note, limits=chart.limits, subs=chart.subs)
     write_atomic(out_file, data, follow_symlinks=follow_symlinks)
 
 

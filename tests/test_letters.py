@@ -71,7 +71,8 @@ def _is_footer(line: str) -> bool:
 def _pdf_text(item: Rendered) -> list[str]:
     drop = {squash(item.letter.header_text)}
     for figure in item.letter.figures():
-        drop |= {squash(run.text) for run in layout(figure.process, figure.note).texts}
+        chart = layout(figure.process, figure.note, figure.limits, figure.subs)
+        drop |= {squash(run.text) for run in chart.texts}
     return [
         line for line in pdf_lines(item.pdf) if squash(line) not in drop and not _is_footer(line)
     ]

@@ -31,6 +31,7 @@ NS = {
     "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
     "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
 }
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 SPECIAL = "A&B <c> \"d\" 'e'"
 PROJECT = "银川至某某高速公路监控系统采购项目"
 TENDER_NO = "NXJT-2026-001"
@@ -223,12 +224,18 @@ def test_table_repeats_its_header_row(document: docx.document.Document) -> None:
     assert table.rows[1].cells[0].paragraphs[0].style.name == "Table Text"
 
 
-def test_flowchart_is_embedded_at_200_dpi_or_more(rendered: bytes) -> None:
+def test_flowchart_fallback_picture_is_200_dpi_or_more(rendered: bytes) -> None:
     body = _part(rendered, "word/document.xml")
-    drawings = body.findall(".//wp:inline", NS)
-    assert len(drawings) == 1
-    width_inches = int(drawings[0].find("wp:extent", NS).get("cx")) / 914400
-    rid = drawings[0].find(".//a:blip", NS).get(f"{{{NS['r']}}}embed")
+    # The chart is shapes; its PNG is only the fallback for a reader without them, and both
+    # take the same room (tests/test_flowchart_docx.py tests the shapes).
+    (chart,) = body.findall(f".//{{{MC}}}AlternateContent")
+    (shapes,) = chart.findall(f"{{{MC}}}Choice//wp:inline", NS)
+    (drawing,) = chart.findall(f"{{{MC}}}Fallback//wp:inline", NS)
+    assert body.findall(".//wp:inline", NS) == [shapes, drawing]
+    extents = [int(e.find("wp:extent", NS).get("cx")) for e in (shapes, drawing)]
+    assert abs(extents[0] - extents[1]) < 100, extents
+    width_inches = int(drawing.find("wp:extent", NS).get("cx")) / 914400
+    rid = drawing.find(".//a:blip", NS).get(f"{{{NS['r']}}}embed")
     rels = _part(rendered, "word/_rels/document.xml.rels")
     target = next(r.get("Target") for r in rels if r.get("Id") == rid)
     with zipfile.ZipFile(io.BytesIO(rendered)) as package:

@@ -199,7 +199,17 @@ class _Blocks:
             raise _PrintError("figure() needs the service process")
         text = self._say(note).strip() if note else None
         limits = {s.id: self._say(s.limit) for s in process.steps if s.limit is not None}
-        figure = Figure(caption=self._say(caption), process=process, note=text, limits=limits)
+        subs: dict[str, str] = {}
+        for s in process.steps:
+            owner = self._say(s.owner) if s.owner else ""
+            if s.id in limits:
+                key = "flowchart.owner_limit" if owner else "flowchart.limit"
+                subs[s.id] = self.locale.text(key, owner=owner, limit=limits[s.id])
+            elif owner:
+                subs[s.id] = owner
+        figure = Figure(
+            caption=self._say(caption), process=process, note=text, limits=limits, subs=subs
+        )
         return self.add(figure)
 
 

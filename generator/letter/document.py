@@ -43,6 +43,9 @@ class Figure:
     """a line under the chart, e.g. 全流程24小时内完成."""
     limits: Mapping[str, str] = field(default_factory=dict)
     """each step's time limit as the letter words it (step id -> 2小时), drawn in its box."""
+    subs: Mapping[str, str] = field(default_factory=dict)
+    """each step's owner and time limit as the letter words them (step id -> 值班工程师，2小时内),
+    the small line drawn under its label."""
 
 
 @dataclass(frozen=True)

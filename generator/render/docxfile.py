@@ -24,7 +24,7 @@ import jinja2
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
 from docx.opc.exceptions import PackageNotFoundError
-from docx.oxml import OxmlElement
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Emu, Mm, Pt, Twips
 from docxtpl import DocxTemplate, InlineImage
@@ -34,7 +34,7 @@ from generator.clock import ZIP_EPOCH, known_instant
 from generator.errors import RenderError
 from generator.letter.document import Block, Figure, Letter, Paragraph, Section, Signature, Table
 from generator.locale import get_locale
-from generator.render import flowchart
+from generator.render import drawingml, flowchart
 from generator.render.assets import prepare_image
 from generator.render.columns import content_widths
 from generator.resources import templates_dir
@@ -335,19 +335,37 @@ def _column_widths(relative: tuple[int, ...], total: int) -> list[int]:
 
 
 def _figure(doc: Any, figure: Figure, width: int, height: int, font: str) -> None:
+    """The chart as editable shapes (DrawingML), with its PNG as the fallback picture for a
+    reader that cannot draw them."""
+    lay = flowchart.layout(figure.process, figure.note, figure.limits, figure.subs)
     png = flowchart.draw_png(
-        figure.process, note=figure.note, dpi=FIGURE_DPI, limits=figure.limits, font_family=font
+        figure.process,
+        note=figure.note,
+        dpi=FIGURE_DPI,
+        limits=figure.limits,
+        subs=figure.subs,
+        font_family=font,
     )
-    w_mm, h_mm = flowchart.size_mm(figure.process, figure.note, figure.limits)
+    w_mm, h_mm = lay.width * lay.scale, lay.height * lay.scale
     # Shrink to the text area (leaving room for the caption), never enlarge: scaling down only
     # raises the effective resolution above FIGURE_DPI.
     max_h = height - int(Mm(30))
     scale = min(1.0, width / int(Mm(w_mm)), max_h / int(Mm(h_mm)))
     paragraph = doc.add_paragraph(style="Figure")
     paragraph.paragraph_format.keep_with_next = True
-    paragraph.add_run().add_picture(
+    run = paragraph.add_run()
+    run.add_picture(
         io.BytesIO(png), width=Emu(int(Mm(w_mm) * scale)), height=Emu(int(Mm(h_mm) * scale))
     )
+    picture = run._r.find(qn("w:drawing"))
+    # The group shares the picture's drawing id: only one of the two is ever shown.
+    shape_id = int(picture.find(f".//{qn('wp:docPr')}").get("id"))
+    chart = parse_xml(
+        drawingml.chart_xml(lay, lay.scale * scale, name=figure.caption, shape_id=shape_id)
+    )
+    run._r.remove(picture)
+    chart.find(f"{{{drawingml.NS['mc']}}}Fallback").append(picture)
+    run._r.append(chart)
     doc.add_paragraph(figure.caption, style="Caption")
 
 

@@ -1,7 +1,9 @@
-"""The service flowchart: one layout of a ServiceProcess, drawn as SVG (PDF) or PNG (DOCX).
+"""The service flowchart: one layout of a ServiceProcess, drawn as SVG (PDF), as DrawingML
+shapes (DOCX, `render/drawingml.py`) or as PNG (the DOCX's fallback, `aftersales flowchart`).
 
 `layout()` places every step and routes every arrow in millimetres, without any drawing
-library; `draw_svg()` and `draw_png()` only paint that layout, so both outputs agree.
+library, and breaks labels between words (`render/words.py`); `draw_svg()`, `draw_png()` and
+`drawingml.chart_xml()` only paint that layout, so the outputs agree.
 """
 
 import functools
@@ -18,6 +20,7 @@ from PIL import Image, ImageDraw, ImageFont
 from generator.locale import get_locale
 from generator.profiles.models import ServiceProcess, ServiceStep
 from generator.render.fonts import Face, cmap, families, find_face
+from generator.render.words import words
 
 FONT_FAMILY = "Noto Sans CJK SC"
 MAX_WIDTH_MM = 160.0
@@ -48,8 +51,6 @@ FOOTER_GAP = 3.0
 Shape = Literal["terminal", "process", "decision"]
 Anchor = Literal["start", "middle", "end"]
 Point = tuple[float, float]
-_NO_BREAK_BEFORE = set("，。、；：？！）》」』】”’,.;:?!)]}>%·")
-_NO_BREAK_AFTER = set("（《「『【“‘([{<")
 _PAUSES = set("，、；：,;")
 
 
@@ -156,19 +157,15 @@ def _wide(c: str) -> bool:
     return unicodedata.east_asian_width(c) in "WF"
 
 
-def _tokens(text: str) -> list[str]:
-    # Latin words and numbers stay whole; every CJK character is a break opportunity.
+def _tokens(text: str, size: float, max_width: float) -> list[str]:
+    # Words stay whole (a dictionary segmenter finds them); only a word wider than a whole
+    # line is cut, between its characters, as before.
     out: list[str] = []
-    for c in text:
-        joins_word = not _wide(c) and not c.isspace()
-        if out and (
-            c in _NO_BREAK_BEFORE
-            or out[-1][-1] in _NO_BREAK_AFTER
-            or (joins_word and not out[-1][-1].isspace() and not _wide(out[-1][-1]))
-        ):
-            out[-1] += c
+    for word in words(text):
+        if text_width(word, size) <= max_width:
+            out.append(word)
         else:
-            out.append(c)
+            out.extend(word)
     return out
 
 
@@ -180,14 +177,30 @@ def wrap(text: str, size: float, max_width: float, max_lines: int = 3) -> tuple[
         return (text,)
     count = min(max_lines, math.ceil(total / max_width))
     target = total / count
-    tokens = _tokens(text)
+    tokens = _tokens(text, size, max_width)
+    if count == 2:
+        # Two lines that both fit: break after a comma when one allows it (值班工程师，/
+        # 30分钟内), the most even such break.
+        splits = [
+            ("".join(tokens[:i]).strip(), "".join(tokens[i:]).strip())
+            for i in range(1, len(tokens))
+            if tokens[i - 1][-1:] in _PAUSES
+        ]
+        fitting = [
+            (a, b)
+            for a, b in splits
+            if text_width(a, size) <= max_width and text_width(b, size) <= max_width
+        ]
+        if fitting:
+            return min(fitting, key=lambda ab: abs(text_width(ab[0], size) - target))
     lines: list[str] = []
     current = ""
     for tok in tokens:
         remaining_lines = count - len(lines)
         grown = text_width(current + tok, size)
         # Break when the line is full, or at a comma once it is well filled.
-        full = grown > target + size * 0.5
+        # A clause that still fits ends its line at its comma rather than lose its last word.
+        full = grown > target + size * 0.5 and not (tok[-1:] in _PAUSES and grown <= max_width)
         filled = text_width(current, size)
         pause = current[-1:] in _PAUSES and filled >= 0.6 * target
         # A bracketed remark reads best on a line of its own: break before "（".
@@ -201,28 +214,24 @@ def wrap(text: str, size: float, max_width: float, max_lines: int = 3) -> tuple[
     return tuple(line for line in lines if line)
 
 
-def _limit(step: ServiceStep, limits: Mapping[str, str]) -> str:
-    """The step's time limit as the letter words it (the locale's, through the Figure)."""
-    if step.limit is None:
-        return ""
-    return limits.get(step.id) or get_locale().value(step.limit)
-
-
-def _sub_text(step: ServiceStep, limits: Mapping[str, str]) -> str:
-    parts = [p for p in (step.owner, _limit(step, limits)) if p]
-    return " · ".join(parts)
-
-
-def _sub_lines(step: ServiceStep, max_width: float, limits: Mapping[str, str]) -> tuple[str, ...]:
-    text = _sub_text(step, limits)
-    if not text:
-        return ()
-    if text_width(text, SUB_SIZE) <= max_width:
-        return (text,)
+def _sub_text(step: ServiceStep, limits: Mapping[str, str], subs: Mapping[str, str] | None) -> str:
+    """The line under the label: who, and by when, as the letter words it (the Figure's
+    `subs`); without them, said by the default locale from the step and `limits`."""
+    if subs:
+        return subs.get(step.id, "")
     owner = step.owner or ""
-    limit = _limit(step, limits)
-    lines = [*wrap(owner, SUB_SIZE, max_width, 2)] if owner else []
-    return (*lines, limit) if limit else tuple(lines)
+    if step.limit is None:
+        return owner
+    limit = limits.get(step.id) or get_locale().value(step.limit)
+    key = "flowchart.owner_limit" if owner else "flowchart.limit"
+    return get_locale().text(key, owner=owner, limit=limit)
+
+
+def _sub_lines(
+    step: ServiceStep, max_width: float, limits: Mapping[str, str], subs: Mapping[str, str] | None
+) -> tuple[str, ...]:
+    text = _sub_text(step, limits, subs)
+    return wrap(text, SUB_SIZE, max_width) if text else ()
 
 
 # ---------------------------------------------------------------- layout
@@ -286,7 +295,9 @@ class _Box:
     h: float
 
 
-def _measure(process: ServiceProcess, limits: Mapping[str, str]) -> list[_Box]:
+def _measure(
+    process: ServiceProcess, limits: Mapping[str, str], subs: Mapping[str, str] | None
+) -> list[_Box]:
     last = {s.id for s in process.steps if not process.successors(s)}
     boxes: list[_Box] = []
     for i, s in enumerate(process.steps):
@@ -295,7 +306,7 @@ def _measure(process: ServiceProcess, limits: Mapping[str, str]) -> list[_Box]:
         )
         ems = DIAMOND_EMS if shape == "decision" else BOX_EMS
         lines = wrap(s.label, LABEL_SIZE, ems * LABEL_SIZE)
-        sub = _sub_lines(s, ems * LABEL_SIZE, limits)
+        sub = _sub_lines(s, ems * LABEL_SIZE, limits, subs)
         tw = max(
             [text_width(t, LABEL_SIZE) for t in lines] + [text_width(t, SUB_SIZE) for t in sub]
         )
@@ -470,14 +481,18 @@ def _edge_label(text: str, start: Point, port: str, nth: int) -> TextRun:
 
 
 def layout(
-    process: ServiceProcess, note: str | None = None, limits: Mapping[str, str] | None = None
+    process: ServiceProcess,
+    note: str | None = None,
+    limits: Mapping[str, str] | None = None,
+    subs: Mapping[str, str] | None = None,
 ) -> Layout:
     """Place the steps (rank = rows, columns around the main path) and route the arrows;
     `note` (e.g. 全流程24小时内完成, worded by the clause templates) goes under the chart;
-    `limits` are the steps' time limits as the letter words them (default: zh-Hans)."""
+    `limits` are the steps' time limits as the letter words them (default: zh-Hans), `subs`
+    the whole line under each label (the Figure's; none or empty: said from owner and limit)."""
     rank = _ranks(process)
     column = _columns(process, rank)
-    boxes = _measure(process, limits or {})
+    boxes = _measure(process, limits or {}, subs)
     rows = max(rank.values()) + 1
     row_h = [max(b.h for b in boxes if rank[b.step.id] == r) for r in range(rows)]
     cols = sorted(set(column.values()))
@@ -583,10 +598,13 @@ def _simplify(points: tuple[Point, ...]) -> tuple[Point, ...]:
 
 
 def size_mm(
-    process: ServiceProcess, note: str | None = None, limits: Mapping[str, str] | None = None
+    process: ServiceProcess,
+    note: str | None = None,
+    limits: Mapping[str, str] | None = None,
+    subs: Mapping[str, str] | None = None,
 ) -> tuple[float, float]:
     """Display size of the chart in mm, scaled down to fit the A4 text block."""
-    lay = layout(process, note, limits)
+    lay = layout(process, note, limits, subs)
     return (round(lay.width * lay.scale, 2), round(lay.height * lay.scale, 2))
 
 
@@ -634,9 +652,10 @@ def draw_svg(
     title: str | None = None,
     font_family: str = FONT_FAMILY,
     limits: Mapping[str, str] | None = None,
+    subs: Mapping[str, str] | None = None,
 ) -> str:
     """A standalone SVG (size in mm) with real text, for WeasyPrint."""
-    lay = layout(process, note, limits)
+    lay = layout(process, note, limits, subs)
     svg = ET.Element(
         "svg",
         {
@@ -734,9 +753,10 @@ def draw_png(
     dpi: int = 200,
     font_family: str = FONT_FAMILY,
     limits: Mapping[str, str] | None = None,
+    subs: Mapping[str, str] | None = None,
 ) -> bytes:
-    """The same chart as a PNG at `dpi` (for the DOCX), deterministic for the same input."""
-    lay = layout(process, note, limits)
+    """The same chart as a PNG at `dpi` (the DOCX's fallback), the same for the same input."""
+    lay = layout(process, note, limits, subs)
     runs = [run for node in lay.nodes for run in node.texts]
     runs += [edge.label for edge in lay.edges if edge.label] + ([lay.footer] if lay.footer else [])
     face = _png_face(font_family, (run.text for run in runs))

@@ -282,6 +282,7 @@ class PdfRenderer:
             title=figure.caption,
             font_family=self.fonts["body"],
             limits=figure.limits,
+            subs=figure.subs,
         )
 
     def _figure_svg(self, figure: Figure) -> Markup:
