@@ -92,7 +92,7 @@ def test_seal_json_names_the_field_page_and_rectangle(outputs: dict[str, list[Pa
         page = reader.pages[data["page"] - 1]
         (widget,) = [a.get_object() for a in page["/Annots"] if a.get_object().get("/FT")]
         assert data["field"] == widget["/T"] == "CompanySeal"
-        assert [round(float(v), 2) for v in widget["/Rect"]] == data["rect"]
+        assert [round(float(v), 3) for v in widget["/Rect"]] == data["rect"]
         # The 45 mm seal area of letter.css, 8 mm inside the right margin (25 mm) of A4.
         mm = data["rect_mm_from_top_left"]
         assert (mm["width"], mm["height"], mm["x"]) == (45.0, 45.0, 210 - 25 - 8 - 45)

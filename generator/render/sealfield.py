@@ -57,7 +57,7 @@ class SealArea:
             "page": self.page,
             "units": "pt",
             "origin": "bottom-left",
-            "rect": [round(v, 2) for v in self.rect],
+            "rect": [round(v, 3) for v in self.rect],  # as the field's /Rect says it
             "page_size": [round(width, 2), round(height, 2)],
             "rect_mm_from_top_left": {
                 "x": mm(x1),
