@@ -708,8 +708,8 @@ def _unset(commitments: CommentedMap, slot: _Slot) -> None:
 def _by_field(
     problems: Sequence[Problem], values: Mapping[str, str], say: Locale
 ) -> dict[str, list[str]]:
-    """Problems by the form field they are about ("" when they name no field), each said as
-    the workspace's language says a refused value, with the loader's own words."""
+    """Problems by the form field they are about ("" when they name no field), each said in
+    the workspace's language."""
     out: dict[str, list[str]] = {}
     names = sorted(values, key=len, reverse=True)
     for p in problems:
@@ -720,5 +720,37 @@ def _by_field(
             hit = next((n for n in names if re.sub(r"\[\d+\]", "[]", n) == plain), "")
         if not hit and path.startswith("approvals"):
             hit = "approvals"  # shown beside the approvals the form records
-        out.setdefault(hit, []).append(say.text("web.error.invalid", message=p.message))
+        out.setdefault(hit, []).append(said(p, values.get(hit, ""), _kind_of(hit), say))
     return out
+
+
+def _kind_of(name: str) -> str:
+    """The value kind of a form field (duration, frequency ...), "" for none."""
+    info = commitment_paths().get(re.sub(r"\.\w+\[[^\]]*\]", "", name))
+    return info.kind.name if info else ""
+
+
+def said(problem: Problem, value: str, kind: str, say: Locale) -> str:
+    """A loader's problem with a value of the form, in the workspace's language: by the
+    problem's catalog key when it has one, else as a value this field cannot take; with the
+    field's input hint (如 4小时、2年) when the value is not understood."""
+    args = dict(problem.said)
+    if "what" in args:
+        args["what"] = say.text(f"problem.what.{args['what']}")
+    key = f"problem.{problem.key}"
+    if problem.key and say.has(key):
+        text = say.text(key, **args)
+    elif not kind:  # about no value of the form: the loader's own words are all there is
+        return say.text("web.error.invalid", message=problem.message)
+    elif value.strip():
+        text = say.text("problem.invalid", value=value.strip()[:40])
+    else:
+        text = say.text("problem.quantity.empty")
+    hint = f"web.hint.{kind}"
+    if problem.key in _HINTED and value.strip() and say.has(hint):
+        text = say.text("web.error.with_hint", message=text, hint=say.text(hint))
+    return text
+
+
+_HINTED = ("", "quantity.not_a", "quantity.no_unit", "quantity.no_number", "quantity.unit")
+"""Problems of a value not understood: the field's hint says how such a value is written."""
