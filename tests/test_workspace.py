@@ -294,3 +294,68 @@ def test_serve_binds_loopback_and_needs_a_token_elsewhere(
     assert f"http://0.0.0.0:9000/?token={token}" in err
     code, _, _ = run("serve", tmp_path, "--host", "0.0.0.0", "--token", "mine")
     assert started[-1].token == "mine"
+
+
+def test_tiers_and_components_are_added_and_removed_as_rows(server: Server) -> None:
+    page = server.get("/edit?" + urlencode({"project": EX2, "overlay": OVERLAY})).text
+    assert 'name="x:response.tiers[0]"' in page and 'id="row-response.tiers"' in page
+    assert 'name="f:warranty.components[+__N__].name"' in page
+    form = server.form(EX2, OVERLAY)
+    new_tier = {
+        "f:response.tiers[+1].region": "银川市区",
+        "f:response.tiers[+1].areas": "银川、石嘴山",
+        "f:response.tiers[+1].severity": "",
+        "f:response.tiers[+1].time": "",
+        "f:response.tiers[+1].respond": "",
+        "f:response.tiers[+1].arrive": "4小时",
+        "f:response.tiers[+1].repair": "12小时",
+        "f:warranty.components[+1].name": "摄像机",
+        "f:warranty.components[+1].period": "3 yeers",
+    }
+    form.update(new_tier)
+    errors = server.post("/api/evaluate", form).json()["errors"]
+    assert errors == {"warranty.components[+1].period": ["“3 yeers”无法识别，是否应为“3 years”？"]}
+    form["f:warranty.components[+1].period"] = "3年"
+    found = server.post("/api/evaluate", form).json()
+    assert found["ok"] is True
+    assert found["caps"]["response.tiers[+1].arrive"] == ["within", "上限4小时以内"]
+    assert found["caps"]["warranty.components[+1].period"] == ["within", "上限5年以内"]
+    assert "银川市区" in found["summary"] and "摄像机" in found["summary"]
+    # A second new row with the name of an item there is refused at its name.
+    taken = dict(
+        form, **{"f:response.tiers[+2].region": "银川市区", "f:response.tiers[+2].arrive": "6小时"}
+    )
+    errors = server.post("/api/evaluate", taken).json()["errors"]
+    assert errors == {"response.tiers[+2].region": ["已有同名的档位或部件"]}
+    saved = server.post("/save", form).json()
+    assert saved["ok"] is True and saved["reload"] is True
+    text = (server.root / OVERLAY).read_text(encoding="utf-8")
+    assert text == (
+        "kind: overlay\ncustomer: 甲公司\ncommitments:\n  response:\n    tiers:\n"
+        "      - region: 银川市区\n        areas:\n          - 银川\n          - 石嘴山\n"
+        "        arrive: 4小时\n        repair: 12小时\n"
+        "  warranty:\n    components:\n      - name: 摄像机\n        period: 3年\n"
+    )
+    code, out, _ = run("diff", server.root / EX2, "--overlay", server.root / OVERLAY)
+    assert code == 0 and "region=银川市区" in out and "name=摄像机" in out
+    # Opened again, the new items are rows like the others; removing them empties the file,
+    # and removing the standard's tier writes `remove: true` beside its name.
+    form = server.form(EX2, OVERLAY)
+    assert form["f:response.tiers[1].arrive"] == "4小时"
+    assert form["f:warranty.components[0].period"] == "3年"
+    form["x:response.tiers[1]"] = form["x:warranty.components[0]"] = "1"
+    form["f:response.tiers[1].arrive"] = "1小时"  # a field of a removed item is ignored
+    assert server.post("/save", form).json()["reload"] is True
+    assert (server.root / OVERLAY).read_text(
+        encoding="utf-8"
+    ) == "kind: overlay\ncustomer: 甲公司\n"
+    form = server.form(EX2, OVERLAY)
+    form["x:response.tiers[0]"] = "1"
+    found = server.post("/api/evaluate", form).json()
+    assert "第五章 6.2(2)" not in str(found["verdicts"]) and "未通过" in found["summary"]
+    assert server.post("/save", form).status == 200
+    text = (server.root / OVERLAY).read_text(encoding="utf-8")
+    assert text.endswith("commitments:\n  response:\n    tiers:\n      - remove: true\n")
+    page = server.get("/edit?" + urlencode({"project": EX2, "overlay": OVERLAY, "saved": 1})).text
+    assert "本客户版本已删除：响应、到场、修复时限 不分区域" in page
+    assert "已保存到 " + OVERLAY in page

@@ -451,7 +451,12 @@ class Workspace:
                     slot.row,
                 )
             )
-        return out
+        # The path table lists every tier's arrival, then every tier's repair: the form shows
+        # one item's fields together, where the item first appears.
+        first: dict[str, int] = {}
+        for i, f in enumerate(out):
+            first.setdefault(f.row or f.name, i)
+        return sorted(out, key=lambda f: first[f.row or f.name])
 
     def new_rows(self, language: str = "zh-Hans") -> list[NewRows]:
         """The lists a customer version may add items to, with the inputs of one new item
