@@ -122,10 +122,16 @@ def test_bad_values_are_reported_at_the_field_and_nothing_is_written(server: Ser
     form["f:response.tiers[0].repair"] = "18 mounths"
     form[ARRIVE] = "!!python/object:os.system"
     form["f:warranty.period"] = "&a 2年"
+    form["f:response.tiers[+1].region"] = "*alias"  # a new row goes the same way
+    form["f:warranty.components[+1].name"] = "!!binary 5pGE"
+    form["x:response.tiers[9]"] = "1"  # no such item to remove
     found = server.post("/api/evaluate", form).json()
     errors = found["errors"]
     assert "YAML" in errors["response.tiers[0].arrive"][0]
     assert "YAML" in errors["warranty.period"][0]
+    assert "YAML" in errors["response.tiers[+1].region"][0]
+    assert "YAML" in errors["warranty.components[+1].name"][0]
+    assert errors[""] == ["未知字段 response.tiers[9]"]
     saved = server.post("/save", form)
     assert saved.status == 422 and _files(server.root) == before
     form = server.form(EX2, OVERLAY)
@@ -257,7 +263,10 @@ def test_downloads_follow_the_saved_file_and_refuse_beyond_the_cap(server: Serve
         assert "attachment" in reply.headers["content-disposition"]
     form = server.form(EX2, OVERLAY)
     form["f:warranty.period"] = "6年"
-    assert server.post("/save", form).status == 200  # a draft may wait for its approval
+    draft = server.post("/save", form).json()  # a draft may wait for its approval
+    assert draft["ok"] is True and draft["draft"] is True
+    assert str(draft["message"]).startswith(f"已保存为草稿：{OVERLAY}。")
+    assert "period: 6年" in (server.root / OVERLAY).read_text(encoding="utf-8")
     for kind in ("letter.pdf", "check.xlsx"):
         refused = server.get(f"/download/{kind}{query}")
         assert refused.status == 422 and "须经总经理审批" in refused.text
