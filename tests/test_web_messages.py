@@ -58,8 +58,10 @@ def test_a_refused_value_is_said_in_chinese_at_its_field(
 
 
 def test_every_language_says_the_same_problem() -> None:
-    problem = Problem(Location("o.yaml", 3, 5), "commitments.warranty.period", "x", "quantity.not_a",
-                      (("value", "abc"), ("what", "duration")))  # fmt: skip
+    said_as = (("value", "abc"), ("what", "duration"))
+    problem = Problem(
+        Location("o.yaml"), "commitments.warranty.period", "x", "quantity.not_a", said_as
+    )
     assert said(problem, "abc", "duration", get_locale("zh-Hant")).startswith(
         "「abc」不是有效的時長"
     )
