@@ -329,7 +329,12 @@ def test_tiers_and_components_are_added_and_removed_as_rows(server: Server) -> N
     assert found["ok"] is True
     assert found["caps"]["response.tiers[+1].arrive"] == ["within", "上限4小时以内"]
     assert found["caps"]["warranty.components[+1].period"] == ["within", "上限5年以内"]
-    assert "银川市区" in found["summary"] and "摄像机" in found["summary"]
+    summary = str(found["summary"])  # each new commitment once, under its item's name
+    assert (
+        '<li>到场时间 <span class="context">银川市区</span>：（无） → 4小时（更优）</li>' in summary
+    )
+    assert '<li>质保期 <span class="context">摄像机</span>：（无） → 3年（更优）</li>' in summary
+    assert "部件名称" not in summary and "区域" not in summary
     # A second new row with the name of an item there is refused at its name.
     taken = dict(
         form, **{"f:response.tiers[+2].region": "银川市区", "f:response.tiers[+2].arrive": "6小时"}

@@ -198,6 +198,10 @@ def create_app(settings: Settings) -> ASGI:
     env.globals["t"] = say.text
     # a tier or component named by what names it (本省, 曳引机), not by its selector syntax
     env.globals["named"] = lambda path: " ".join(re.findall(r"=([^,\]]+)", path))
+    # a field that names its item (the tier's region) is said by the item's other rows already
+    env.globals["names_item"] = lambda path: bool(
+        (m := re.search(r"\[([^\]]*)\]\.(\w+)$", path)) and f"{m[2]}=" in m[1]
+    )
     static = data_dir("templates") / "web"
 
     def page(name: str, status: int = 200, **context: Any) -> HTMLResponse:
