@@ -373,3 +373,15 @@ def test_tiers_and_components_are_added_and_removed_as_rows(server: Server) -> N
     page = server.get("/edit?" + urlencode({"project": EX2, "overlay": OVERLAY, "saved": 1})).text
     assert "本客户版本已删除：响应、到场、修复时限 不分区域" in page
     assert "已保存到 " + OVERLAY in page
+    # Added again under its name (all fields empty: the tier for everywhere), it comes back.
+    form = server.form(EX2, OVERLAY)
+    assert "f:response.tiers[0].arrive" not in form
+    form["f:response.tiers[+1].arrive"] = "6小时"
+    found = server.post("/api/evaluate", form).json()
+    assert found["caps"]["response.tiers[+1].arrive"] == ["within", "上限4小时以内"]
+    assert found["verdicts"]["response.tiers[+1].arrive"][0][0] == "positive"
+    assert server.post("/save", form).json()["reload"] is True
+    text = (server.root / OVERLAY).read_text(encoding="utf-8")
+    assert text.endswith("commitments:\n  response:\n    tiers:\n      - arrive: 6小时\n")
+    form = server.form(EX2, OVERLAY)
+    assert form["f:response.tiers[0].arrive"] == "6小时"
