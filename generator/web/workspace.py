@@ -462,8 +462,8 @@ class Workspace:
         company standard's value and this customer's."""
         say = get_locale(language)
         standard = self.standard(project)
-        overlays = [self.inside(overlay)] if overlay and self.inside(overlay).exists() else []
-        current = load_profile(self.inside(project), overlays) if overlays else standard
+        exists = overlay is not None and self.inside(overlay).exists()
+        current = self.load(project, overlay) if exists else standard
         std = {s.key: s for s in _slots(standard)}
         sections = _sections(say)
         out: list[FormField] = []
