@@ -119,6 +119,12 @@
       show(Object.assign({ caps: {}, verdicts: {}, summary: document.getElementById("summary").innerHTML }, data));
     }
   });
+  // The saved message is said once: the address loses ?saved=, so a reload does not repeat it.
+  const shown = new URL(window.location.href);
+  if (shown.searchParams.has("saved")) {
+    shown.searchParams.delete("saved");
+    window.history.replaceState(null, "", shown.toString());
+  }
   evaluate();
   refreshPreview();
 })();
