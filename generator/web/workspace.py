@@ -55,8 +55,10 @@ __all__ = [
     "Conflict",
     "Evaluation",
     "FormField",
+    "NewRows",
     "OutsideRoot",
     "Workspace",
+    "said",
 ]
 
 MAX_FILES = 2000
