@@ -2,7 +2,7 @@
 
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar, Self
 
 _SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
@@ -46,6 +46,11 @@ class Problem:
     location: Location
     path: str
     message: str
+    key: str = field(default="", compare=False)
+    """The same problem as a catalog key (`problem.*`), for a reader in another language (the
+    workspace's form says it in Chinese); "" when the catalog has no wording for it."""
+    said: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+    """The key's arguments."""
 
     def __str__(self) -> str:
         # Every part may hold user text (a file name, a key, a value quoted in the message).

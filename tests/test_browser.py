@@ -111,8 +111,9 @@ def test_a_customer_version_end_to_end(browser: Any, server: Server, tmp_path: P
     expect(cap).to_have_class(re.compile("exceeded"))
     expect(page.locator("#refusals")).to_contain_text("承诺6年超出能力上限5年")
     _shot(page, tmp_path, "beyond-cap")
-    page.click("#save")
-    expect(page.locator("#status")).to_contain_text("已保存到")
+    page.click("#save")  # kept as a draft, said so; nothing is made from it until approved
+    expect(page.locator("#status")).to_contain_text(f"已保存为草稿：{OVERLAY}")
+    expect(page.locator("#status")).to_contain_text("审批前不能下载")
     href = page.get_attribute("text=承诺书 PDF", "href")
     page.goto(server.url + str(href))
     expect(page.locator(".message")).to_contain_text("无法下载")
@@ -142,9 +143,64 @@ def test_a_concurrent_save_shows_the_conflict(browser: Any, server: Server, tmp_
     # A value the files refuse is marked at its field, and nothing is saved.
     first.fill(REPAIR, "18 mounths")
     error = first.locator('[data-error-for="response.tiers[0].repair"]')
-    expect(error).to_contain_text("18 months")
+    expect(error).to_have_text("“18 mounths”无法识别，是否应为“18 months”？")
     first.click("#save")
-    expect(error).to_contain_text("18 months")
+    expect(error).to_have_text("“18 mounths”无法识别，是否应为“18 months”？")
     assert (server.root / OVERLAY).read_text(encoding="utf-8") == saved
     first.close()
     second.close()
+
+
+def test_tiers_and_components_are_rows_to_add_and_remove(
+    browser: Any, server: Server, tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    page = browser.new_page(viewport={"width": 1500, "height": 950})
+    page.set_default_timeout(15_000)
+    page.goto(server.url + "/edit?" + f"project={EX2}&overlay={OVERLAY}&customer=甲公司")
+    expect(page.locator("#diff")).to_be_visible()
+    # A new tier for the city with a service centre, and a component with its own warranty.
+    page.click('button.add-row[data-list="response.tiers"]')
+    tier = page.locator('tr.new-row[data-row="response.tiers[+1]"]')
+    tier.locator('input[name="f:response.tiers[+1].region"]').fill("银川市区")
+    tier.locator('input[name="f:response.tiers[+1].areas"]').fill("银川")
+    tier.locator('input[name="f:response.tiers[+1].arrive"]').fill("2小时")
+    cap = page.locator('[data-cap-for="response.tiers[+1].arrive"]')
+    expect(cap).to_have_text("超出上限4小时，未经审批；须经售后服务部经理审批")
+    tier.locator('input[name="f:response.tiers[+1].arrive"]').fill("4小时")
+    expect(cap).to_have_text("上限4小时以内")
+    page.click('button.add-row[data-list="warranty.components"]')
+    part = page.locator('tr.new-row[data-row="warranty.components[+2]"]')
+    part.locator('input[name="f:warranty.components[+2].name"]').fill("摄像机")
+    part.locator('input[name="f:warranty.components[+2].period"]').fill("3 yeers")
+    error = page.locator('[data-error-for="warranty.components[+2].period"]')
+    expect(error).to_have_text("“3 yeers”无法识别，是否应为“3 years”？")
+    part.locator('input[name="f:warranty.components[+2].period"]').fill("3年")
+    expect(error).to_have_text("")
+    expect(page.locator("#diff")).to_contain_text("银川市区")
+    expect(page.locator("#diff")).to_contain_text("摄像机")
+    page.click('button.add-row[data-list="response.tiers"]')  # one row too many: dropped
+    page.click('tr[data-row="response.tiers[+3]"] button.drop-row')
+    expect(page.locator('tr[data-row="response.tiers[+3]"]')).to_have_count(0)
+    _shot(page, tmp_path, "rows")
+    page.click("#save")  # the page opens again from the saved file
+    expect(page.locator("#status")).to_have_text(f"已保存到 {OVERLAY}")
+    page.wait_for_function("!location.search.includes('saved=')")  # a reload says it no more
+    expect(page.locator('tr.item[data-row="response.tiers[1]"]')).to_contain_text("银川市区")
+    expect(page.locator('input[name="f:warranty.components[0].period"]')).to_have_value("3年")
+    saved = (server.root / OVERLAY).read_text(encoding="utf-8")
+    assert "- region: 银川市区" in saved and "- name: 摄像机" in saved
+    # Removed again by their checkboxes: the file holds the customer alone.
+    page.check('input[name="x:response.tiers[1]"]')
+    expect(page.locator('tr[data-field="response.tiers[1].arrive"]')).to_have_class(
+        re.compile("removed")
+    )
+    page.check('input[name="x:warranty.components[0]"]')
+    expect(page.locator("#diff")).not_to_contain_text("银川市区")
+    page.click("#save")
+    expect(page.locator('tr.item[data-row="response.tiers[1]"]')).to_have_count(0)
+    assert (server.root / OVERLAY).read_text(
+        encoding="utf-8"
+    ) == "kind: overlay\ncustomer: 甲公司\n"
+    page.close()

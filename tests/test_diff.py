@@ -57,6 +57,11 @@ def test_the_example_overlay_in_text_and_markdown() -> None:
     rows = [line for line in out.splitlines() if line.startswith("| ")]
     assert len(rows) == 3  # the header and two changes
     assert "| 质保期 | warranty.period | 1年 | 2年 | 更优 | 上限5年以内 |" in out
+    arrive = next(row for row in rows if row.startswith("| 到场时间 "))
+    cells = [c.strip() for c in arrive.strip("|").split("|")]
+    assert cells[2:6] == ["8小时", "4小时", "更优", "上限4小时以内"]
+    assert cells[6].endswith("company.yaml:56:17")
+    assert cells[7].endswith("overlay-faster.yaml:13:17")
     code, out, _ = run(
         "diff", EX2 / "project.yaml", "--overlay", EX2 / "overlay-faster.yaml", "--language", "en"
     )

@@ -122,20 +122,22 @@ def test_bad_values_are_reported_at_the_field_and_nothing_is_written(server: Ser
     form["f:response.tiers[0].repair"] = "18 mounths"
     form[ARRIVE] = "!!python/object:os.system"
     form["f:warranty.period"] = "&a 2年"
+    form["f:response.tiers[+1].region"] = "*alias"  # a new row goes the same way
+    form["f:warranty.components[+1].name"] = "!!binary 5pGE"
+    form["x:response.tiers[9]"] = "1"  # no such item to remove
     found = server.post("/api/evaluate", form).json()
     errors = found["errors"]
     assert "YAML" in errors["response.tiers[0].arrive"][0]
     assert "YAML" in errors["warranty.period"][0]
+    assert "YAML" in errors["response.tiers[+1].region"][0]
+    assert "YAML" in errors["warranty.components[+1].name"][0]
+    assert errors[""] == ["未知字段 response.tiers[9]"]
     saved = server.post("/save", form)
     assert saved.status == 422 and _files(server.root) == before
     form = server.form(EX2, OVERLAY)
     form["f:response.tiers[0].repair"] = "18 mounths"
     errors = server.post("/api/evaluate", form).json()["errors"]
-    assert errors == {
-        "response.tiers[0].repair": [
-            '此值无效："18 mounths" is not a duration (did you mean "18 months"?)'
-        ]
-    }
+    assert errors == {"response.tiers[0].repair": ["“18 mounths”无法识别，是否应为“18 months”？"]}
     assert server.post("/save", form).status == 422 and _files(server.root) == before
 
 
@@ -261,7 +263,10 @@ def test_downloads_follow_the_saved_file_and_refuse_beyond_the_cap(server: Serve
         assert "attachment" in reply.headers["content-disposition"]
     form = server.form(EX2, OVERLAY)
     form["f:warranty.period"] = "6年"
-    assert server.post("/save", form).status == 200  # a draft may wait for its approval
+    draft = server.post("/save", form).json()  # a draft may wait for its approval
+    assert draft["ok"] is True and draft["draft"] is True
+    assert str(draft["message"]).startswith(f"已保存为草稿：{OVERLAY}。")
+    assert "period: 6年" in (server.root / OVERLAY).read_text(encoding="utf-8")
     for kind in ("letter.pdf", "check.xlsx"):
         refused = server.get(f"/download/{kind}{query}")
         assert refused.status == 422 and "须经总经理审批" in refused.text
@@ -298,3 +303,85 @@ def test_serve_binds_loopback_and_needs_a_token_elsewhere(
     assert f"http://0.0.0.0:9000/?token={token}" in err
     code, _, _ = run("serve", tmp_path, "--host", "0.0.0.0", "--token", "mine")
     assert started[-1].token == "mine"
+
+
+def test_tiers_and_components_are_added_and_removed_as_rows(server: Server) -> None:
+    page = server.get("/edit?" + urlencode({"project": EX2, "overlay": OVERLAY})).text
+    assert 'name="x:response.tiers[0]"' in page and 'id="row-response.tiers"' in page
+    assert 'name="f:warranty.components[+__N__].name"' in page
+    form = server.form(EX2, OVERLAY)
+    new_tier = {
+        "f:response.tiers[+1].region": "银川市区",
+        "f:response.tiers[+1].areas": "银川、石嘴山",
+        "f:response.tiers[+1].severity": "",
+        "f:response.tiers[+1].time": "",
+        "f:response.tiers[+1].respond": "",
+        "f:response.tiers[+1].arrive": "4小时",
+        "f:response.tiers[+1].repair": "12小时",
+        "f:warranty.components[+1].name": "摄像机",
+        "f:warranty.components[+1].period": "3 yeers",
+    }
+    form.update(new_tier)
+    errors = server.post("/api/evaluate", form).json()["errors"]
+    assert errors == {"warranty.components[+1].period": ["“3 yeers”无法识别，是否应为“3 years”？"]}
+    form["f:warranty.components[+1].period"] = "3年"
+    found = server.post("/api/evaluate", form).json()
+    assert found["ok"] is True
+    assert found["caps"]["response.tiers[+1].arrive"] == ["within", "上限4小时以内"]
+    assert found["caps"]["warranty.components[+1].period"] == ["within", "上限5年以内"]
+    summary = str(found["summary"])  # each new commitment once, under its item's name
+    assert (
+        '<li>到场时间 <span class="context">银川市区</span>：（无） → 4小时（更优）</li>' in summary
+    )
+    assert '<li>质保期 <span class="context">摄像机</span>：（无） → 3年（更优）</li>' in summary
+    assert "部件名称" not in summary and "区域" not in summary
+    # A second new row with the name of an item there is refused at its name.
+    taken = dict(
+        form, **{"f:response.tiers[+2].region": "银川市区", "f:response.tiers[+2].arrive": "6小时"}
+    )
+    errors = server.post("/api/evaluate", taken).json()["errors"]
+    assert errors == {"response.tiers[+2].region": ["已有同名的档位或部件"]}
+    saved = server.post("/save", form).json()
+    assert saved["ok"] is True and saved["reload"] is True
+    text = (server.root / OVERLAY).read_text(encoding="utf-8")
+    assert text == (
+        "kind: overlay\ncustomer: 甲公司\ncommitments:\n  response:\n    tiers:\n"
+        "      - region: 银川市区\n        areas:\n          - 银川\n          - 石嘴山\n"
+        "        arrive: 4小时\n        repair: 12小时\n"
+        "  warranty:\n    components:\n      - name: 摄像机\n        period: 3年\n"
+    )
+    code, out, _ = run("diff", server.root / EX2, "--overlay", server.root / OVERLAY)
+    assert code == 0 and "region=银川市区" in out and "name=摄像机" in out
+    # Opened again, the new items are rows like the others; removing them empties the file,
+    # and removing the standard's tier writes `remove: true` beside its name.
+    form = server.form(EX2, OVERLAY)
+    assert form["f:response.tiers[1].arrive"] == "4小时"
+    assert form["f:warranty.components[0].period"] == "3年"
+    form["x:response.tiers[1]"] = form["x:warranty.components[0]"] = "1"
+    form["f:response.tiers[1].arrive"] = "1小时"  # a field of a removed item is ignored
+    assert server.post("/save", form).json()["reload"] is True
+    assert (server.root / OVERLAY).read_text(
+        encoding="utf-8"
+    ) == "kind: overlay\ncustomer: 甲公司\n"
+    form = server.form(EX2, OVERLAY)
+    form["x:response.tiers[0]"] = "1"
+    found = server.post("/api/evaluate", form).json()
+    assert "第五章 6.2(2)" not in str(found["verdicts"]) and "未通过" in found["summary"]
+    assert server.post("/save", form).status == 200
+    text = (server.root / OVERLAY).read_text(encoding="utf-8")
+    assert text.endswith("commitments:\n  response:\n    tiers:\n      - remove: true\n")
+    page = server.get("/edit?" + urlencode({"project": EX2, "overlay": OVERLAY, "saved": 1})).text
+    assert "本客户版本已删除：响应、到场、修复时限 不分区域" in page
+    assert "已保存到 " + OVERLAY in page
+    # Added again under its name (all fields empty: the tier for everywhere), it comes back.
+    form = server.form(EX2, OVERLAY)
+    assert "f:response.tiers[0].arrive" not in form
+    form["f:response.tiers[+1].arrive"] = "6小时"
+    found = server.post("/api/evaluate", form).json()
+    assert found["caps"]["response.tiers[+1].arrive"] == ["within", "上限4小时以内"]
+    assert found["verdicts"]["response.tiers[+1].arrive"][0][0] == "positive"
+    assert server.post("/save", form).json()["reload"] is True
+    text = (server.root / OVERLAY).read_text(encoding="utf-8")
+    assert text.endswith("commitments:\n  response:\n    tiers:\n      - arrive: 6小时\n")
+    form = server.form(EX2, OVERLAY)
+    assert form["f:response.tiers[0].arrive"] == "6小时"

@@ -29,6 +29,7 @@ from generator.profiles.identity import (
     selector,
 )
 from generator.profiles.models import CompanyFile, OverlayFile, Profile, ProjectFile
+from generator.profiles.quantities import QuantityError
 from generator.profiles.yamlreader import Document, Path_, dotted, load_document, parse_document
 
 FileKind = Literal["company", "project", "overlay", "tender"]
@@ -827,10 +828,17 @@ def _problem(
             keys.get(path, _locate(path, where, file)), dotted(path), f'unknown key "{key}"{hint}'
         )
     if kind == "missing":
-        return Problem(_locate(path[:-1], where, file), dotted(path), "required, but missing")
+        return Problem(
+            _locate(path[:-1], where, file), dotted(path), "required, but missing", "missing"
+        )
     message = str(error["msg"])
     if kind == "value_error":
         message = message.removeprefix("Value error, ")
+        cause = error.get("ctx", {}).get("error")
+        if isinstance(cause, QuantityError) and cause.key:
+            said = tuple(sorted(cause.said.items()))
+            key = f"quantity.{cause.key}"
+            return Problem(_locate(path, where, file), dotted(path), message, key, said)
     elif isinstance(value, str):
         shown = value if len(value) <= 40 else value[:40] + "…"
         message = f'"{shown}": {message[0].lower()}{message[1:]}'

@@ -41,7 +41,18 @@ class QuantityError(ValueError):
     """Text that is not a valid quantity; `str()` is the message to print.
 
     A ValueError so pydantic validators report it as a validation error with this message.
+    `key` names the same message in the locale's catalog (`problem.quantity.<key>`, said with
+    `said` as its arguments) for readers of another language, such as the workspace's form;
+    "" when the catalog has no wording for it.
     """
+
+    def __init__(self, message: str, key: str = "", **said: str) -> None:
+        super().__init__(message)
+        self.key = key
+        self.said = said
+
+    def __reduce__(self) -> tuple[type["QuantityError"], tuple[str]]:
+        return (QuantityError, (str(self),))
 
 
 class NotComparable(GeneratorError):
@@ -333,7 +344,9 @@ def parse_bound(text: str) -> tuple[Bound | None, str]:
     kinds = {bound for _, bound in found}
     if len(kinds) > 1:
         words = " and ".join(f'"{word}" ({_BOUND_NAMES[bound]})' for word, bound in found)
-        raise QuantityError(f"{_quote(text)} has two bounds that disagree: {words}")
+        raise QuantityError(
+            f"{_quote(text)} has two bounds that disagree: {words}", "bounds", value=_bare(text)
+        )
     s = _INCLUSIVE.sub("", s).strip()
     return (found[0][1] if found else None), s
 
@@ -345,7 +358,9 @@ def _without_bound(text: str) -> str:
     if bound in ("more_than", "less_than"):
         raise QuantityError(
             f"{_quote(text)} excludes the number itself ({_BOUND_NAMES[bound]}); "
-            "write the limit it includes, with 不少于, 以上, 不超过 or 以内"
+            "write the limit it includes, with 不少于, 以上, 不超过 or 以内",
+            "strict",
+            value=_bare(text),
         )
     return rest
 
@@ -358,6 +373,11 @@ def format_number(value: Decimal) -> str:
 
 
 MAX_VALUE = 1_000_000
+
+
+def _bare(text: str) -> str:
+    """The input as a message quotes it, without the quotes (for the locale's own marks)."""
+    return _quote(text)[1:-1]
 
 
 def _quote(text: str, limit: int = 40) -> str:
@@ -379,7 +399,11 @@ def _check_value(value: Decimal | int, what: str) -> Decimal:
     if number > MAX_VALUE:
         # No promise runs a million units; the cap also keeps huge inputs from exhausting
         # Python's int conversion limits when the value is printed.
-        raise QuantityError(f"{what} of more than {MAX_VALUE} is not a real promise")
+        raise QuantityError(
+            f"{what} of more than {MAX_VALUE} is not a real promise",
+            "too_large",
+            max=str(MAX_VALUE),
+        )
     return _tidy(number)
 
 
@@ -434,18 +458,28 @@ class Duration:
         """
         quoted = _quote(text)
         if not _normalise(text):
-            raise QuantityError(f"a duration cannot be empty ({_EXAMPLE})")
+            raise QuantityError(f"a duration cannot be empty ({_EXAMPLE})", "empty")
         s = _without_bound(text)
         if not s:
-            raise QuantityError(f"{quoted} has no number ({_EXAMPLE})")
+            raise QuantityError(
+                f"{quoted} has no number ({_EXAMPLE})", "no_number", value=quoted[1:-1]
+            )
         if re.sub(r"\s+", " ", s.lower()) in _UNLIMITED_TIME:
             if not unlimited:
-                raise QuantityError(f"{quoted} means unlimited, which this value cannot be")
+                raise QuantityError(
+                    f"{quoted} means unlimited, which this value cannot be",
+                    "unlimited",
+                    value=quoted[1:-1],
+                )
             return _UNLIMITED_DURATION
         if s.lower() in _IMMEDIATE:
             return cls(Decimal(0), Unit.MINUTE)
         if s.startswith("-"):
-            raise QuantityError(f"{quoted} is negative; a duration must be 0 or more")
+            raise QuantityError(
+                f"{quoted} is negative; a duration must be 0 or more",
+                "negative",
+                value=quoted[1:-1],
+            )
         if _CJK.search(s):
             return cls._parse_zh(s, quoted)
         return cls._parse_en(s.lower(), quoted)
@@ -454,14 +488,19 @@ class Duration:
     def _parse_en(cls, s: str, quoted: str) -> "Duration":
         match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([a-z][a-z ]*?)?", s)
         if match is None:
-            raise QuantityError(f"{quoted} is not a duration ({_EXAMPLE})")
+            raise QuantityError(
+                f"{quoted} is not a duration ({_EXAMPLE})",
+                "not_a",
+                value=quoted[1:-1],
+                what="duration",
+            )
         number, word = match.group(1), re.sub(r"\s+", " ", match.group(2) or "")
         if not word:
-            raise QuantityError(f"{quoted} has no unit ({_EXAMPLE})")
+            raise QuantityError(f"{quoted} has no unit ({_EXAMPLE})", "no_unit", value=quoted[1:-1])
         if word not in _EN_UNITS:
             # Suggest only spelled-out words: "mounths" -> "months", never "mo".
             words = [w for w in _EN_UNITS if len(w) > 3]
-            raise QuantityError(_unknown_unit(quoted, word, number + " ", words))
+            raise _unknown_unit(quoted, word, number + " ", words)
         unit, multiplier = _EN_UNITS[word]
         return cls(Decimal(number) * multiplier, unit)
 
@@ -482,15 +521,17 @@ class Duration:
         if rest.startswith("个") and rest != "个月":
             rest = rest[1:]
         if not rest:
-            raise QuantityError(f"{quoted} has no unit ({_EXAMPLE})")
+            raise QuantityError(f"{quoted} has no unit ({_EXAMPLE})", "no_unit", value=quoted[1:-1])
         if half and rest == "月":
             rest = "个月"  # 半月 is half a month, as 半个月
         if rest not in _ZH_UNITS:
             # The number as written, halves and 个 included; None when the unit is not last.
             before = s.removesuffix(rest) if s.endswith(rest) else None
-            raise QuantityError(_unknown_unit(quoted, rest, before, list(_ZH_UNITS)))
+            raise _unknown_unit(quoted, rest, before, list(_ZH_UNITS))
         if number is None and not half:
-            raise QuantityError(f"{quoted} has no number ({_EXAMPLE})")
+            raise QuantityError(
+                f"{quoted} has no number ({_EXAMPLE})", "no_number", value=quoted[1:-1]
+            )
         unit, multiplier = _ZH_UNITS[rest]
         value = ((number or Decimal(0)) + (Decimal("0.5") if half else 0)) * multiplier
         if half and unit is Unit.HOUR and number is None:
@@ -706,7 +747,7 @@ def _same_meaning(word: str, candidate: str) -> bool:
     )
 
 
-def _unknown_unit(quoted: str, word: str, number: str | None, known: list[str]) -> str:
+def _unknown_unit(quoted: str, word: str, number: str | None, known: list[str]) -> QuantityError:
     """The message for an unknown unit, with a suggestion only when it means the same.
 
     `number` is the text before the unit as written, so the suggestion keeps the number (None:
@@ -720,11 +761,16 @@ def _unknown_unit(quoted: str, word: str, number: str | None, known: list[str]) 
     score = {c: difflib.SequenceMatcher(None, word, c).ratio() for c in close}
     if any(units[c] != units[close[0]] and score[c] >= score[close[0]] - 0.1 for c in close):
         close = []  # about as close to another unit: any guess could change the meaning
+    value = quoted[1:-1]
     if close and number is not None and len(number) <= 12:
-        return f'{quoted} is not a duration (did you mean "{number}{close[0]}"?)'
+        near = f"{number}{close[0]}"
+        message = f'{quoted} is not a duration (did you mean "{near}"?)'
+        return QuantityError(message, "near", value=value, near=near)
     if close:
-        return f'{quoted} is not a duration (did you mean the unit "{close[0]}"?)'
-    return f'{quoted} is not a duration (unknown unit "{word[:20]}"; {_EXAMPLE})'
+        message = f'{quoted} is not a duration (did you mean the unit "{close[0]}"?)'
+        return QuantityError(message, "near_unit", value=value, near=close[0])
+    message = f'{quoted} is not a duration (unknown unit "{word[:20]}"; {_EXAMPLE})'
+    return QuantityError(message, "unit", value=value, unit=word[:20])
 
 
 _ONE_YEAR = Duration(Decimal(1), Unit.YEAR)
@@ -835,7 +881,12 @@ class Frequency:
         except QuantityError as error:
             if str(error).startswith(quoted):
                 raise
-            raise QuantityError(f"{quoted} is not a frequency ({_FREQ_EXAMPLE})") from None
+            raise QuantityError(
+                f"{quoted} is not a frequency ({_FREQ_EXAMPLE})",
+                "not_a",
+                value=quoted[1:-1],
+                what="frequency",
+            ) from None
 
     @classmethod
     def _parse_en(cls, s: str, quoted: str) -> "Frequency":
@@ -847,10 +898,17 @@ class Frequency:
             s,
         )
         if match is None:
-            raise QuantityError(f"{quoted} is not a frequency ({_FREQ_EXAMPLE})")
+            raise QuantityError(
+                f"{quoted} is not a frequency ({_FREQ_EXAMPLE})",
+                "not_a",
+                value=quoted[1:-1],
+                what="frequency",
+            )
         times_text = match.groupdict().get("times") or "1"
         if len(times_text) > len(str(MAX_VALUE)):
-            raise QuantityError(f"{quoted} counts more than {MAX_VALUE} times")
+            raise QuantityError(
+                f"{quoted} counts more than {MAX_VALUE} times", "too_large", max=str(MAX_VALUE)
+            )
         times = _EN_TIMES.get(times_text) or int(times_text)
         per_text = match.group("per")
         if per_text in _EN_PERIODS:
@@ -868,21 +926,33 @@ class Frequency:
             s,
         )
         if match is None or (match.group("tail") and not _is_deed(match.group("tail"))):
-            raise QuantityError(f"{quoted} is not a frequency ({_FREQ_EXAMPLE})")
+            raise QuantityError(
+                f"{quoted} is not a frequency ({_FREQ_EXAMPLE})",
+                "not_a",
+                value=quoted[1:-1],
+                what="frequency",
+            )
         per = _zh_period_prefix(match.group("head"))
         if per is None:
-            raise QuantityError(f"{quoted} is not a frequency ({_FREQ_EXAMPLE})")
+            raise QuantityError(
+                f"{quoted} is not a frequency ({_FREQ_EXAMPLE})",
+                "not_a",
+                value=quoted[1:-1],
+                what="frequency",
+            )
         times = chinese_number(match.group("times"))
         if times > MAX_VALUE:
-            raise QuantityError(f"{quoted} counts more than {MAX_VALUE} times")
+            raise QuantityError(
+                f"{quoted} counts more than {MAX_VALUE} times", "too_large", max=str(MAX_VALUE)
+            )
         if times != times.to_integral_value():
-            raise QuantityError(f"{quoted} must count whole times")
+            raise QuantityError(f"{quoted} must count whole times", "whole", value=quoted[1:-1])
         return cls._make(int(times), per, quoted)
 
     @classmethod
     def _make(cls, times: int, per: Duration, quoted: str) -> "Frequency":
         if times < 1:
-            raise QuantityError(f"{quoted} must happen at least once")
+            raise QuantityError(f"{quoted} must happen at least once", "once", value=quoted[1:-1])
         if per.value == 0:
             raise QuantityError(f"{quoted} needs a period longer than 0")
         return cls(times, per)
@@ -1008,7 +1078,9 @@ class DailyWindow:
         )
         if always or _ALWAYS_FORM.fullmatch(s):
             if days == "working":
-                raise QuantityError(f"{quoted} says both working days and 7x24")
+                raise QuantityError(
+                    f"{quoted} says both working days and 7x24", "working_7x24", value=quoted[1:-1]
+                )
             return cls(0, 1440, "all")
         if s in _WHOLE_DAY:
             return cls(0, 1440, days or "all")
@@ -1016,15 +1088,22 @@ class DailyWindow:
             return cls(9 * 60, 17 * 60, "working")
         match = _RANGE.fullmatch(s)
         if match is None:
-            raise QuantityError(f"{quoted} is not a daily window ({_WINDOW_EXAMPLE})")
+            raise QuantityError(
+                f"{quoted} is not a daily window ({_WINDOW_EXAMPLE})",
+                "not_a",
+                value=quoted[1:-1],
+                what="window",
+            )
         start = _minutes(match, "a", quoted, is_end=False)
         end = _minutes(match, "b", quoted, is_end=True)
         if end == start:
-            raise QuantityError(f"{quoted} ends when it starts")
+            raise QuantityError(f"{quoted} ends when it starts", "window_empty", value=quoted[1:-1])
         if end < start:
             raise QuantityError(
                 f"{quoted} ends before it starts (overnight windows are not supported; "
-                f'write "7x24" or a window within one day)'
+                f'write "7x24" or a window within one day)',
+                "backwards",
+                value=quoted[1:-1],
             )
         return cls(start, end, days or "all")
 
@@ -1064,7 +1143,12 @@ def _minutes(match: re.Match[str], n: str, quoted: str, *, is_end: bool) -> int:
     elif marker in ("晚上", "晚") and hour == 12 and is_end:
         hour = 24  # 晚12:00 closes the day
     if minute >= 60 or hour > 24 or (hour == 24 and minute > 0):
-        raise QuantityError(f"{quoted}: {hour}:{minute:02d} is not a time of day")
+        raise QuantityError(
+            f"{quoted}: {hour}:{minute:02d} is not a time of day",
+            "clock",
+            value=quoted[1:-1],
+            time=f"{hour}:{minute:02d}",
+        )
     return hour * 60 + minute
 
 
@@ -1116,12 +1200,14 @@ class Count:
         """
         quoted = _quote(text)
         if not _normalise(text):
-            raise QuantityError(f"a count cannot be empty ({_COUNT_EXAMPLE})")
+            raise QuantityError(f"a count cannot be empty ({_COUNT_EXAMPLE})", "empty")
         s = re.sub(r"\s+", " ", _without_bound(text).lower())
         if s in _UNLIMITED_COUNT:
             return cls.unlimited("次" if "次" in s else "")
         if s.startswith("-"):
-            raise QuantityError(f"{quoted} is negative; a count must be 0 or more")
+            raise QuantityError(
+                f"{quoted} is negative; a count must be 0 or more", "negative", value=quoted[1:-1]
+            )
         if _CJK.search(s):
             s = s.replace(" ", "")
             split = len(s) - len(s.lstrip(_NUMBER_CHARS))
@@ -1136,15 +1222,24 @@ class Count:
         else:
             match = re.fullmatch(r"(\d+)(?: ?([a-z]+))?", s)
             if match is None or (match.group(2) and match.group(2) not in _EN_MEASURES):
-                raise QuantityError(f"{quoted} is not a count ({_COUNT_EXAMPLE})")
+                raise QuantityError(
+                    f"{quoted} is not a count ({_COUNT_EXAMPLE})",
+                    "not_a",
+                    value=quoted[1:-1],
+                    what="count",
+                )
             number_text, measure = match.group(1), ""
         if not number_text:
-            raise QuantityError(f"{quoted} has no number ({_COUNT_EXAMPLE})")
+            raise QuantityError(
+                f"{quoted} has no number ({_COUNT_EXAMPLE})", "no_number", value=quoted[1:-1]
+            )
         number = chinese_number(number_text)
         if number != number.to_integral_value():
-            raise QuantityError(f"{quoted} must count whole units")
+            raise QuantityError(f"{quoted} must count whole units", "whole", value=quoted[1:-1])
         if number > MAX_VALUE:
-            raise QuantityError(f"{quoted} counts more than {MAX_VALUE}")
+            raise QuantityError(
+                f"{quoted} counts more than {MAX_VALUE}", "too_large", max=str(MAX_VALUE)
+            )
         return cls(int(number), measure)
 
     def compare(self, other: "Count") -> int:
@@ -1173,7 +1268,8 @@ def _validator(cls: type[_Q], parse: Callable[[str], _Q], example: str) -> Calla
         if isinstance(value, bool):
             raise QuantityError(f"{str(value).lower()} is not a {what} (write e.g. {example})")
         if isinstance(value, int | float | Decimal):
-            raise QuantityError(f"{value} has no unit; write a unit, e.g. {example}")
+            message = f"{value} has no unit; write a unit, e.g. {example}"
+            raise QuantityError(message, "no_unit", value=str(value))
         raise QuantityError(f"a {what} must be text, e.g. {example}")
 
     return validate

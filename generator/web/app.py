@@ -198,6 +198,10 @@ def create_app(settings: Settings) -> ASGI:
     env.globals["t"] = say.text
     # a tier or component named by what names it (本省, 曳引机), not by its selector syntax
     env.globals["named"] = lambda path: " ".join(re.findall(r"=([^,\]]+)", path))
+    # a field that names its item (the tier's region) is said by the item's other rows already
+    env.globals["names_item"] = lambda path: bool(
+        (m := re.search(r"\[([^\]]*)\]\.(\w+)$", path)) and f"{m[2]}=" in m[1]
+    )
     static = data_dir("templates") / "web"
 
     def page(name: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -224,6 +228,10 @@ def create_app(settings: Settings) -> ASGI:
 
     def values(form: FormData) -> dict[str, str]:
         return {k[2:]: str(v) for k, v in form.multi_items() if k.startswith("f:")}
+
+    def removed(form: FormData) -> list[str]:
+        """The tiers and components the form removes (`x:response.tiers[1]` checked)."""
+        return [k[2:] for k, v in form.multi_items() if k.startswith("x:") and v]
 
     def approvals(form: FormData) -> dict[str, dict[str, str]]:
         """`a:<commitment>:<field>` → {commitment: {value, approved_by, reference}}."""
@@ -272,8 +280,11 @@ def create_app(settings: Settings) -> ASGI:
             tenders=sorted(set(tenders)),
             fields=fields,
             approvals=workspace.approvals(project, overlay if path.exists() else None),
+            new_rows=workspace.new_rows(settings.language),
+            removed_rows=workspace.removed_rows(project, overlay, settings.language),
             base_hash=content_hash(path),
             exists=path.exists(),
+            saved=_saved_message(say, overlay, q.get("saved")) if path.exists() else "",
         )
 
     def _evaluate(form: FormData) -> Evaluation:
@@ -285,6 +296,7 @@ def create_app(settings: Settings) -> ASGI:
             str(form.get("tender") or "") or None,
             settings.language,
             approvals(form),
+            removed(form),
         )
 
     async def evaluate(request: Request) -> Response:
@@ -334,8 +346,19 @@ def create_app(settings: Settings) -> ASGI:
                 {"ok": False, "conflict": True, "message": say.text("web.conflict", file=overlay)},
                 status_code=409,
             )
+        # Items added or removed change the form's rows: the page is opened again from the file.
+        rows_changed = bool(removed(form)) or any("[+" in name for name in values(form))
+        message = say.text("web.saved", file=overlay)
+        if found.refusals:  # a draft: kept, but no document is made from it until approved
+            message = say.text("web.saved_draft", file=overlay)
         return JSONResponse(
-            {"ok": True, "hash": new_hash, "message": say.text("web.saved", file=overlay)}
+            {
+                "ok": True,
+                "hash": new_hash,
+                "message": message,
+                "reload": rows_changed,
+                "draft": bool(found.refusals),
+            }
         )
 
     async def download(request: Request) -> Response:
@@ -386,6 +409,13 @@ def create_app(settings: Settings) -> ASGI:
         exception_handlers={OutsideRoot: on_error, InputError: on_error, Exception: on_error},
     )
     return _headers(_size_limit(_token_gate(app, settings, say), say))
+
+
+def _saved_message(say: Locale, overlay: str, saved: str | None) -> str:
+    """The status an edit page opened again after a save shows (`?saved=1` or `=draft`)."""
+    if saved == "draft":
+        return say.text("web.saved_draft", file=overlay)
+    return say.text("web.saved", file=overlay) if saved else ""
 
 
 def _download(

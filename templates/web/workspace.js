@@ -61,9 +61,34 @@
     if (response.ok) preview.srcdoc = await response.text();
   }
 
+  // A tier or component: a new row from its <template> (numbered, so every field keeps its
+  // own name), dropped again before saving, or an item of the file removed by its checkbox.
+  let added = 0;
+  function addRow(list) {
+    const template = document.getElementById("row-" + list);
+    const body = form.querySelector('table.new-rows[data-list="' + list + '"] tbody');
+    added += 1;
+    body.insertAdjacentHTML("beforeend", template.innerHTML.replaceAll("__N__", String(added)));
+    body.lastElementChild.querySelector("input, select").focus();
+  }
+
+  form.addEventListener("click", function (event) {
+    const add = event.target.closest("button.add-row");
+    const drop = event.target.closest("button.drop-row");
+    if (add) addRow(add.dataset.list);
+    if (drop) drop.closest("tr").remove();
+    if (add || drop) edited(event);
+  });
+
   function edited(event) {
     const row = event.target.closest("tr[data-field]");
     if (row) row.classList.add("changed");
+    if (event.target.name && event.target.name.startsWith("x:")) {
+      const item = event.target.name.slice(2);
+      for (const tr of form.querySelectorAll("tr[data-row]")) {
+        if (tr.dataset.row === item) tr.classList.toggle("removed", event.target.checked);
+      }
+    }
     status.textContent = "";
     clearTimeout(timer);
     clearTimeout(previewTimer);
@@ -77,9 +102,14 @@
     event.preventDefault();
     const response = await post("/save");
     const data = await response.json();
-    if (data.ok) {
+    if (data.ok && data.reload) {
+      // Rows were added or removed: open the page again from the saved file.
+      const address = new URL(window.location.href);
+      address.searchParams.set("saved", data.draft ? "draft" : "1");
+      window.location.replace(address.toString());
+    } else if (data.ok) {
       form.elements.base_hash.value = data.hash;
-      status.className = "good";
+      status.className = data.draft ? "warn" : "good";
       status.textContent = data.message;
     } else if (data.conflict) {
       status.className = "bad";
@@ -89,6 +119,12 @@
       show(Object.assign({ caps: {}, verdicts: {}, summary: document.getElementById("summary").innerHTML }, data));
     }
   });
+  // The saved message is said once: the address loses ?saved=, so a reload does not repeat it.
+  const shown = new URL(window.location.href);
+  if (shown.searchParams.has("saved")) {
+    shown.searchParams.delete("saved");
+    window.history.replaceState(null, "", shown.toString());
+  }
   evaluate();
   refreshPreview();
 })();
