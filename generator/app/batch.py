@@ -263,6 +263,8 @@ def _render_task(task: _Task) -> Rendered:
 
 
 def _render(letter: "Letter", stem: str, task: _Task) -> list[tuple[str, bytes, int | None]]:
+    # The letter, its 偏离表 and 变更说明 share the profile's format (fonts, page, header).
+    letter = dataclasses.replace(letter, format=task.resolved.profile.project.format)
     out: list[tuple[str, bytes, int | None]] = []
     for fmt in task.formats:
         name = f"{stem}.{fmt}"

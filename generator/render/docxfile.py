@@ -36,6 +36,7 @@ from generator.locale import get_locale
 from generator.render import flowchart
 from generator.render.assets import prepare_image
 from generator.render.columns import content_widths
+from generator.render.formatting import apply_docx, formatted
 from generator.resources import templates_dir
 
 FIGURE_DPI = 200
@@ -81,6 +82,9 @@ def render_docx(letter: Letter, *, template: Path | None = None) -> bytes:
     except (PackageNotFoundError, zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
         raise RenderError(f"{path}: not a usable .docx template: {exc}") from exc
     _check_styles(tpl, path)
+    letter, fmt = formatted(letter)
+    if fmt is not None:
+        apply_docx(tpl.docx, fmt, str(get_locale(letter.language).settings["page_of"]))
 
     body = tpl.new_subdoc()
     # Style ids by name, looked up once for the letter (see `_paragraph`).
@@ -102,8 +106,9 @@ def render_docx(letter: Letter, *, template: Path | None = None) -> bytes:
         "body": body,
         "seal": _seal(tpl, letter.signature, letter.asset_dirs),
         "signature": _signature(letter.signature),
+        "footer_text": fmt.footer if fmt is not None and fmt.footer else "",
     }
-    if letter.logo_image is not None:
+    if letter.logo_image is not None and (fmt is None or fmt.header):
         # Before rendering: docxtpl replaces the header parts with rendered copies of them.
         _letterhead(tpl, letter.logo_image, letter.asset_dirs)
     env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=True)

@@ -32,10 +32,12 @@ from markupsafe import Markup
 from generator.clock import fixed_instant
 from generator.errors import RenderError
 from generator.letter.document import Block, Figure, Letter, Paragraph, Section, Table
+from generator.locale import get_locale
 from generator.render import pdf_fonts
 from generator.render.assets import asset_fetcher, prepare_image
 from generator.render.columns import column_percents
 from generator.render.fonts import DEFAULT_FONTS, Fonts, check_text_fields, css_families, faces
+from generator.render.formatting import format_fonts, formatted, stylesheet
 from generator.render.limits import LimitExceeded, Limits
 from generator.resources import templates_dir
 
@@ -270,6 +272,7 @@ class PdfRenderer:
         """The letter as an HTML document (what WeasyPrint lays out)."""
         # Images go in as data: URLs of their normalised bytes (8-bit PNG or baseline JPEG),
         # the same bytes the DOCX gets.
+        letter, _ = formatted(letter)  # a header text the format sets
         allowed = (*letter.asset_dirs, self.template_dir)
         seal_url = logo_url = None
         if letter.signature.seal_image is not None:
@@ -296,7 +299,8 @@ class PdfRenderer:
         """The PDF bytes and the number of pages."""
         limits = limits or Limits()
         problems = check_text_fields(
-            ((f"letter.{path}", text) for path, text in letter_texts(letter)), self.fonts
+            ((f"letter.{path}", text) for path, text in letter_texts(letter)),
+            self.letter_fonts(letter),
         )
         if problems:
             raise RenderError("\n".join(problems))
@@ -314,6 +318,27 @@ class PdfRenderer:
                 # the subset fonts), with WeasyPrint's subsets re-subset: same output.
                 return self._write(letter, pdf_fonts.Session(), limits)
 
+    def letter_fonts(self, letter: Letter) -> Fonts:
+        """The families by role this letter is set in: the renderer's, or its `format:`'s."""
+        _, fmt = formatted(letter)
+        if fmt is None:
+            return self.fonts
+        fonts = format_fonts(fmt, self.fonts)
+        faces(fonts)  # a face the format names must be installed (fonts-arphic-ukai …)
+        return fonts
+
+    def _stylesheets(self, letter: Letter) -> list[object]:
+        """letter.css, and over it the CSS of the letter's `format:` (if any)."""
+        from weasyprint import CSS
+
+        _, fmt = formatted(letter)
+        if fmt is None:
+            return [self._css]
+        page_of = str(get_locale(letter.language).settings["page_of"])
+        css = stylesheet(fmt, self.letter_fonts(letter), page_of)
+        with _Captured(f"format of {letter.meta_title}"):
+            return [self._css, CSS(string=css, font_config=self._font_config)]
+
     def _write(
         self, letter: Letter, session: pdf_fonts.Session | None, limits: Limits
     ) -> tuple[bytes, int]:
@@ -329,7 +354,7 @@ class PdfRenderer:
         with _Captured(f"PDF of {letter.meta_title}"):
             document = HTML(
                 string=source, base_url=self.template_dir.as_uri() + "/", url_fetcher=fetcher
-            ).render(stylesheets=[self._css], font_config=self._font_config)
+            ).render(stylesheets=self._stylesheets(letter), font_config=self._font_config)
             if len(document.pages) > limits.max_pages:
                 raise LimitExceeded(
                     f"PDF of {letter.meta_title}: {len(document.pages)} pages, over the limit "
