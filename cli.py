@@ -410,6 +410,13 @@ def _formats(value: str) -> tuple[str, ...]:
     "and --set change against the project alone (the company standard), with its capacity "
     "limit and approval, signed like the letter (see `aftersales diff`).",
 )
+@click.option(
+    "--docx-template",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The company's own Word .docx whose styles, page margins, header and footer "
+    "(letterhead, logo) the DOCX takes, over the company's `docx_template:`; checked first "
+    "(size, parts, zip bomb, DTD, macros, template code: refused with exit 2).",
+)
 @pass_ctx
 @_guarded
 def render(
@@ -431,6 +438,7 @@ def render(
     max_pages: int,
     max_seconds: float,
     change_note: bool,
+    docx_template: Path | None,
 ) -> None:
     """Render the letter of each PROJECT as DOCX and PDF (and the deviation table with --tender).
 
@@ -496,6 +504,7 @@ def render(
             on_warning=lambda line: _say(line, err=True, fg="yellow"),
             limits=Limits(max_pages, max_seconds),
             change_note=change_note,
+            docx_template=docx_template,
         )
     elapsed = time.perf_counter() - start
     rows = [

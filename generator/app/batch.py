@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.app.preflight import Preflight, preflight, preflight_tender
+from generator.app.preflight import Preflight, preflight, preflight_tender, template_problem
 from generator.app.validate import Review, review
 from generator.errors import CheckFailed, InputError, Location, OutputError, Problem
 from generator.locale import get_locale
@@ -89,6 +89,9 @@ class _Task:
     limits: Limits = field(default_factory=Limits)
     changes: "tuple[Difference, ...] | None" = None
     """the promises changed against the company standard, for the 变更说明 (None: none wanted)."""
+    docx_template: Path | None = None
+    """the company's own .docx the DOCX takes its look from (--docx-template or the company's
+    `docx_template:`), checked by the pre-flight."""
 
 
 def plan(
@@ -264,7 +267,9 @@ def _render_task(task: _Task) -> Rendered:
 
 def _render(letter: "Letter", stem: str, task: _Task) -> list[tuple[str, bytes, int | None]]:
     # The letter, its 偏离表 and 变更说明 share the profile's format (fonts, page, header).
-    letter = dataclasses.replace(letter, format=task.resolved.profile.project.format)
+    letter = dataclasses.replace(
+        letter, format=task.resolved.profile.project.format, docx_template=task.docx_template
+    )
     out: list[tuple[str, bytes, int | None]] = []
     for fmt in task.formats:
         name = f"{stem}.{fmt}"
@@ -313,6 +318,7 @@ def render_many(
     on_warning: Callable[[str], None] | None = None,
     limits: Limits | None = None,
     change_note: bool = False,
+    docx_template: Path | None = None,
 ) -> list[Result]:
     """Render every job into `out_dir`, results in job order; `on_result` is called as each
     job's files are written (in whatever order the workers finish), `on_notice` with each
@@ -326,7 +332,12 @@ def render_many(
 
     `change_note` adds each letter's 变更说明: its promises against the project without the
     job's overlays and `--set` (the company standard), in the letter's formats.
+
+    `docx_template` (the CLI's --docx-template) is the company's own .docx every DOCX takes
+    its look from, over the company's `docx_template:`; it is checked before anything else.
     """
+    if docx_template is not None and "docx" in formats:
+        template_problem(docx_template, Location(str(docx_template)), "--docx-template")
     planned, tenders, warnings = plan(jobs, limits)
     # The guardrails, as validate/explain/check apply them: nothing is written when one refuses.
     found = Review()
@@ -348,6 +359,7 @@ def render_many(
             job.language_of(r),
             limits or Limits(),
             _changes(job, r) if change_note else None,
+            docx_template or _company_template(r),
         )
         for job, r, stem in planned
     ]
@@ -369,6 +381,11 @@ def render_many(
                     on_result(results[-1])
             return results
         return _render_parallel(folder, planned, tasks, workers, on_result)
+
+
+def _company_template(resolved: Resolved) -> Path | None:
+    given = resolved.profile.company.docx_template
+    return Path(given) if given else None
 
 
 def _gate(

@@ -36,6 +36,7 @@ from generator.locale import get_locale
 from generator.render import flowchart
 from generator.render.assets import prepare_image
 from generator.render.columns import content_widths
+from generator.render.docxtemplate import apply_template, check_template
 from generator.render.formatting import apply_docx, formatted
 from generator.resources import templates_dir
 
@@ -82,6 +83,9 @@ def render_docx(letter: Letter, *, template: Path | None = None) -> bytes:
     except (PackageNotFoundError, zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
         raise RenderError(f"{path}: not a usable .docx template: {exc}") from exc
     _check_styles(tpl, path)
+    letterhead = False  # whether the company template's header brings its own picture
+    if letter.docx_template is not None:  # its look first; the profile's `format:` over it
+        letterhead = apply_template(tpl.docx, check_template(letter.docx_template))
     letter, fmt = formatted(letter)
     if fmt is not None:
         apply_docx(tpl.docx, fmt, str(get_locale(letter.language).settings["page_of"]))
@@ -108,7 +112,7 @@ def render_docx(letter: Letter, *, template: Path | None = None) -> bytes:
         "signature": _signature(letter.signature),
         "footer_text": fmt.footer if fmt is not None and fmt.footer else "",
     }
-    if letter.logo_image is not None and (fmt is None or fmt.header):
+    if letter.logo_image is not None and not letterhead and (fmt is None or fmt.header):
         # Before rendering: docxtpl replaces the header parts with rendered copies of them.
         _letterhead(tpl, letter.logo_image, letter.asset_dirs)
     env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=True)
