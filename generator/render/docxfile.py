@@ -88,7 +88,8 @@ def render_docx(letter: Letter, *, template: Path | None = None) -> bytes:
         letterhead = apply_template(tpl.docx, check_template(letter.docx_template))
     letter, fmt = formatted(letter)
     if fmt is not None:
-        apply_docx(tpl.docx, fmt, str(get_locale(letter.language).settings["page_of"]))
+        page_of = str(get_locale(letter.language).settings["page_of"])
+        apply_docx(tpl.docx, fmt, page_of, stories=letter.docx_template is None)
 
     body = tpl.new_subdoc()
     # Style ids by name, looked up once for the letter (see `_paragraph`).

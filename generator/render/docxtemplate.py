@@ -17,6 +17,7 @@ data and anything else stay the bundled template's.
 """
 
 import copy
+import functools
 import io
 import re
 import zipfile
@@ -368,3 +369,123 @@ def _take_story(mine: Any, theirs: Any) -> bool:
                 pictures = True
         element.append(copied)
     return pictures
+
+
+# ---------------------------------------------------------------- its look, for the PDF
+
+
+@dataclass(frozen=True)
+class Look:
+    """What the PDF takes from a company template so the two files stay one document: the
+    `format:` fields its styles and page say, its header and footer text, its header picture."""
+
+    fields: dict[str, Any]
+    header_text: str | None
+    footer_text: str | None
+    logo_png: bytes | None
+
+
+def _inherited(style: Any, read: Any) -> Any:
+    """A value of `style` or the nearest style it is based on that sets it."""
+    seen = 0
+    while style is not None and seen < 20:
+        value = read(style)
+        if value is not None:
+            return value
+        style, seen = style.base_style, seen + 1
+    return None
+
+
+def _east_asia_font(style: Any) -> str | None:
+    r_pr = style.element.rPr
+    fonts = r_pr.find(qn("w:rFonts")) if r_pr is not None else None
+    return fonts.get(qn("w:eastAsia")) if fonts is not None else None
+
+
+def _points(value: Any) -> str | None:
+    return None if value is None else f"{value.pt:g}pt"
+
+
+def _style_fields(document: Document) -> dict[str, Any]:
+    from docx.enum.text import WD_LINE_SPACING
+
+    from generator.profiles.typography import font_style
+
+    names = {s.name for s in document.styles}
+    fields: dict[str, Any] = {}
+    for style_name, font_field, size_field in (
+        ("Normal", "body_font", "body_size"),
+        ("Heading 1", "heading_font", "heading_size"),
+        ("Title", "title_font", "title_size"),
+    ):
+        if style_name not in names:
+            continue
+        style = document.styles[style_name]
+        font = _inherited(style, _east_asia_font)
+        if font and font_style(font) is not None:
+            fields[font_field] = font
+        size = _points(_inherited(style, lambda s: s.font.size))
+        if size:
+            fields[size_field] = size
+    if "Normal" in names:
+        paragraph = document.styles["Normal"].paragraph_format
+        spacing, rule = paragraph.line_spacing, paragraph.line_spacing_rule
+        if isinstance(spacing, float):
+            fields["line_spacing"] = f"{spacing:g}"
+        elif spacing is not None and rule in (WD_LINE_SPACING.EXACTLY, WD_LINE_SPACING.AT_LEAST):
+            fields["line_spacing"] = f"{spacing.pt:g}pt"
+    section = document.sections[0]
+    margins = {
+        side: f"{getattr(section, f'{side}_margin').mm:.1f}mm"
+        for side in ("top", "bottom", "left", "right")
+        if getattr(section, f"{side}_margin") is not None
+    }
+    if margins:
+        fields["margins"] = margins
+    return fields
+
+
+def _story_text(story: Any) -> str | None:
+    """The text of a header or footer, without page-number fields' results."""
+    lines = []
+    for paragraph in story.paragraphs:
+        if _has_page_field(paragraph._p):
+            continue
+        text = " ".join(paragraph.text.split())
+        if text:
+            lines.append(text)
+    return " ".join(lines) or None
+
+
+def _first_picture(story: Any) -> bytes | None:
+    for node in story._element.iter():
+        for attr, value in node.attrib.items():
+            if attr.startswith(f"{{{_R}}}"):
+                rel = story.part.rels.get(value)
+                if rel is not None and rel.reltype == RT.IMAGE and not rel.is_external:
+                    with Image.open(io.BytesIO(rel.target_part.blob)) as image:
+                        out = io.BytesIO()
+                        # One kind for the PDF's data: URL (a CMYK JPEG, a 16-bit PNG …).
+                        image.convert("RGBA").save(out, format="PNG")
+                        return out.getvalue()
+    return None
+
+
+def template_look(path: Path) -> Look:
+    """The look of the checked template at `path` (cached by its time and size)."""
+    stat = path.stat()
+    return _look(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=4)
+def _look(path: Path, _mtime: int, _size: int) -> Look:
+    document = check_template(path).document
+    section = document.sections[0]
+    header, footer = section.header, section.footer
+    linked_header, linked_footer = header.is_linked_to_previous, footer.is_linked_to_previous
+    return Look(
+        _style_fields(document),
+        None if linked_header else _story_text(header),
+        None if linked_footer else _story_text(footer),
+        None if linked_header else _first_picture(header),
+    )

@@ -31,6 +31,7 @@ from generator.profiles.typography import (
     parse_size,
     parse_spacing,
 )
+from generator.render.docxtemplate import template_look
 from generator.render.fonts import Fonts, css_families, families
 
 NO_HEADER = "none"
@@ -59,6 +60,8 @@ class PageFormat:
     footer: str | None
     page_numbers: PageNumbers
     page_number_size: Decimal
+    logo_png: bytes | None = None
+    """the company template's header picture, the PDF's letterhead logo."""
 
 
 _PRESETS: dict[Preset, dict[str, str]] = {
@@ -287,10 +290,11 @@ def _indent(style: Any, size: Decimal) -> None:
         ind.set(qn("w:firstLine"), str(round(chars * float(size) * 20)))
 
 
-def apply_docx(document: Document, fmt: PageFormat, page_of: str) -> None:
+def apply_docx(document: Document, fmt: PageFormat, page_of: str, *, stories: bool = True) -> None:
     """Change the template's styles, page margins, header and footer as `fmt` says (before
     docxtpl renders it: the footer line is the placeholder `{{ footer_text }}`, so the user's
-    text is escaped like every other value)."""
+    text is escaped like every other value). `stories=False` leaves header and footer alone
+    (they are the company template's)."""
     styles = document.styles
     names = {s.name for s in styles}
     sized = [
@@ -315,6 +319,8 @@ def apply_docx(document: Document, fmt: PageFormat, page_of: str) -> None:
     for section in document.sections:
         section.top_margin, section.bottom_margin = Mm(float(top)), Mm(float(bottom))
         section.left_margin, section.right_margin = Mm(float(left)), Mm(float(right))
+        if not stories:
+            continue
         if not fmt.header:
             section.header.is_linked_to_previous = True  # no header part: no header at all
         _footers(document, section, fmt, page_of)
@@ -398,11 +404,25 @@ def _field(paragraph: Any, instruction: str) -> None:
 
 
 def formatted(letter: Letter) -> tuple[Letter, PageFormat | None]:
-    """The letter with the header text its format sets, and the resolved format (None when
-    the letter has no `format:`)."""
-    if letter.format is None:
+    """The letter with the header text its format sets, and the resolved format: the
+    profile's `format:` over what the company's Word template says (its styles and page, its
+    header and footer text and picture), so the PDF follows the template the DOCX takes.
+    None when the letter has neither."""
+    look = template_look(letter.docx_template) if letter.docx_template is not None else None
+    if letter.format is None and look is None:
         return letter, None
-    fmt = page_format(letter.format)
+    given = letter.format.model_dump(mode="json", exclude_unset=True) if letter.format else {}
+    merged = dict(look.fields) if look else {}
+    margins = {**merged.pop("margins", {}), **(given.pop("margins", None) or {})}
+    merged.update(given)
+    if margins:
+        merged["margins"] = margins
+    if look is not None:
+        merged.setdefault("header", look.header_text)
+        merged.setdefault("footer", look.footer_text)
+    fmt = page_format(Format.model_validate({k: v for k, v in merged.items() if v is not None}))
+    if look is not None and look.logo_png is not None and "header" not in given:
+        fmt = dataclasses.replace(fmt, logo_png=look.logo_png)
     if fmt.header_text is not None:
         letter = dataclasses.replace(letter, header_text=fmt.header_text)
     return letter, fmt

@@ -14,6 +14,7 @@ private `_page_box` by default; `AFTERSALES_PDF_ONE_PASS=1` opts in to subsettin
 through a private WeasyPrint method, on the versions it was tested with only.
 """
 
+import base64
 import datetime as dt
 import logging
 import os
@@ -220,6 +221,7 @@ class PdfRenderer:
             one_pass = os.environ.get(ONE_PASS_ENV, "") == "1"
         self._one_pass = one_pass and pdf_fonts.one_pass_problem() is None
         self._draw_figure = draw_figure or self._draw_chart
+        self._chart_font: str | None = None  # the body face of the letter being laid out
         # For a template's <style> (raw text: no escaping); `families` refused quotes and <>.
         self._css_fonts = {role: Markup(css_families(spec)) for role, spec in self.fonts.items()}
         self._env = SandboxedEnvironment(
@@ -260,7 +262,7 @@ class PdfRenderer:
             figure.process,
             note=figure.note,
             title=figure.caption,
-            font_family=self.fonts["body"],
+            font_family=self._chart_font or self.fonts["body"],
             limits=figure.limits,
         )
 
@@ -272,13 +274,16 @@ class PdfRenderer:
         """The letter as an HTML document (what WeasyPrint lays out)."""
         # Images go in as data: URLs of their normalised bytes (8-bit PNG or baseline JPEG),
         # the same bytes the DOCX gets.
-        letter, _ = formatted(letter)  # a header text the format sets
+        letter, fmt = formatted(letter)  # a header text the format sets
         allowed = (*letter.asset_dirs, self.template_dir)
         seal_url = logo_url = None
         if letter.signature.seal_image is not None:
             seal_url = prepare_image(letter.signature.seal_image, allowed).data_url
-        if letter.logo_image is not None:
+        if fmt is not None and fmt.logo_png is not None:  # the company template's letterhead
+            logo_url = "data:image/png;base64," + base64.b64encode(fmt.logo_png).decode()
+        elif letter.logo_image is not None:
             logo_url = prepare_image(letter.logo_image, allowed).data_url
+        self._chart_font = self.letter_fonts(letter)["body"]
         try:
             return self._template.render(
                 letter=letter,
@@ -298,10 +303,11 @@ class PdfRenderer:
     def render_counted(self, letter: Letter, limits: Limits | None = None) -> tuple[bytes, int]:
         """The PDF bytes and the number of pages."""
         limits = limits or Limits()
-        problems = check_text_fields(
-            ((f"letter.{path}", text) for path, text in letter_texts(letter)),
-            self.letter_fonts(letter),
-        )
+        shown, fmt = formatted(letter)  # the header and footer a format or template gives
+        texts = [(f"letter.{path}", text) for path, text in letter_texts(shown)]
+        if fmt is not None and fmt.footer:
+            texts.append(("letter.format.footer", fmt.footer))
+        problems = check_text_fields(texts, self.letter_fonts(letter))
         if problems:
             raise RenderError("\n".join(problems))
         with _deadline(limits.max_seconds, letter.meta_title):
