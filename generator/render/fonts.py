@@ -124,8 +124,8 @@ def _roles(fonts: Fonts | None) -> tuple[tuple[str, str], ...]:
     fonts = DEFAULT_FONTS if fonts is None else fonts
     if not set(ROLES) <= set(fonts) <= set(WEIGHTS):
         raise RenderError(
-            f"PDF fonts: expected the roles {', '.join(ROLES)} (and optionally "
-            f"{', '.join(OPTIONAL_ROLES)}), got {', '.join(fonts) or 'none'}"
+            f"PDF fonts: expected the roles {', '.join(ROLES)}, got {', '.join(fonts) or 'none'}"
+            f" (optional roles: {', '.join(OPTIONAL_ROLES)})"
         )
     return tuple((role, fonts[role]) for role in WEIGHTS if role in fonts)
 
