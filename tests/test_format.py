@@ -17,7 +17,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from PIL import Image
 
-from conftest import example, run
+from conftest import example, run, tender_path
 from generator.profiles.models import Format, PageNumbers, Preset
 from generator.profiles.typography import parse_length, parse_size, parse_spacing
 from generator.render.formatting import format_fonts, page_format, stylesheet
@@ -416,3 +416,25 @@ def test_a_company_template_gives_the_docx_and_the_pdf_its_look(tmp_path: Path) 
     (lo_pdf,) = converted.glob("*.pdf")
     lo_first = squash("".join(pdf_lines(lo_pdf, first=1, last=1)))
     assert squash(HEADER_TEXT) in lo_first and "售后服务承诺书" in lo_first
+
+
+def test_a_tenders_prescribed_format_wins_over_the_projects(tmp_path: Path) -> None:
+    from generator.app.batch import _format, _Task
+    from generator.profiles.loading import load_profile
+    from generator.tender.loading import load_tender
+
+    project = _copy_example(tmp_path)
+    _append(project, "format:\n  body_size: 小四\n  margins: {top: 30mm, left: 30mm}\n")
+    tender = tmp_path / "tender.yaml"
+    tender.write_text(
+        tender_path("highway-monitoring").read_text(encoding="utf-8")
+        + "format:\n  body_font: 仿宋_GB2312\n  body_size: 三号\n  margins: {top: 37mm}\n",
+        encoding="utf-8",
+    )
+    resolved = load_profile(project)
+    task = _Task(resolved, "stem", ("pdf",), load_tender(tender))
+    fmt = _format(task)
+    assert fmt is not None and fmt.margins is not None
+    assert (fmt.body_font, fmt.body_size) == ("仿宋_GB2312", "三号")
+    assert (fmt.margins.top, fmt.margins.left) == ("37mm", "30mm")
+    assert _format(_Task(resolved, "stem", ("pdf",))) == resolved.profile.project.format

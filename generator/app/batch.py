@@ -29,6 +29,7 @@ from generator.tender.loading import load_tender
 if TYPE_CHECKING:
     from generator.app.diff import Difference
     from generator.letter.document import Letter
+    from generator.profiles.models import Format
     from generator.tender.findings import CheckResult, Gate
     from generator.tender.model import TenderFile
 
@@ -265,11 +266,27 @@ def _render_task(task: _Task) -> Rendered:
     return tuple(rendered)
 
 
+def _format(task: _Task) -> "Format | None":
+    """The profile's `format:` (company < project), with the fields a tender prescribes over
+    it when rendering with --tender."""
+    own = task.resolved.profile.project.format
+    prescribed = task.tender[0].format if task.tender else None
+    if prescribed is None:
+        return own
+    from generator.profiles.models import Format
+
+    fields = own.model_dump(mode="json", exclude_unset=True) if own else {}
+    given = prescribed.model_dump(mode="json", exclude_unset=True)
+    margins = {**(fields.pop("margins", None) or {}), **(given.pop("margins", None) or {})}
+    fields.update(given)
+    if margins:
+        fields["margins"] = margins
+    return Format.model_validate(fields)
+
+
 def _render(letter: "Letter", stem: str, task: _Task) -> list[tuple[str, bytes, int | None]]:
     # The letter, its 偏离表 and 变更说明 share the profile's format (fonts, page, header).
-    letter = dataclasses.replace(
-        letter, format=task.resolved.profile.project.format, docx_template=task.docx_template
-    )
+    letter = dataclasses.replace(letter, format=_format(task), docx_template=task.docx_template)
     out: list[tuple[str, bytes, int | None]] = []
     for fmt in task.formats:
         name = f"{stem}.{fmt}"
