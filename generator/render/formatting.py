@@ -202,6 +202,17 @@ def _weight(name: str) -> str:
     return "bold" if heavy else "normal"
 
 
+SIGNATURE_MM = Decimal(105)
+"""The signature block's width at 小四 (letter.css), at the right of the text block."""
+
+
+def signature_width(fmt: PageFormat) -> Decimal:
+    """Wider with a larger body size (the company name stays on one line at 三号), never wider
+    than the text block."""
+    text = Decimal(210) - fmt.margins[1] - fmt.margins[3]
+    return min(text, SIGNATURE_MM * max(Decimal(1), fmt.body_size / 12)).quantize(Decimal(1))
+
+
 def _words(page_of: str) -> tuple[str, str, str]:
     """The language's footer words around the page number and count (locale.yaml page_of)."""
     before, _, rest = page_of.partition("{page}")
@@ -233,6 +244,11 @@ def stylesheet(fmt: PageFormat, fonts: Mapping[str, str], page_of: str) -> str:
         f"h2, h3, h4, h5, h6 {{ line-height: {line}; }}",
         f"@page {{ @top-center {{ font-family: {body}; }} }}",
     ]
+    rules.append(f".signature {{ width: {_mm(signature_width(fmt))}; }}")
+    if fmt.spacing[0] == "exact":
+        # A fixed line height is a grid (公文: 22 lines a page): headings take lines of it,
+        # no extra space between.
+        rules.append("h2, h3, h4, h5, h6 { margin-top: 0; margin-bottom: 0; }")
     if not fmt.header:
         for page in ("@page", "@page letterhead"):
             rules.append(f"{page} {{ @top-center {{ content: none; border-bottom: none; }} }}")
@@ -312,9 +328,15 @@ def apply_docx(document: Document, fmt: PageFormat, page_of: str, *, stories: bo
         if name != "Title":
             _spacing(style, fmt)
             _indent(style, size)
+            if fmt.spacing[0] == "exact":  # the line grid, as in the PDF
+                style.paragraph_format.space_before = style.paragraph_format.space_after = 0
     for name in ("Header", "Footer"):
         if name in names:
             _east_asian(styles[name], fmt.body_font)
+    if "Signature" in names:  # the block at the right, as wide as the PDF's
+        text = Decimal(210) - fmt.margins[1] - fmt.margins[3]
+        indent = Mm(float(text - signature_width(fmt)))
+        styles["Signature"].paragraph_format.left_indent = indent
     top, right, bottom, left = fmt.margins
     for section in document.sections:
         section.top_margin, section.bottom_margin = Mm(float(top)), Mm(float(bottom))
