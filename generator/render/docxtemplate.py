@@ -20,6 +20,7 @@ import copy
 import functools
 import io
 import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +33,7 @@ from lxml import etree
 from PIL import Image, UnidentifiedImageError
 
 from generator.errors import RenderError
+from generator.profiles.typography import font_style, parse_length, parse_size, parse_spacing
 from generator.render.assets import IMAGE_FORMATS, MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -43,6 +45,9 @@ MAX_TOTAL = 60 * 1024 * 1024
 """All parts unpacked."""
 MAX_RATIO = 100
 """Unpacked size over packed size of a part above 1 MB; XML packs 5–20 times, bombs 1000+."""
+
+MAX_STORY_TEXT = 200
+"""Characters of a template's header or footer line the PDF shows (a letterhead line)."""
 
 MAIN_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 MACRO_SUFFIXES = {".docm", ".dotm"}
@@ -406,10 +411,18 @@ def _points(value: Any) -> str | None:
     return None if value is None else f"{value.pt:g}pt"
 
 
+def _reads(parse: Any, text: str) -> bool:
+    """Whether a value read from the template is one a `format:` may hold (a 100 pt size or a
+    negative margin is left to the preset rather than refused: the DOCX keeps it anyway)."""
+    try:
+        parse(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _style_fields(document: Document) -> dict[str, Any]:
     from docx.enum.text import WD_LINE_SPACING
-
-    from generator.profiles.typography import font_style
 
     names = {s.name for s in document.styles}
     fields: dict[str, Any] = {}
@@ -425,21 +438,25 @@ def _style_fields(document: Document) -> dict[str, Any]:
         if font and font_style(font) is not None:
             fields[font_field] = font
         size = _points(_inherited(style, lambda s: s.font.size))
-        if size:
+        if size and _reads(parse_size, size):
             fields[size_field] = size
     if "Normal" in names:
         paragraph = document.styles["Normal"].paragraph_format
         spacing, rule = paragraph.line_spacing, paragraph.line_spacing_rule
+        said = None
         if isinstance(spacing, float):
-            fields["line_spacing"] = f"{spacing:g}"
+            said = f"{spacing:g}"
         elif spacing is not None and rule in (WD_LINE_SPACING.EXACTLY, WD_LINE_SPACING.AT_LEAST):
-            fields["line_spacing"] = f"{spacing.pt:g}pt"
+            said = f"{spacing.pt:g}pt"
+        if said and _reads(parse_spacing, said):
+            fields["line_spacing"] = said
     section = document.sections[0]
     margins = {
         side: f"{getattr(section, f'{side}_margin').mm:.1f}mm"
         for side in ("top", "bottom", "left", "right")
         if getattr(section, f"{side}_margin") is not None
     }
+    margins = {side: text for side, text in margins.items() if _reads(parse_length, text)}
     if margins:
         fields["margins"] = margins
     return fields
@@ -451,7 +468,10 @@ def _story_text(story: Any) -> str | None:
     for paragraph in story.paragraphs:
         if _has_page_field(paragraph._p):
             continue
-        text = " ".join(paragraph.text.split())
+        # Controls and invisible format characters (a bidi override) are left out: the text
+        # goes into the PDF's header, where the pre-flight never saw it.
+        shown = "".join(c for c in paragraph.text if unicodedata.category(c) not in {"Cc", "Cf"})
+        text = " ".join(shown.split())[:MAX_STORY_TEXT]
         if text:
             lines.append(text)
     return " ".join(lines) or None

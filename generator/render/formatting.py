@@ -439,12 +439,16 @@ def formatted(letter: Letter) -> tuple[Letter, PageFormat | None]:
     merged.update(given)
     if margins:
         merged["margins"] = margins
-    if look is not None:
-        merged.setdefault("header", look.header_text)
-        merged.setdefault("footer", look.footer_text)
-    fmt = page_format(Format.model_validate({k: v for k, v in merged.items() if v is not None}))
-    if look is not None and look.logo_png is not None and "header" not in given:
-        fmt = dataclasses.replace(fmt, logo_png=look.logo_png)
+    fmt = page_format(Format.model_validate(merged))
+    if look is not None and "header" not in given:  # the template's letterhead
+        fmt = dataclasses.replace(
+            fmt,
+            header=True,
+            header_text=look.header_text or fmt.header_text,
+            logo_png=look.logo_png,
+        )
+    if look is not None and "footer" not in given and look.footer_text:
+        fmt = dataclasses.replace(fmt, footer=look.footer_text)
     if fmt.header_text is not None:
         letter = dataclasses.replace(letter, header_text=fmt.header_text)
     return letter, fmt
