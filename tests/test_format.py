@@ -438,3 +438,28 @@ def test_a_tenders_prescribed_format_wins_over_the_projects(tmp_path: Path) -> N
     assert (fmt.body_font, fmt.body_size) == ("仿宋_GB2312", "三号")
     assert (fmt.margins.top, fmt.margins.left) == ("37mm", "30mm")
     assert _format(_Task(resolved, "stem", ("pdf",))) == resolved.profile.project.format
+
+
+@pytest.mark.slow
+def test_a_company_template_under_the_gbt9704_page_numbers(tmp_path: Path) -> None:
+    project = _copy_example(tmp_path)
+    template = tmp_path / "brand.docx"
+    template.write_bytes(_brand_docx())
+    _append(project, "format:\n  preset: gbt9704\n")
+    out = tmp_path / "out"
+    code, _, err = run("render", project, "-o", out, "--docx-template", template)
+    assert code == 0, err
+    (pdf,) = out.glob("*.pdf")
+    (docx_file,) = out.glob("*.docx")
+    section = docx.Document(str(docx_file)).sections[0]
+    for footer in (section.footer, section.even_page_footer):
+        xml = footer._element.xml
+        assert FOOTER_TEXT in xml and "— " in xml and " PAGE " in xml
+    for header in (section.header, section.even_page_header):  # the letterhead, logo and all
+        assert HEADER_TEXT in header._element.xml and "<a:blip" in header._element.xml
+    # The preset is the base; the template's face and margins over it (30 mm top, not 37).
+    normal = docx.Document(str(docx_file)).styles["Normal"]
+    assert normal.element.rPr.rFonts.get(qn("w:eastAsia")) == "楷体_GB2312"
+    assert section.top_margin is not None and round(section.top_margin.mm) == 30
+    text = " ".join(pdf_lines(pdf, first=2, last=2))
+    assert "— 2 —" in text and HEADER_TEXT in text and FOOTER_TEXT in text

@@ -89,7 +89,7 @@ def render_docx(letter: Letter, *, template: Path | None = None) -> bytes:
     letter, fmt = formatted(letter)
     if fmt is not None:
         page_of = str(get_locale(letter.language).settings["page_of"])
-        apply_docx(tpl.docx, fmt, page_of, stories=letter.docx_template is None)
+        apply_docx(tpl.docx, fmt, page_of, template=letter.docx_template is not None)
 
     body = tpl.new_subdoc()
     # Style ids by name, looked up once for the letter (see `_paragraph`).
@@ -145,8 +145,10 @@ def _letterhead(tpl: DocxTemplate, logo: Path, asset_dirs: tuple[Path, ...]) -> 
     width = height * image.info.width / max(image.info.height, 1)
     if width > LOGO_MAX_WIDTH_MM:
         width, height = LOGO_MAX_WIDTH_MM, LOGO_MAX_WIDTH_MM * image.info.height / image.info.width
-    for section in tpl.docx.sections:
-        header = section.header
+    # Odd and even pages (a `format:` with — 1 — page numbers) each have their header.
+    even = tpl.docx.settings.odd_and_even_pages_header_footer
+    headers = [h for s in tpl.docx.sections for h in (s.header, *([s.even_page_header] * even))]
+    for header in headers:
         first = header.paragraphs[0] if header.paragraphs else header.add_paragraph()
         run = first.add_run()
         run.add_picture(io.BytesIO(image.data), width=Mm(width), height=Mm(height))

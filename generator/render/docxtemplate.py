@@ -307,18 +307,14 @@ def apply_template(target: Document, template: CompanyTemplate) -> bool:
                 setattr(section, name, value)
     pictures = False
     if not their_section.header.is_linked_to_previous:
-        pictures = _take_story(mine_section.header, their_section.header)
+        pictures = copy_story(their_section.header, mine_section.header)
     if not their_section.footer.is_linked_to_previous:
-        ours = [copy.deepcopy(child) for child in mine_section.footer._element]
-        _take_story(mine_section.footer, their_section.footer)
-        if not _has_page_field(mine_section.footer._element):
-            # A bid letter needs page numbers: a footer without them gets ours below it.
-            for child in ours:
-                mine_section.footer._element.append(child)
+        # Page numbers it lacks are added by the format (formatting.apply_docx).
+        copy_story(their_section.footer, mine_section.footer)
     return pictures
 
 
-def _has_page_field(element: Any) -> bool:
+def has_page_field(element: Any) -> bool:
     instructions = [node.text or "" for node in element.iter(qn("w:instrText"))]
     instructions += [node.get(qn("w:instr"), "") for node in element.iter(qn("w:fldSimple"))]
     return any(re.search(r"\bPAGE\b", text) for text in instructions)
@@ -353,8 +349,9 @@ def _take_theme(target: Document, source: Document) -> None:
         mine._blob = theirs.blob
 
 
-def _take_story(mine: Any, theirs: Any) -> bool:
-    """Their header (or footer) content replaces ours, images re-added to our part."""
+def copy_story(theirs: Any, mine: Any) -> bool:
+    """A header's (or footer's) content replaces another's, in the same or another document,
+    its images re-added to the receiving part. Returns whether it holds a picture."""
     element = mine._element
     for child in list(element):
         element.remove(child)
@@ -466,7 +463,7 @@ def _story_text(story: Any) -> str | None:
     """The text of a header or footer, without page-number fields' results."""
     lines = []
     for paragraph in story.paragraphs:
-        if _has_page_field(paragraph._p):
+        if has_page_field(paragraph._p):
             continue
         # Controls and invisible format characters (a bidi override) are left out: the text
         # goes into the PDF's header, where the pre-flight never saw it.

@@ -9,7 +9,6 @@ header and footer the same way. A letter without `format:` is laid out by the te
 they are.
 """
 
-import copy
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -31,7 +30,7 @@ from generator.profiles.typography import (
     parse_size,
     parse_spacing,
 )
-from generator.render.docxtemplate import template_look
+from generator.render.docxtemplate import copy_story, has_page_field, template_look
 from generator.render.fonts import Fonts, css_families, families
 
 NO_HEADER = "none"
@@ -306,11 +305,13 @@ def _indent(style: Any, size: Decimal) -> None:
         ind.set(qn("w:firstLine"), str(round(chars * float(size) * 20)))
 
 
-def apply_docx(document: Document, fmt: PageFormat, page_of: str, *, stories: bool = True) -> None:
+def apply_docx(
+    document: Document, fmt: PageFormat, page_of: str, *, template: bool = False
+) -> None:
     """Change the template's styles, page margins, header and footer as `fmt` says (before
     docxtpl renders it: the footer line is the placeholder `{{ footer_text }}`, so the user's
-    text is escaped like every other value). `stories=False` leaves header and footer alone
-    (they are the company template's)."""
+    text is escaped like every other value). With a company `template`, its header and footer
+    stay; page numbers its footer lacks are added below it."""
     styles = document.styles
     names = {s.name for s in styles}
     sized = [
@@ -341,11 +342,9 @@ def apply_docx(document: Document, fmt: PageFormat, page_of: str, *, stories: bo
     for section in document.sections:
         section.top_margin, section.bottom_margin = Mm(float(top)), Mm(float(bottom))
         section.left_margin, section.right_margin = Mm(float(left)), Mm(float(right))
-        if not stories:
-            continue
         if not fmt.header:
             section.header.is_linked_to_previous = True  # no header part: no header at all
-        _footers(document, section, fmt, page_of)
+        _footers(document, section, fmt, page_of, template=template)
 
 
 def _clear(part: Any) -> None:
@@ -353,32 +352,38 @@ def _clear(part: Any) -> None:
         part._element.remove(child)
 
 
-def _footers(document: Document, section: Any, fmt: PageFormat, page_of: str) -> None:
-    """The footer rebuilt: the footer line (if any), then the page numbers."""
+def _footers(
+    document: Document, section: Any, fmt: PageFormat, page_of: str, *, template: bool
+) -> None:
+    """The footer line (if any) and the page numbers. A company template's footer stays as it
+    is; only page numbers it lacks are added below it."""
     footer = section.footer
     footer.is_linked_to_previous = False
-    _clear(footer)
+    if not template:
+        _clear(footer)
+    numbered = template and has_page_field(footer._element)
     sides = [(footer, WD_ALIGN_PARAGRAPH.RIGHT)]
-    if fmt.page_numbers is PageNumbers.DASH:
+    if fmt.page_numbers is PageNumbers.DASH and not numbered:
         # Odd and even pages differ: Word shows the even footer (and header) on even pages.
         document.settings.odd_and_even_pages_header_footer = True
         even = section.even_page_footer
         even.is_linked_to_previous = False
-        _clear(even)
+        copy_story(footer, even)  # empty, or the company's footer
         sides.append((even, WD_ALIGN_PARAGRAPH.LEFT))
         if fmt.header:  # even pages need the same header, or they would have none
             even_header = section.even_page_header
             even_header.is_linked_to_previous = False
-            _clear(even_header)
-            for child in section.header._element:
-                even_header._element.append(copy.deepcopy(child))
+            copy_story(section.header, even_header)
     for part, side in sides:
-        if fmt.footer:
-            line = part.add_paragraph("{{ footer_text }}", style="Footer")
-            line.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        if fmt.page_numbers is PageNumbers.DASH:
-            _dash_numbers(part, side, fmt)
-        elif fmt.page_numbers is not PageNumbers.NONE:
+        added = []
+        if fmt.footer and not template:
+            added.append(part.add_paragraph("{{ footer_text }}", style="Footer"))
+            added[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        if numbered or fmt.page_numbers is PageNumbers.NONE:
+            pass
+        elif fmt.page_numbers is PageNumbers.DASH:
+            added.append(_dash_numbers(part, side, fmt))
+        else:
             paragraph = part.add_paragraph(style="Footer")
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
             if fmt.page_numbers is PageNumbers.PLAIN:
@@ -390,14 +395,15 @@ def _footers(document: Document, section: Any, fmt: PageFormat, page_of: str) ->
                 paragraph.add_run(between)
                 _field(paragraph, "NUMPAGES")
                 paragraph.add_run(after)
+            added.append(paragraph)
         if not part.paragraphs:  # a footer part must hold a paragraph
             part.add_paragraph(style="Footer")
-        for paragraph in part.paragraphs:
+        for paragraph in added:
             for run in paragraph.runs:
                 run.font.size = Pt(float(fmt.page_number_size))
 
 
-def _dash_numbers(part: Any, align: WD_ALIGN_PARAGRAPH, fmt: PageFormat) -> None:
+def _dash_numbers(part: Any, align: WD_ALIGN_PARAGRAPH, fmt: PageFormat) -> Any:
     paragraph = part.add_paragraph(style="Footer")
     paragraph.alignment = align
     # 空一字: one character's room from the edge of the text block.
@@ -409,6 +415,7 @@ def _dash_numbers(part: Any, align: WD_ALIGN_PARAGRAPH, fmt: PageFormat) -> None
     paragraph.add_run("\u2014 ")
     _field(paragraph, "PAGE")
     paragraph.add_run(" \u2014")
+    return paragraph
 
 
 def _field(paragraph: Any, instruction: str) -> None:
