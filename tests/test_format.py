@@ -463,3 +463,18 @@ def test_a_company_template_under_the_gbt9704_page_numbers(tmp_path: Path) -> No
     assert section.top_margin is not None and round(section.top_margin.mm) == 30
     text = " ".join(pdf_lines(pdf, first=2, last=2))
     assert "— 2 —" in text and HEADER_TEXT in text and FOOTER_TEXT in text
+
+
+def test_a_templates_look_keeps_only_what_a_format_may_hold(tmp_path: Path) -> None:
+    from generator.render.docxtemplate import template_look
+
+    document = docx.Document()
+    document.styles["Normal"].font.size = Pt(100)  # no format holds it: the preset's stays
+    document.sections[0].header.paragraphs[0].text = "\u202e" + "公司" * 150
+    path = tmp_path / "odd.docx"
+    document.save(str(path))
+    look = template_look(path)
+    assert "body_size" not in look.fields
+    assert look.header_text is not None and len(look.header_text) == 200
+    assert "\u202e" not in look.header_text
+    assert look.footer_text is None and look.logo_png is None
