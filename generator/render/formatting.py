@@ -136,8 +136,8 @@ def page_format(fmt: Format) -> PageFormat:
 
 # The free face (fonts-noto-cjk, fonts-arphic-ukai) that draws each kind of face, for the
 # Simplified and the Traditional letters. Debian has no FangSong face covering GB 2312 (cwTeX's
-# covers Big5 only), so 仿宋 is drawn by the Kai face, the nearer in stroke; the DOCX keeps the
-# name, so Word shows the real 仿宋_GB2312.
+# covers Big5 only), so 仿宋 is drawn by the Kai face (both brush-derived; a Song face would
+# read as 宋体); the DOCX keeps the name, so Word shows the real 仿宋_GB2312.
 _FACES: dict[FontStyle, tuple[str, str]] = {
     FontStyle.SONG: ("Noto Serif CJK SC", "Noto Serif CJK TC"),
     FontStyle.HEI: ("Noto Sans CJK SC", "Noto Sans CJK TC"),
