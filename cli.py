@@ -414,8 +414,9 @@ def _formats(value: str) -> tuple[str, ...]:
     "--docx-template",
     type=click.Path(path_type=Path, dir_okay=False),
     help="The company's own Word .docx whose styles, page margins, header and footer "
-    "(letterhead, logo) the DOCX takes, over the company's `docx_template:`; checked first "
-    "(size, parts, zip bomb, DTD, macros, template code: refused with exit 2).",
+    "(letterhead, logo) the DOCX takes and the PDF follows, over the company's "
+    "`docx_template:`; checked first (size, parts, zip bomb, DTD, macros, template code: "
+    "refused with exit 2).",
 )
 @pass_ctx
 @_guarded

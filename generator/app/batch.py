@@ -353,7 +353,7 @@ def render_many(
     `docx_template` (the CLI's --docx-template) is the company's own .docx every DOCX takes
     its look from, over the company's `docx_template:`; it is checked before anything else.
     """
-    if docx_template is not None and "docx" in formats:
+    if docx_template is not None:  # the PDF follows it too
         template_problem(docx_template, Location(str(docx_template)), "--docx-template")
     planned, tenders, warnings = plan(jobs, limits)
     # The guardrails, as validate/explain/check apply them: nothing is written when one refuses.
