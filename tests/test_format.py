@@ -478,3 +478,19 @@ def test_a_templates_look_keeps_only_what_a_format_may_hold(tmp_path: Path) -> N
     assert look.header_text is not None and len(look.header_text) == 200
     assert "\u202e" not in look.header_text
     assert look.footer_text is None and look.logo_png is None
+
+
+def test_the_template_is_checked_for_a_pdf_alone_too(tmp_path: Path) -> None:
+    template = tmp_path / "brand.docx"
+    template.write_bytes(_rezip(_brand_docx(), _dtd))
+    code, _, err = run(
+        "render",
+        example("ex2"),
+        "-o",
+        tmp_path / "out",
+        "--format",
+        "pdf",
+        "--docx-template",
+        template,
+    )
+    assert code == 2 and "declares a DOCTYPE" in err, err
