@@ -5,6 +5,7 @@ checked, and applied alike to the DOCX and the PDF."""
 import io
 import shutil
 import subprocess
+import unicodedata
 import zipfile
 from collections.abc import Callable
 from decimal import Decimal
@@ -331,6 +332,12 @@ def test_the_gbt9704_letter_in_docx_and_pdf(tmp_path: Path) -> None:
     assert "— 1 —" in first and "— 2 —" in second
     assert "宁夏高速公路监控系统投标文件" in first
     assert "第 1 页" not in first
+    # 28 characters a full line (三号 condensed by 0.25 pt, as a Word 文档网格 sets them).
+    wide = [
+        sum(unicodedata.east_asian_width(c) in "WF" for c in line)
+        for line in pdf_lines(pdf, first=2, last=2)
+    ]
+    assert max(wide) == 28
     # The text block: 28 mm from the left, at most 210 − 26 mm to the right (in points).
     words = [w for w in _page_words(pdf, 1) if w[1] < 297 / 25.4 * 72 - 35 / 25.4 * 72]
     left, right = min(w[0] for w in words), max(w[2] for w in words)
@@ -346,6 +353,7 @@ def test_the_gbt9704_letter_in_docx_and_pdf(tmp_path: Path) -> None:
     assert normal.element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
     assert normal.font.size == Pt(16)
     assert normal.paragraph_format.line_spacing == Pt(28.95)
+    assert normal.element.rPr.find(qn("w:spacing")).get(qn("w:val")) == "-5"
     assert document.styles["Title"].element.rPr.rFonts.get(qn("w:eastAsia")) == "小标宋"
     assert document.settings.odd_and_even_pages_header_footer
     _, footer_xml = docx_header_footer(docx_file)
