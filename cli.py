@@ -436,6 +436,14 @@ def _formats(value: str) -> tuple[str, ...]:
     "(the empty signature field CompanySeal), for a platform's signing client. Needs pdf.",
 )
 @_max_size_option
+@click.option(
+    "--docx-template",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The company's own Word .docx whose styles, page margins, header and footer "
+    "(letterhead, logo) the DOCX takes and the PDF follows, over the company's "
+    "`docx_template:`; checked first (size, parts, zip bomb, DTD, macros, template code: "
+    "refused with exit 2).",
+)
 @pass_ctx
 @_guarded
 def render(
@@ -460,6 +468,7 @@ def render(
     anonymous: bool,
     seal_json: bool,
     max_size: float,
+    docx_template: Path | None,
 ) -> None:
     """Render the letter of each PROJECT as DOCX and PDF (and the deviation table with --tender).
 
@@ -535,6 +544,7 @@ def render(
             limits=Limits(max_pages, max_seconds),
             change_note=change_note,
             platform=Rules(max_bytes=int(max_size * MB)) if ctx.verbosity >= 0 else None,
+            docx_template=docx_template,
         )
     elapsed = time.perf_counter() - start
     rows = [

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages aftersales needs, only when one is missing.
-# Why each: CJK fonts for the PDF; libharfbuzz-subset0 so WeasyPrint subsets fonts in
+# Why each: CJK fonts for the PDF (fonts-arphic-ukai: the 楷体 face, and the stand-in for 仿宋,
+# of a letter's `format:`); libharfbuzz-subset0 so WeasyPrint subsets fonts in
 # milliseconds instead of seconds; poppler-utils and LibreOffice Writer to read the output back
 # in tests; pango for WeasyPrint itself; DejaVu for the Latin faces of English letters;
 # Chromium for the workspace's browser tests (Playwright drives it; it never downloads one).
 set -euo pipefail
-pkgs=(fonts-noto-cjk fonts-dejavu-core libharfbuzz-subset0 poppler-utils
+pkgs=(fonts-noto-cjk fonts-arphic-ukai fonts-dejavu-core libharfbuzz-subset0 poppler-utils
       libreoffice-writer-nogui libpango-1.0-0 libpangoft2-1.0-0 fontconfig chromium)
 missing=()
 for p in "${pkgs[@]}"; do

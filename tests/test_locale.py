@@ -54,6 +54,10 @@ ALLOWED = {
     "generator/tender/places.py": "place-name suffixes stripped to match sites (自治区, 省 …)",
     "generator/intake/drafting.py": "the full-width punctuation of clause numbers and sentence "
     "parts it reads (、 ． ，); the words themselves are in templates/intake/keywords.yaml",
+    "generator/profiles/typography.py": "the font names, 字号 and line-spacing words a "
+    "`format:` is written with (仿宋_GB2312, 小四, 固定值28磅)",
+    "generator/render/formatting.py": "the font names the format presets give the DOCX, as "
+    "Word users write them (宋体, 仿宋_GB2312)",
     "generator/profiles/placeholders.py": "the placeholders it looks for in the input (某某, 待定, "
     "示例, full-width underscores)",
 }

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from generator.app.anonymous import anonymous_letter, anonymous_profile
 from generator.app.platformcheck import Rules, check_file
-from generator.app.preflight import Preflight, preflight, preflight_tender
+from generator.app.preflight import Preflight, preflight, preflight_tender, template_problem
 from generator.app.validate import Review, review
 from generator.errors import CheckFailed, InputError, Location, OutputError, Problem
 from generator.locale import get_locale
@@ -31,6 +31,7 @@ from generator.tender.loading import load_tender
 if TYPE_CHECKING:
     from generator.app.diff import Difference
     from generator.letter.document import Letter
+    from generator.profiles.models import Format
     from generator.tender.findings import CheckResult, Gate
     from generator.tender.model import TenderFile
 
@@ -101,6 +102,9 @@ class _Task:
     """the promises changed against the company standard, for the 变更说明 (None: none wanted)."""
     anonymous: bool = False
     """暗标: every document of the job identifies nobody (generator.app.anonymous)."""
+    docx_template: Path | None = None
+    """the company's own .docx the DOCX takes its look from (--docx-template or the company's
+    `docx_template:`), checked by the pre-flight."""
 
 
 def plan(
@@ -283,7 +287,27 @@ def _render_task(task: _Task) -> Rendered:
     return tuple(rendered)
 
 
+def _format(task: _Task) -> "Format | None":
+    """The profile's `format:` (company < project), with the fields a tender prescribes over
+    it when rendering with --tender."""
+    own = task.resolved.profile.project.format
+    prescribed = task.tender[0].format if task.tender else None
+    if prescribed is None:
+        return own
+    from generator.profiles.models import Format
+
+    fields = own.model_dump(mode="json", exclude_unset=True) if own else {}
+    given = prescribed.model_dump(mode="json", exclude_unset=True)
+    margins = {**(fields.pop("margins", None) or {}), **(given.pop("margins", None) or {})}
+    fields.update(given)
+    if margins:
+        fields["margins"] = margins
+    return Format.model_validate(fields)
+
+
 def _render(letter: "Letter", stem: str, task: _Task) -> list[tuple[str, bytes, int | None]]:
+    # The letter, its 偏离表 and 变更说明 share the profile's format (fonts, page, header).
+    letter = dataclasses.replace(letter, format=_format(task), docx_template=task.docx_template)
     out: list[tuple[str, bytes, int | None]] = []
     seal_json = b""
     for fmt in task.formats:
@@ -339,6 +363,7 @@ def render_many(
     limits: Limits | None = None,
     change_note: bool = False,
     platform: Rules | None = None,
+    docx_template: Path | None = None,
 ) -> list[Result]:
     """Render every job into `out_dir`, results in job order; `on_result` is called as each
     job's files are written (in whatever order the workers finish), `on_notice` with each
@@ -355,7 +380,11 @@ def render_many(
 
     `platform` checks each PDF and DOCX written for what e-bidding platforms reject
     (generator.app.platformcheck) and says each finding through `on_warning`.
+    `docx_template` (the CLI's --docx-template) is the company's own .docx every DOCX takes
+    its look from, over the company's `docx_template:`; it is checked before anything else.
     """
+    if docx_template is not None:  # the PDF follows it too
+        template_problem(docx_template, Location(str(docx_template)), "--docx-template")
     planned, tenders, warnings = plan(jobs, limits)
     # The guardrails, as validate/explain/check apply them: nothing is written when one refuses.
     found = Review()
@@ -378,6 +407,7 @@ def render_many(
             limits or Limits(),
             _changes(job, r) if change_note else None,
             job.anonymous_of(r),
+            docx_template or _company_template(r),
         )
         for job, r, stem in planned
     ]
@@ -416,6 +446,11 @@ def platform_warnings(result: Result, rules: Rules, language: str) -> list[str]:
         if w.path.suffix in (".pdf", ".docx")
         for message in check_file(w.path, rules)
     ]
+
+
+def _company_template(resolved: Resolved) -> Path | None:
+    given = resolved.profile.company.docx_template
+    return Path(given) if given else None
 
 
 def _gate(

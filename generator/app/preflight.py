@@ -217,6 +217,34 @@ def image_problems(resolved: Resolved) -> list[Problem]:
     return problems
 
 
+def template_problem(path: Path, where: Location, field: str) -> None:
+    """InputError at `where` when the company's Word template breaks a rule (size, parts, zip
+    bomb, DTD, macros, template code, links): `file:line:col: field: template: part:line:col:
+    what`."""
+    from generator.render.docxtemplate import TemplateRefused, check_template
+
+    try:
+        check_template(path)
+    except TemplateRefused as err:
+        # At the template itself (--docx-template) or at the line naming it, then its name.
+        said = str(err) if where.file == str(path) else f"{path.name}: {err}"
+        raise InputError([Problem(where, field, said)]) from None
+
+
+def template_problems(resolved: Resolved) -> list[Problem]:
+    """The company's `docx_template:` checked, at the line that names it."""
+    given = resolved.profile.company.docx_template
+    if given is None:
+        return []
+    try:
+        template_problem(
+            Path(given), resolved.where("company.docx_template"), "company.docx_template"
+        )
+    except InputError as err:
+        return list(err.problems)
+    return []
+
+
 def _units(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
@@ -268,6 +296,7 @@ def preflight(
     errors = [
         *glyphs,
         *image_problems(resolved),
+        *template_problems(resolved),
         *size_problems(texts, resolved.where("project_name"), limits or Limits()),
     ]
     if anonymous or resolved.profile.project.anonymous:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from generator.profiles.models import ServiceProcess
+from generator.profiles.models import Format, ServiceProcess
 
 
 @dataclass(frozen=True)
@@ -103,6 +103,12 @@ class Letter:
     """folders the renderers may read images from (the profile folders)."""
     logo_image: Path | None = None
     """the company's logo, drawn as a letterhead at the left of every page's header."""
+    format: Format | None = None
+    """fonts, sizes, spacing, margins, header, footer and page numbers (the profile's
+    `format:`); None lays the letter out as the templates are."""
+    docx_template: Path | None = None
+    """the company's own .docx whose styles, margins, header and footer the DOCX takes
+    (checked first: generator.render.docxtemplate)."""
 
     def figures(self) -> list[Figure]:
         """Every figure, in reading order."""

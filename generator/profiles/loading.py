@@ -485,10 +485,14 @@ def load_profile(
         company_data["seal_image"] = str(company_path.parent / company_data["seal_image"])
     if isinstance(company_data.get("logo_image"), str):
         company_data["logo_image"] = str(company_path.parent / company_data["logo_image"])
+    if isinstance(company_data.get("docx_template"), str):
+        company_data["docx_template"] = str(company_path.parent / company_data["docx_template"])
 
     layer = _Layer({}, {}, {})
     layer.put(("commitments",), c_doc.data.get("commitments") or {}, c_doc.where)
     layer.put(("voice",), *_company_voice(c_doc))
+    if isinstance(c_doc.data.get("format"), dict):  # the company's format, key by key under
+        layer.put(("format",), c_doc.data["format"], c_doc.where)  # the project's
     for key, value in p_doc.data.items():
         layer.put((key,), value if value is not None else {}, p_doc.where)
     customer = p_doc.data.get("customer")

@@ -50,6 +50,7 @@ from generator.profiles.quantities import (
     QuantityError,
     Unit,
 )
+from generator.profiles.typography import font_style, parse_length, parse_size, parse_spacing
 from generator.resources import languages
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
@@ -1310,6 +1311,100 @@ def commitment_paths() -> PathTable:
     return build_table(Commitments)
 
 
+class Preset(StrEnum):
+    """版式预设: the format a `format:` section starts from."""
+
+    BUSINESS = "business"
+    """商务投标 (the default): 宋体小四, 1.5倍行距, 黑体 headings, a header with the project
+    and tender number, 第 X 页 共 Y 页."""
+    GBT9704 = "gbt9704"
+    """公文 (GB/T 9704-2012): 仿宋_GB2312 三号, 22 lines of 28 characters, 小标宋 二号 title,
+    黑体/楷体 headings, no header, — 1 — page numbers outside (odd right, even left)."""
+
+
+class PageNumbers(StrEnum):
+    """页码样式."""
+
+    PAGE_OF = "page_of"
+    """第 1 页 共 3 页 (the letter language's words), centred."""
+    DASH = "dash"
+    """— 1 — (公文: odd pages at the right, even pages at the left)."""
+    PLAIN = "plain"
+    """1, centred."""
+    NONE = "none"
+    """no page numbers."""
+
+
+def _font_name(name: str) -> str:
+    if font_style(name) is None:
+        raise ValueError(
+            f'"{name}" is not a font aftersales can embed in the PDF: use 宋体, 仿宋_GB2312, '
+            "黑体, 楷体_GB2312 or 小标宋 (or SimSun, FangSong, SimHei, KaiTi)"
+        )
+    return name
+
+
+def _checked(parse: Any) -> Any:
+    def check(text: str) -> str:
+        parse(text)
+        return text
+
+    return check
+
+
+FontName = Annotated[Name, AfterValidator(_font_name)]
+FontSize = Annotated[Name, AfterValidator(_checked(parse_size))]
+LineSpacing = Annotated[Name, AfterValidator(_checked(parse_spacing))]
+Length = Annotated[Name, AfterValidator(_checked(parse_length))]
+
+
+class Margins(Model):
+    """页边距, each with its unit (25mm, 2.5cm, 37毫米)."""
+
+    top: Length | None = None
+    """上边距."""
+    bottom: Length | None = None
+    """下边距."""
+    left: Length | None = None
+    """左边距 (the binding side)."""
+    right: Length | None = None
+    """右边距."""
+
+
+class Format(Model):
+    """版式: fonts, sizes, spacing, margins, header and page numbers of the letter, the same in
+    the DOCX and the PDF. The company's is the default; a project changes what it names."""
+
+    preset: Preset = Preset.BUSINESS
+    """版式预设: business (商务投标, the default) or gbt9704 (公文); the fields below change it."""
+    body_font: FontName | None = None
+    """正文字体: 宋体, 仿宋_GB2312, 黑体, 楷体_GB2312 … (the DOCX names it; the PDF embeds a
+    free face of the same kind)."""
+    body_size: FontSize | None = None
+    """正文字号: a 字号 (小四, 三号) or points (12pt)."""
+    heading_font: FontName | None = None
+    """一级标题字体, e.g. 黑体."""
+    heading_size: FontSize | None = None
+    """一级标题字号."""
+    subheading_font: FontName | None = None
+    """二级及以下标题字体, e.g. 楷体_GB2312 (公文); default: the 一级标题字体."""
+    title_font: FontName | None = None
+    """标题 (售后服务承诺书) 字体, e.g. 小标宋; default: the 一级标题字体."""
+    title_size: FontSize | None = None
+    """标题字号, e.g. 二号."""
+    line_spacing: LineSpacing | None = None
+    """行距: a multiple (1.5, 1.5倍, 单倍) or a fixed line height (28pt, 固定值28磅)."""
+    margins: Margins | None = None
+    """页边距."""
+    header: Name | None = None
+    """页眉: text to print instead of the project name and tender number; `none` for no
+    header."""
+    footer: Name | None = None
+    """页脚: a line of text above the page number."""
+    page_numbers: PageNumbers | None = None
+    """页码样式: page_of (第 1 页 共 3 页), dash (— 1 —), plain (1) or none."""
+
+
 class CompanyFile(Model):
     """公司档案 (company profile): who the company is and its default commitments."""
 
@@ -1345,6 +1440,11 @@ class CompanyFile(Model):
     voice: Voice = Voice()
     """承诺书的表述: motto, opening pledge, closing and the company's own words by section,
     which projects may change."""
+    format: Format | None = None
+    """版式 of the company's letters (a project changes what it names)."""
+    docx_template: Name | None = None
+    """公司Word模板 (.docx), relative to this file: its styles, page margins, header and footer
+    (letterhead, logo) are used for the DOCX, checked before use."""
     commitments: Commitments = Commitments()
     """默认承诺, which projects and overlays may change."""
 
@@ -1483,6 +1583,8 @@ class ProjectFile(Model):
     未响应), one per clause; overlays change them by clause."""
     voice: Voice = Voice()
     """本项目的表述, over the company's `voice` (key by key)."""
+    format: Format | None = None
+    """版式 of this bid's letter, over the company's (a tender's prescribed format)."""
     commitments: Commitments = Commitments()
     """本项目的承诺, over the company defaults."""
 

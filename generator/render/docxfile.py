@@ -37,6 +37,8 @@ from generator.locale import get_locale
 from generator.render import drawingml, flowchart
 from generator.render.assets import prepare_image
 from generator.render.columns import content_widths
+from generator.render.docxtemplate import apply_template, check_template
+from generator.render.formatting import apply_docx, formatted
 from generator.resources import templates_dir
 
 FIGURE_DPI = 200
@@ -84,6 +86,13 @@ def render_docx(letter: Letter, *, template: Path | None = None) -> bytes:
     except (PackageNotFoundError, zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
         raise RenderError(f"{path}: not a usable .docx template: {exc}") from exc
     _check_styles(tpl, path)
+    letterhead = False  # whether the company template's header brings its own picture
+    if letter.docx_template is not None:  # its look first; the profile's `format:` over it
+        letterhead = apply_template(tpl.docx, check_template(letter.docx_template))
+    letter, fmt = formatted(letter)
+    if fmt is not None:
+        page_of = str(get_locale(letter.language).settings["page_of"])
+        apply_docx(tpl.docx, fmt, page_of, template=letter.docx_template is not None)
 
     body = tpl.new_subdoc()
     # Style ids by name, looked up once for the letter (see `_paragraph`).
@@ -110,8 +119,9 @@ def render_docx(letter: Letter, *, template: Path | None = None) -> bytes:
         "body": body,
         "seal": _seal(tpl, letter.signature, letter.asset_dirs),
         "signature": _signature(letter.signature),
+        "footer_text": fmt.footer if fmt is not None and fmt.footer else "",
     }
-    if letter.logo_image is not None:
+    if letter.logo_image is not None and not letterhead and (fmt is None or fmt.header):
         # Before rendering: docxtpl replaces the header parts with rendered copies of them.
         _letterhead(tpl, letter.logo_image, letter.asset_dirs)
     env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=True)
@@ -188,8 +198,10 @@ def _letterhead(tpl: DocxTemplate, logo: Path, asset_dirs: tuple[Path, ...]) -> 
     width = height * image.info.width / max(image.info.height, 1)
     if width > LOGO_MAX_WIDTH_MM:
         width, height = LOGO_MAX_WIDTH_MM, LOGO_MAX_WIDTH_MM * image.info.height / image.info.width
-    for section in tpl.docx.sections:
-        header = section.header
+    # Odd and even pages (a `format:` with — 1 — page numbers) each have their header.
+    even = tpl.docx.settings.odd_and_even_pages_header_footer
+    headers = [h for s in tpl.docx.sections for h in (s.header, *([s.even_page_header] * even))]
+    for header in headers:
         first = header.paragraphs[0] if header.paragraphs else header.add_paragraph()
         run = first.add_run()
         run.add_picture(io.BytesIO(image.data), width=Mm(width), height=Mm(height))

@@ -38,6 +38,9 @@ DEFAULT_FONTS: Fonts = MappingProxyType(
 headings and table headers."""
 ROLES: Mapping[str, str] = MappingProxyType({"body": "regular", "heading": "bold"})
 """The fontconfig weight each role is set in (as the stylesheets do)."""
+OPTIONAL_ROLES: Mapping[str, str] = MappingProxyType({"subheading": "bold", "title": "bold"})
+"""Roles a letter's `format:` may add (generator/render/formatting.py), with their weights."""
+WEIGHTS: Mapping[str, str] = MappingProxyType({**ROLES, **OPTIONAL_ROLES})
 FONT_PACKAGE = "fonts-noto-cjk"
 
 # Characters a shaper draws as nothing, so a missing glyph cannot show as a box.
@@ -119,17 +122,18 @@ def find_face(family: str, weight: str = "regular") -> Face:
 def _roles(fonts: Fonts | None) -> tuple[tuple[str, str], ...]:
     """The (role, families) pairs of a font mapping, checked; the SC defaults for None."""
     fonts = DEFAULT_FONTS if fonts is None else fonts
-    if set(fonts) != set(ROLES):
+    if not set(ROLES) <= set(fonts) <= set(WEIGHTS):
         raise RenderError(
             f"PDF fonts: expected the roles {', '.join(ROLES)}, got {', '.join(fonts) or 'none'}"
+            f" (optional roles: {', '.join(OPTIONAL_ROLES)})"
         )
-    return tuple((role, fonts[role]) for role in ROLES)
+    return tuple((role, fonts[role]) for role in WEIGHTS if role in fonts)
 
 
 def role_faces(fonts: Fonts | None = None) -> dict[str, tuple[Face, ...]]:
     """Each role's faces, preferred first; RenderError if one is not installed."""
     return {
-        role: tuple(find_face(name, ROLES[role]) for name in families(spec))
+        role: tuple(find_face(name, WEIGHTS[role]) for name in families(spec))
         for role, spec in _roles(fonts)
     }
 

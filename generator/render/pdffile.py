@@ -17,6 +17,7 @@ WeasyPrint's public API is used (HTML, CSS, FontConfiguration, URLFetcher,
 method, on the versions it was tested with only.
 """
 
+import base64
 import datetime as dt
 import logging
 import os
@@ -36,10 +37,12 @@ from markupsafe import Markup
 from generator.clock import known_instant
 from generator.errors import RenderError
 from generator.letter.document import Block, Figure, Letter, Paragraph, Section, Table
+from generator.locale import get_locale
 from generator.render import pdf_fonts
 from generator.render.assets import asset_fetcher, prepare_image
 from generator.render.columns import column_percents
 from generator.render.fonts import DEFAULT_FONTS, Fonts, check_text_fields, css_families, faces
+from generator.render.formatting import format_fonts, formatted, stylesheet
 from generator.render.limits import LimitExceeded, Limits
 from generator.render.sealfield import SealArea, add_signature_field, find_seal_area
 from generator.resources import templates_dir
@@ -240,6 +243,7 @@ class PdfRenderer:
             one_pass = os.environ.get(ONE_PASS_ENV, "") == "1"
         self._one_pass = one_pass and pdf_fonts.one_pass_problem() is None
         self._draw_figure = draw_figure or self._draw_chart
+        self._chart_font: str | None = None  # the body face of the letter being laid out
         # For a template's <style> (raw text: no escaping); `families` refused quotes and <>.
         self._css_fonts = {role: Markup(css_families(spec)) for role, spec in self.fonts.items()}
         self._env = SandboxedEnvironment(
@@ -280,7 +284,7 @@ class PdfRenderer:
             figure.process,
             note=figure.note,
             title=figure.caption,
-            font_family=self.fonts["body"],
+            font_family=self._chart_font or self.fonts["body"],
             limits=figure.limits,
             subs=figure.subs,
         )
@@ -293,12 +297,16 @@ class PdfRenderer:
         """The letter as an HTML document (what WeasyPrint lays out)."""
         # Images go in as data: URLs of their normalised bytes (8-bit PNG or baseline JPEG),
         # the same bytes the DOCX gets.
+        letter, fmt = formatted(letter)  # a header text the format sets
         allowed = (*letter.asset_dirs, self.template_dir)
         seal_url = logo_url = None
         if letter.signature.seal_image is not None:
             seal_url = prepare_image(letter.signature.seal_image, allowed).data_url
-        if letter.logo_image is not None:
+        if fmt is not None and fmt.logo_png is not None:  # the company template's letterhead
+            logo_url = "data:image/png;base64," + base64.b64encode(fmt.logo_png).decode()
+        elif letter.logo_image is not None:
             logo_url = prepare_image(letter.logo_image, allowed).data_url
+        self._chart_font = self.letter_fonts(letter)["body"]
         try:
             return self._template.render(
                 letter=letter,
@@ -323,9 +331,11 @@ class PdfRenderer:
     def render_result(self, letter: Letter, limits: Limits | None = None) -> PdfResult:
         """The PDF bytes, the number of pages and the seal area."""
         limits = limits or Limits()
-        problems = check_text_fields(
-            ((f"letter.{path}", text) for path, text in letter_texts(letter)), self.fonts
-        )
+        shown, fmt = formatted(letter)  # the header and footer a format or template gives
+        texts = [(f"letter.{path}", text) for path, text in letter_texts(shown)]
+        if fmt is not None and fmt.footer:
+            texts.append(("letter.format.footer", fmt.footer))
+        problems = check_text_fields(texts, self.letter_fonts(letter))
         if problems:
             raise RenderError("\n".join(problems))
         with _deadline(limits.max_seconds, letter.meta_title):
@@ -341,6 +351,27 @@ class PdfRenderer:
                 # Not seen with the Noto CJK faces. Render again from scratch (WeasyPrint keeps
                 # the subset fonts), with WeasyPrint's subsets re-subset: same output.
                 return self._write(letter, pdf_fonts.Session(), limits)
+
+    def letter_fonts(self, letter: Letter) -> Fonts:
+        """The families by role this letter is set in: the renderer's, or its `format:`'s."""
+        _, fmt = formatted(letter)
+        if fmt is None:
+            return self.fonts
+        fonts = format_fonts(fmt, self.fonts)
+        faces(fonts)  # a face the format names must be installed (fonts-arphic-ukai …)
+        return fonts
+
+    def _stylesheets(self, letter: Letter) -> list[object]:
+        """letter.css, and over it the CSS of the letter's `format:` (if any)."""
+        from weasyprint import CSS
+
+        _, fmt = formatted(letter)
+        if fmt is None:
+            return [self._css]
+        page_of = str(get_locale(letter.language).settings["page_of"])
+        css = stylesheet(fmt, self.letter_fonts(letter), page_of)
+        with _Captured(f"format of {letter.meta_title}"):
+            return [self._css, CSS(string=css, font_config=self._font_config)]
 
     def _write(
         self, letter: Letter, session: pdf_fonts.Session | None, limits: Limits
@@ -361,7 +392,7 @@ class PdfRenderer:
         with _Captured(f"PDF of {letter.meta_title}"):
             document = HTML(
                 string=source, base_url=self.template_dir.as_uri() + "/", url_fetcher=fetcher
-            ).render(stylesheets=[self._css], font_config=self._font_config)
+            ).render(stylesheets=self._stylesheets(letter), font_config=self._font_config)
             if len(document.pages) > limits.max_pages:
                 raise LimitExceeded(
                     f"PDF of {letter.meta_title}: {len(document.pages)} pages, over the limit "

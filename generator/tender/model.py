@@ -21,6 +21,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from generator.profiles.kinds import Quantity, list_items
 from generator.profiles.models import (
+    Format,
     Method,
     Model,
     Name,
@@ -404,6 +405,9 @@ class TenderFile(Model):
     """招标要求."""
     deviation_table: DeviationTableSpec = DeviationTableSpec()
     """偏离表格式."""
+    format: Format | None = None
+    """投标文件格式 the tender prescribes (e.g. 仿宋_GB2312 三号, 页边距): with `render --tender`
+    its fields win over the company's and the project's `format:`."""
 
     @model_validator(mode="after")
     def _requirements_are_sound(self) -> "TenderFile":
