@@ -426,7 +426,7 @@ def test_numbering_has_no_gaps() -> None:
 
 
 def test_subsections_only_when_a_part_has_several_topics(full_letter: Letter) -> None:
-    warranty = next(s for s in full_letter.sections if s.title == "质量保证期及保修")
+    warranty = next(s for s in full_letter.sections if s.title == "质量保证期、三包与保修")
     subs = [b for b in warranty.blocks if isinstance(b, Section)]
     assert [s.number + s.title for s in subs] == [
         "（一）质保期限与三包",
