@@ -414,7 +414,7 @@ def test_numbering_has_no_gaps() -> None:
     assert titles(letter) == [
         "一、质量保证",
         "二、开机率保证",
-        "三、服务档案与问题跟踪",
+        "三、档案与问题跟踪",
         "四、其它",
     ]
     points = [b.number for b in letter.sections[2].blocks if isinstance(b, Paragraph)]

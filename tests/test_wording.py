@@ -89,6 +89,8 @@ PART_WORDS: dict[str, tuple[str, ...]] = {
     "满意度调查": ("满意度",),
     "质保期后服务": ("质保期满后", "终身", "长期维护", "续签"),
     "服务档案": ("档案",),
+    "档案": ("档案",),
+    "报告": ("汇报", "报告"),
     "服务报告": ("汇报", "报告"),
     "问题跟踪": ("跟踪",),
     "投诉处理": ("投诉",),
@@ -274,7 +276,7 @@ TEMPLATE_INPUTS: dict[str, list[dict[str, list[Any]]]] = {
                 [{"region": "本市", "arrive": "2h"}, {"region": "其它地区", "arrive": "8h"}],
             ],
             "all_weather": [False, True],
-            "escalation": [None, "1h"],
+            "escalation": [None, "1h", "立即"],
         },
         {
             "repair_modes": [[], ["on_site"], ["on_site", "mail_in"]],
