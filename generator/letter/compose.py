@@ -14,8 +14,10 @@ Every value printed by `{{ }}` goes through one gate: quantities print as the lo
 them (`Locale.value`: 18个月, 每半年一次), numbers as Arabic digits, and None, booleans,
 enums, lists and models are errors, so a letter can never say "None", "True" or
 "acceptance". Values are fenced while parsing, so text from a profile is never read as
-markup. Sections and subsections left empty disappear, and numbering is given only after
-that, so it never has gaps. Numbers follow the locale's `numbering`.
+markup. Sections and subsections left empty disappear, sub-headings over a single paragraph
+fold into their section (see `_build`), and numbering is given only after that, so it never
+has gaps. Numbers follow the locale's `numbering`. Headings name what their section holds:
+the templates build them from the parts present.
 """
 
 import datetime as dt
