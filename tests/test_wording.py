@@ -516,3 +516,12 @@ def test_the_deviation_table_names_the_parties_as_the_letter_does(
     we = profile.company.self_reference.value
     for other in set(SELVES) - {we}:
         assert other not in letter_text(table), other
+
+
+@pytest.mark.parametrize("folder", [p.name for p in sorted(EXAMPLES.iterdir()) if p.is_dir()])
+def test_one_spelling_of_qita_in_every_example(folder: str) -> None:
+    # The templates say neither 其他 nor 其它, so a letter spells it as its profile does.
+    profile = load_profile(EXAMPLES / folder / "project.yaml").profile
+    for language in ("zh-Hans", "zh-Hant"):
+        text = letter_text(compose(profile, language=language))
+        assert not ("其他" in text and "其它" in text), (language, text)
