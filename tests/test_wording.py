@@ -41,8 +41,8 @@ PART_WORDS: dict[str, tuple[str, ...]] = {
     "安装调试": ("安装", "调试"),
     "售后服务机构": ("机构", "网点"),
     "服务机构": ("机构", "网点"),
-    "人员配备": ("人员", "专人", "组长"),
-    "售后服务人员配备": ("人员", "专人", "组长"),
+    "人员配备": ("人员", "专人", "组长", "配备"),
+    "售后服务人员配备": ("人员", "专人", "组长", "配备"),
     "质量保证期": ("质量保证期", "质保", "保修"),
     "保修": (
         "保修",
@@ -225,12 +225,32 @@ TEMPLATE_INPUTS: dict[str, list[dict[str, list[Any]]]] = {
             "company.service_network": [
                 [],
                 [{"name": "银川维护中心", "province": "宁夏", "city": "银川"}],
+                [
+                    {
+                        "name": "上海总部",
+                        "province": "上海",
+                        "city": "上海",
+                        "address": "徐汇区1号",
+                        "phone": "021-5555",
+                        "staff": "8",
+                        "reach": "2h",
+                    }
+                ],
+                [
+                    {"name": "银川维护中心", "province": "宁夏", "city": "银川"},
+                    {"name": "上海总部", "province": "上海", "city": "上海", "staff": "8"},
+                ],
             ]
         },
         {
             "dedicated_person": [False, True],
             "team_lead": [None, "项目经理"],
-            "members": [[], [{"role": "工程师", "count": "3"}]],
+            "members": [
+                [],
+                [{"role": "工程师", "count": "3"}],
+                [{"role": "驻场工程师", "count": "2", "qualification": "原厂认证工程师"}],
+                [{"role": "工程师", "count": "3"}, {"role": "项目经理", "count": "1"}],
+            ],
             "staff_experienced": [False, True],
             "staff_trained": [False, True],
         },
