@@ -519,7 +519,12 @@ def test_one_word_for_the_buyer(method: str) -> None:
 
 @pytest.mark.parametrize(
     ("tender_name", "folder"),
-    [("highway-monitoring", "ex2"), ("elevator-maintenance-manual", "ex8")],
+    [
+        ("highway-monitoring", "ex2"),
+        ("elevator-maintenance-manual", "ex8"),
+        # its statement is the tender's own: 除本表所列偏离外，我方完全响应…
+        ("hospital-equipment-maintenance", "ex6"),
+    ],
 )
 def test_the_deviation_table_names_the_parties_as_the_letter_does(
     tender_name: str, folder: str
