@@ -64,7 +64,6 @@ PART_WORDS: dict[str, tuple[str, ...]] = {
     "故障响应": ("响应", "热线", "值班", "维修", "加派"),
     "服务热线": ("热线",),
     "技术咨询": ("技术咨询",),
-    "交货或完工": ("交货",),
     "值班": ("值班",),
     "响应时限": ("做出响应", "到达现场", "修复故障", "加派"),
     "全天候响应": ("全天候",),
@@ -102,6 +101,66 @@ PART_WORDS: dict[str, tuple[str, ...]] = {
 }
 
 
+# The same for the Taiwan letter (its own terms: 保固, 叫修, 據點, 訓練, 機關).
+PART_WORDS_HANT: dict[str, tuple[str, ...]] = {
+    "服務主體": ("提供", "製造商"),
+    "品質保證": ("正品", "原廠", "品質", "合格"),
+    "包裝運送": ("包裝", "標示"),
+    "品質驗證": ("驗證",),
+    "交貨": ("交貨", "交付"),
+    "安裝測試": ("安裝", "測試"),
+    "售後服務組織": ("組織", "據點", "單位"),
+    "服務組織": ("組織", "據點", "單位"),
+    "人力配置": ("人員", "專人", "召集人", "配置"),
+    "售後服務人力配置": ("人員", "專人", "召集人", "配置"),
+    "保固期": ("保固期", "保固"),
+    "保固期限": ("保固期", "保固"),
+    "包修包換包退": ("包修、包換、包退",),
+    "保固服務": ("保固", "維修", "更換", "負擔", "維護", "到場", "送修", "寄修", "遠端", "工時"),
+    "保固範圍": ("保固範圍", "負擔", "免費", "零件更換", "提供"),
+    "保固方式": ("到場服務", "送修服務", "寄修服務", "遠端服務", "服務"),
+    "故障叫修處理": ("回應", "專線", "值班", "維修", "加派", "叫修"),
+    "技術諮詢": ("技術諮詢",),
+    "服務專線": ("專線",),
+    "值班": ("值班",),
+    "處理時限": ("回應", "抵達現場", "修復故障", "加派"),
+    "全天候叫修": ("全天候",),
+    "維修方式": ("維修", "寄修", "送修", "運費"),
+    "備品保障": ("備品",),
+    "設備更換": ("更換",),
+    "備用設備": ("備用機", "備用設備"),
+    "妥善率保證": ("妥善率",),
+    # 培训: the combinations quote a Simplified schedule as written
+    "教育訓練": ("訓練", "受訓", "培训"),
+    "訓練內容": ("訓練內容",),
+    "安排": ("辦理", "訓練共", "每場次", "訓練時數", "時程"),
+    "訓練安排": ("辦理", "訓練共", "每場次", "訓練時數", "時程"),
+    "受訓對象": ("受訓對象",),
+    "訓練目標": ("訓練目標",),
+    "訓練方式": ("訓練採", "現場訓練"),
+    "講師": ("講師",),
+    "訓練資料": ("移交",),
+    "備品供應": ("備品",),
+    "定期巡檢": ("巡檢",),
+    "現場訪視": ("訪視",),
+    "回訪": ("回訪",),
+    "滿意度調查": ("滿意度",),
+    "保固期滿後服務": ("保固期滿後", "終身", "長期維護", "續訂"),
+    "檔案": ("檔案",),
+    "報告": ("報告",),
+    "服務檔案": ("檔案",),
+    "服務報告": ("報告",),
+    "問題追蹤": ("追蹤",),
+    "申訴處理": ("申訴",),
+    "特殊時期支援": ("特殊時期",),
+    "價格承諾": ("價格", "成本", "免費"),
+    "售後服務流程": ("流程",),
+    "資料移交": ("移交",),
+    "配合事項": ("配合",),
+}
+TABLES = {"zh-Hans": PART_WORDS, "zh-Hant": PART_WORDS_HANT}
+
+
 def _words(blocks: Sequence[Block]) -> Iterator[str]:
     for block in blocks:
         if isinstance(block, Paragraph):
@@ -118,9 +177,10 @@ def _words(blocks: Sequence[Block]) -> Iterator[str]:
 
 
 def heading_problems(letter: Letter, own_titles: Sequence[str] = ()) -> list[str]:
-    """Each heading part (zh-Hans) its section's words do not bear out; `own_titles` are the
-    profile's own headings (extra clauses), printed as written."""
+    """Each heading part its section's words do not bear out (zh-Hans and zh-Hant);
+    `own_titles` are the profile's own headings (extra clauses), printed as written."""
     problems: list[str] = []
+    table = TABLES[letter.language]
 
     def walk(sections: Sequence[Block]) -> None:
         for section in sections:
@@ -130,11 +190,12 @@ def heading_problems(letter: Letter, own_titles: Sequence[str] = ()) -> list[str
             if section.title in own_titles or not section.title:
                 continue
             body = "".join(_words(section.blocks))
-            for part in re.split("[与及、]", section.title):
-                key = "配合事项" if part.endswith("配合事项") else part
-                if key not in PART_WORDS:
+            for part in re.split("[与與及、]", section.title):
+                # 招标人配合事项 / 機關配合事項: the buyer's word, then the part
+                key = next((k for k in ("配合事项", "配合事項") if part.endswith(k)), part)
+                if key not in table:
                     problems.append(f"{section.title}: no words listed for the part {part!r}")
-                elif not any(word in body for word in PART_WORDS[key]):
+                elif not any(word in body for word in table[key]):
                     problems.append(f"{section.number}{section.title}: nothing about {part}")
 
     walk(letter.sections)
@@ -145,10 +206,13 @@ def _own_titles(profile: Profile) -> list[str]:
     return [x.title for x in profile.commitments.extra_clauses]
 
 
+@pytest.mark.parametrize("language", sorted(TABLES))
 @pytest.mark.parametrize("folder", [p.name for p in sorted(EXAMPLES.iterdir()) if p.is_dir()])
-def test_every_heading_of_every_example_names_only_parts_present(folder: str) -> None:
+def test_every_heading_of_every_example_names_only_parts_present(
+    folder: str, language: str
+) -> None:
     profile = load_profile(EXAMPLES / folder / "project.yaml").profile
-    letter = compose(profile, language="zh-Hans")
+    letter = compose(profile, language=language)
     assert heading_problems(letter, _own_titles(profile)) == []
 
 
@@ -465,6 +529,7 @@ def test_every_clause_reads_right_in_every_combination(part: str) -> None:
         source = letters["zh-Hans"]
         where = f"{part} {own} {company}"
         assert heading_problems(source) == [], where
+        assert heading_problems(letters["zh-Hant"]) == [], where
         for lang, letter in letters.items():
             assert shape(letter) == shape(source), f"{lang}: {where}"
             assert _sentence_problems(letter, profile) == [], f"{lang}: {where}"
