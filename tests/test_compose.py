@@ -364,7 +364,7 @@ def test_example_wording(full_letter: Letter) -> None:
     assert "年开机率不低于97.5%" in text
     assert "每半年一次" in text and "每年3次" in text
     assert "从“售后服务登记”到“用户签认维修维护记录”的全流程在20小时内完成。" in text
-    assert "以最优惠价格提供" in text
+    assert "保证在15年内以最优惠价格为招标人提供备品备件。" in text
 
 
 def test_company_facts_appear(full_letter: Letter) -> None:
@@ -411,7 +411,12 @@ def test_numbering_has_no_gaps() -> None:
             }
         )
     )
-    assert titles(letter) == ["一、质量保证", "二、开机率保证", "三、档案与报告", "四、其它"]
+    assert titles(letter) == [
+        "一、质量保证",
+        "二、开机率保证",
+        "三、档案与问题跟踪",
+        "四、其它",
+    ]
     points = [b.number for b in letter.sections[2].blocks if isinstance(b, Paragraph)]
     assert points == ["1.", "2."]
     assert [b.text for b in letter.sections[3].blocks if isinstance(b, Paragraph)] == [
@@ -421,12 +426,12 @@ def test_numbering_has_no_gaps() -> None:
 
 
 def test_subsections_only_when_a_part_has_several_topics(full_letter: Letter) -> None:
-    warranty = next(s for s in full_letter.sections if s.title == "质量保证期")
+    warranty = next(s for s in full_letter.sections if s.title == "质量保证期、三包与保修")
     subs = [b for b in warranty.blocks if isinstance(b, Section)]
     assert [s.number + s.title for s in subs] == [
-        "（一）质保期",
+        "（一）质保期限与三包",
         "（二）保修范围",
-        "（三）保修服务方式",
+        "（三）保修方式",
     ]
     assert all(s.level == 2 for s in subs)
     single = compose(make({"response": {"tiers": [{"arrive": "8h"}]}}))
@@ -491,7 +496,7 @@ def test_letter_text_reads_in_order(full_letter: Letter) -> None:
         "本着“为顾客提供最满意的产品和服务”的经营宗旨，上海庆衡电子科技有限公司"
     )
     assert lines[2].endswith("郑重承诺如下：")
-    assert lines.index("一、质量保证") == 3
+    assert lines.index("一、质量保证、包装运输与资质认证") == 3
     table = lines.index("故障响应时限")
     assert lines[table + 1].split() == [
         "区域",

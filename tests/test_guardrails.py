@@ -314,7 +314,7 @@ def test_a_follow_up_call_can_be_outside_the_promised_total() -> None:
     p = profile({"service_process": PROCESS}).profile
     text = letter_text(compose(p))
     assert "从“登记”到“用户签认”的全流程在24小时内完成（电话回访不计入此时限）。" in text
-    assert "电话回访：3天内完成（不计入全流程时限）。" in text
+    assert "电话回访，3天内完成（不计入全流程时限）。" in text
     (figure,) = compose(p).figures()
     assert [s.label for s in figure.process.steps][-1] == "电话回访"  # still drawn
     assert figure.note == "全流程（至“用户签认”）24小时内完成"

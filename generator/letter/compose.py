@@ -14,8 +14,10 @@ Every value printed by `{{ }}` goes through one gate: quantities print as the lo
 them (`Locale.value`: 18个月, 每半年一次), numbers as Arabic digits, and None, booleans,
 enums, lists and models are errors, so a letter can never say "None", "True" or
 "acceptance". Values are fenced while parsing, so text from a profile is never read as
-markup. Sections and subsections left empty disappear, and numbering is given only after
-that, so it never has gaps. Numbers follow the locale's `numbering`.
+markup. Sections and subsections left empty disappear, sub-headings over a single paragraph
+fold into their section (see `_build`), and numbering is given only after that, so it never
+has gaps. Numbers follow the locale's `numbering`. Headings name what their section holds:
+the templates build them from the parts present.
 """
 
 import datetime as dt
@@ -304,6 +306,12 @@ def _join(lines: list[str]) -> str:
     return re.sub(r"[ \t]+", " ", text).strip()
 
 
+def _thin(draft: _Draft, locale: Locale) -> bool:
+    """A subsection holding a single paragraph (no table, list or subsection)."""
+    blocks = _build(draft, locale)
+    return len(blocks) == 1 and isinstance(blocks[0], Paragraph) and blocks[0].number is None
+
+
 def _point_depth(level: int) -> int:
     # Points sit one level below their heading, never above the third style: 1. under 一、 and
     # （一）, （1） under 1.
@@ -319,10 +327,16 @@ def _build(draft: _Draft, locale: Locale, path: tuple[int, ...] = ()) -> list[Bl
             continue
         kept.append(item)
     subs = [i for i in kept if isinstance(i, _Draft)]
-    if draft.level > 0 and len(kept) == 1 and len(subs) == 1:
-        # One topic needs no （一）: its content stands directly under the parent heading.
-        kept = list(subs[0].items)
-        return _build(_Draft(draft.title, draft.level, kept), locale, path)
+    if draft.level > 0 and subs and sum(not _thin(s, locale) for s in subs) <= 1:
+        # A sub-heading over one paragraph folds into its parent, and one topic needs no
+        # （一）: when at most one subsection holds more than a paragraph, every subsection's
+        # content stands directly under the parent heading, in order. (With two or more
+        # larger ones the headings stay: a loose paragraph between （一） and （二） would
+        # read as part of （一）.)
+        flat: list[_Draft | Block | _Point] = []
+        for item in kept:
+            flat.extend(item.items if isinstance(item, _Draft) else [item])
+        return _build(_Draft(draft.title, draft.level, flat), locale, path)
     out: list[Block] = []
     sub_n = point_n = 0
     for item in kept:
@@ -501,7 +515,12 @@ def compose(
     env = _environment(folder.resolve(), locale)
     project, company = profile.project, profile.company
     words = vocabulary(project.method, templates, locale.name)
+    # The company's 自称, as this language says it (SELF in _words.j2; a folder without the
+    # map prints the profile's word).
+    selves = _words_module(templates, locale.name).get("SELF", {})
+    we = selves.get(company.self_reference.value, company.self_reference.value)
     context: dict[str, Any] = {
+        "we": we,
         "c": profile.commitments,
         "company": company,
         "project": project,

@@ -203,6 +203,14 @@ class ProcurementMethod(StrEnum):
     """no tender: a shop's letter to its customers (顾客)."""
 
 
+class SelfReference(StrEnum):
+    """自称: how the letter names the company itself, the same in every sentence."""
+
+    OUR_COMPANY = "我公司"
+    THIS_COMPANY = "本公司"
+    WE = "我方"
+
+
 _METHOD_ALIASES = {
     "tender": "招标",
     "bidding": "招标",
@@ -1430,6 +1438,9 @@ class CompanyFile(Model):
     """售后服务人员及资质."""
     certifications: list[Name] = []
     """资质认证, e.g. ISO 9001."""
+    self_reference: SelfReference = SelfReference.OUR_COMPANY
+    """自称: 我公司 (default), 本公司 or 我方; every sentence of the letter names the company
+    so (an English letter says "we")."""
     seal_image: Name | None = None
     """公章图片 (PNG/JPEG), relative to this file."""
     logo_image: Name | None = None

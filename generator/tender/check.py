@@ -258,6 +258,8 @@ def _judge(
     compared = tuple(o for _, o in scored)
     worst = min((score for score, _ in scored), default=None)
     asked = {"wanted": wanted_message(req), "value": _asked_value(req, info)}
+    # The promised field (respond, arrive, repair ...): a reason says 立即响应, not 承诺立即.
+    field = info.path.rsplit(".", 1)[-1]
     if worst is not None and worst < 0:
         offer = _worst([o for s, o in scored if s < 0], info, rule)
         meet = None
@@ -270,7 +272,7 @@ def _judge(
             reason = message("reason.lacks", offer=offer.message, missing=missing, **asked)
             meet = message("suggestion.add", term=term(info.path), path=info.path, missing=missing)
         else:
-            reason = message("reason.negative", offer=offer.message, **asked)
+            reason = message("reason.negative", offer=offer.message, field=field, **asked)
         return _Judged(Verdict.NEGATIVE, offer, reason, meet, compared)
     if blocked:
         offer, why = blocked[0]
@@ -292,7 +294,7 @@ def _judge(
         return _Judged(Verdict.NOT_COMPARABLE, offer, reason, restate, compared)
     offer = _worst([o for _, o in scored], info, rule)
     verdict = verdict_of(worst or 0)
-    reason = message(f"reason.{verdict.value}", offer=offer.message, **asked)
+    reason = message(f"reason.{verdict.value}", offer=offer.message, field=field, **asked)
     return _Judged(verdict, offer, reason, compared=compared)
 
 

@@ -753,6 +753,20 @@ def closing_statement(tender: TenderFile, locale: Locale | None = None) -> str |
     return spec.statement or say.text("deviation.statement", solicitation=solicitation)
 
 
+def in_own_voice(text: str, profile: Profile, say: Locale) -> str:
+    """A tender's prescribed sentence (the statement under the 偏离表: 我方完全响应…) with the
+    bidder's own 自称, so the table names the company as its letter does (SELF in
+    `_words.j2`; an English letter's "we" leaves a Chinese statement as written)."""
+    selves = say.words().get("SELF", {})
+    we = selves.get(profile.company.self_reference.value)
+    if not we or we.isascii():
+        return text
+    others = {w for pair in selves.items() for w in pair if w != we}
+    for other in sorted(others, key=len, reverse=True):
+        text = text.replace(other, we)
+    return text
+
+
 def deviation_letter(
     findings: Sequence[Finding],
     profile: Profile,
@@ -801,7 +815,7 @@ def deviation_letter(
             Paragraph(say.text("deviation.number", label=words.number_label, number=tender.number))
         )
     statement = closing_statement(tender, say)
-    closing = (Paragraph(statement),) if statement else ()
+    closing = (Paragraph(in_own_voice(statement, profile, say)),) if statement else ()
     title = table_title(tender, say)
     return Letter(
         title=title,
