@@ -355,3 +355,20 @@ def test_every_bid_example_composes_anonymously(name: str) -> None:
     for ident in idents:
         for form in _forms(ident):
             assert not any(_compact(form) in _compact(text) for text in said), (ident, form)
+
+
+def test_the_anonymous_company_is_named_by_its_own_self_reference(tree: FileTree) -> None:
+    """A company that calls itself 本公司 is 本公司 in its 暗标 letter too, never 我公司 in one
+    sentence and 本公司 in the next."""
+    from generator.app.anonymous import anonymous_letter, anonymous_profile
+    from generator.letter.compose import compose, letter_text
+
+    clean = PROJECT.split("commitments:")[0].replace("signatory:\n  name: 马建国\n", "")
+    company = "kind: company\nname: 宁夏恒信智能科技有限公司\nself_reference: 本公司\n"
+    root = tree({"company.yaml": company, "project.yaml": clean})
+    resolved = load_profile(root / "project.yaml")
+    say = get_locale("zh-Hans")
+    text = _compact(
+        letter_text(anonymous_letter(compose(anonymous_profile(resolved.profile, say))))
+    )
+    assert "本公司作为银川市监控系统采购项目" in text and "我公司" not in text

@@ -502,3 +502,30 @@ def test_the_template_is_checked_for_a_pdf_alone_too(tmp_path: Path) -> None:
         template,
     )
     assert code == 2 and "declares a DOCTYPE" in err, err
+
+
+# ---------------------------------------------------------------- 暗标 and the company template
+
+
+def test_an_anonymous_letter_refuses_the_companys_template(tmp_path: Path) -> None:
+    """A company template's header and footer are its letterhead and logo: a 暗标 letter
+    refuses it (the company's field at its line, --docx-template at the file), writing nothing."""
+    project = _copy_example(tmp_path)
+    (project.parent / "brand.docx").write_bytes(_brand_docx())
+    company = project.parent / "company.yaml"
+    out = tmp_path / "out"
+    flag = tmp_path / "flag.docx"
+    flag.write_bytes(_brand_docx())
+    code, _, err = run(
+        "render", project, "-o", out, "--anonymous", "--docx-template", flag, "--format", "docx"
+    )
+    assert code == 2 and not out.exists(), err
+    assert err.startswith(f"{flag}: --docx-template: 暗标不能使用公司Word模板"), err
+    code, _, err = run("render", project, "-o", out, "--docx-template", flag, "--format", "docx")
+    assert code == 0, err  # the same template is fine for a named bid
+
+    _append(company, "docx_template: brand.docx\n")
+    line = len(company.read_text(encoding="utf-8").splitlines())
+    code, _, err = run("render", project, "-o", tmp_path / "out2", "--anonymous")
+    assert code == 2 and not (tmp_path / "out2").exists(), err
+    assert f"company.yaml:{line}:16: company.docx_template: 暗标不能使用公司Word模板" in err

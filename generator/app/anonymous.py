@@ -185,6 +185,11 @@ def problems(resolved: Resolved, say: "Locale") -> list[Problem]:
     found: list[Problem] = []
     if profile.project.method is ProcurementMethod.RETAIL:
         found.append(Problem(resolved.where("method"), "method", say.text("anonymous.retail")))
+    if profile.company.docx_template is not None:  # its header and footer are a letterhead
+        path = "company.docx_template"
+        found.append(
+            Problem(resolved.where(path), resolved.keyed(path), say.text("anonymous.template"))
+        )
     known = identifiers(profile)
     for path, text in _data(profile):
         if _left_out(path):
@@ -216,9 +221,12 @@ def anonymous_profile(profile: Profile, say: "Locale") -> Profile:
         c.model_copy(update={"name": c.city, "address": None, "phone": None})
         for c in company.service_network
     ]
+    # The company is named by its own 自称 (SELF in `_words.j2`), as the rest of the letter
+    # names it; a language whose word is not a name (English "we") has its own.
+    we = say.words().get("SELF", {}).get(company.self_reference.value, "")
     anonymous_company = company.model_copy(
         update={
-            "name": say.text("anonymous.self"),
+            "name": we if we and not we.isascii() else say.text("anonymous.self"),
             "short_name": None,
             "address": None,
             "legal_representative": None,

@@ -396,6 +396,11 @@ def render_many(
         for notice in (*warnings, *found.warnings):
             on_notice(notice)
     found.raise_errors()
+    if docx_template is not None and any(job.anonymous_of(r) for job, r, _ in planned):
+        # A company template's header and footer are its letterhead: a 暗标 identifies nobody.
+        say = get_locale(planned[0][0].language_of(planned[0][1]))
+        where = Location(str(docx_template))
+        raise InputError([Problem(where, "--docx-template", say.text("anonymous.template"))])
     _gate(planned, tenders, gate, allow_deviations, on_notice, on_warning)
     tasks = [
         _Task(
