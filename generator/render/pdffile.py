@@ -27,7 +27,7 @@ from pathlib import Path
 
 from jinja2 import FileSystemLoader, StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from generator.clock import fixed_instant
 from generator.errors import RenderError
@@ -37,6 +37,7 @@ from generator.render.assets import asset_fetcher, prepare_image
 from generator.render.columns import column_percents
 from generator.render.fonts import DEFAULT_FONTS, Fonts, check_text_fields, css_families, faces
 from generator.render.limits import LimitExceeded, Limits
+from generator.render.typeset import Rules, pieces, rules
 from generator.resources import templates_dir
 
 TEMPLATE = "letter.html.j2"
@@ -283,6 +284,7 @@ class PdfRenderer:
                 logo_url=logo_url,
                 timestamp=pdf_timestamp(letter.date),
                 fonts=self._css_fonts,
+                nb=_NoBreak(rules(letter.language)),
             )
         except TemplateError as error:
             raise RenderError(f"{self.template_dir / TEMPLATE}: {error}") from error
@@ -346,6 +348,20 @@ class PdfRenderer:
                 finisher=finisher,
             )
         return pdf, len(document.pages)
+
+
+class _NoBreak:
+    """The template's `nb(text, paragraph=False)`: `text` escaped, each stretch that must stay
+    on one line (generator.render.typeset) in a `<span class="nb">` (letter.css: nowrap)."""
+
+    def __init__(self, rules: Rules) -> None:
+        self.rules = rules
+
+    def __call__(self, text: str, paragraph: bool = False) -> Markup:
+        return Markup("").join(
+            Markup('<span class="nb">%s</span>') % piece if keep else escape(piece)
+            for piece, keep in pieces(text, self.rules, paragraph=paragraph)
+        )
 
 
 TOLERANCE = 0.5
