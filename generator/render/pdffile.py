@@ -37,7 +37,7 @@ from generator.render.assets import asset_fetcher, prepare_image
 from generator.render.columns import column_percents
 from generator.render.fonts import DEFAULT_FONTS, Fonts, check_text_fields, css_families, faces
 from generator.render.limits import LimitExceeded, Limits
-from generator.render.typeset import Rules, pieces, rules
+from generator.render.typeset import Rules, join, pieces, rules, strip_joiners
 from generator.resources import templates_dir
 
 TEMPLATE = "letter.html.j2"
@@ -352,15 +352,19 @@ class PdfRenderer:
 
 class _NoBreak:
     """The template's `nb(text, paragraph=False)`: `text` escaped, each stretch that must stay
-    on one line (generator.render.typeset) in a `<span class="nb">` (letter.css: nowrap)."""
+    on one line (generator.render.typeset) `join`ed: word joiners, which Pango's line breaker
+    honours and draws as nothing (pdftotext reads 24小时). Nowrap spans did the same at ~8 %
+    more layout time a letter; the joiners cost none."""
 
     def __init__(self, rules: Rules) -> None:
         self.rules = rules
 
     def __call__(self, text: str, paragraph: bool = False) -> Markup:
-        return Markup("").join(
-            Markup('<span class="nb">%s</span>') % piece if keep else escape(piece)
-            for piece, keep in pieces(text, self.rules, paragraph=paragraph)
+        return escape(
+            "".join(
+                join(piece) if keep else piece
+                for piece, keep in pieces(text, self.rules, paragraph=paragraph)
+            )
         )
 
 
@@ -397,7 +401,7 @@ def overflowing(document: object, letter: Letter) -> list[str]:
                     or x + box.width > right + TOLERANCE
                     or y + box.height > bottom + TOLERANCE
                 ):
-                    text = box.text.strip()
+                    text = strip_joiners(box.text).strip()
                     field = next((path for path, value in fields if text in value), "?")
                     shown = text if len(text) <= 40 else f"{text[:37]}..."
                     found.append(f"page {number}: letter.{field}: {shown!r}")
