@@ -114,9 +114,12 @@ def _letter(*paragraphs: str, language: str = "zh-Hans", closing: tuple[str, ...
     )
 
 
-def test_the_html_joins_glued_runs_and_escapes() -> None:
-    html = PdfRenderer().html(_letter("A&B <c> 在24小时内到达现场并修复故障。"))
+def test_the_html_weasyprint_lays_out_joins_glued_runs_and_escapes() -> None:
+    letter = _letter("A&B <c> 在24小时内到达现场并修复故障。")
+    html = PdfRenderer().html(letter, joiners=True)
     assert "A&amp;B &lt;c&gt; 在24\u2060小\u2060时内到达现场并修复\u2060故\u2060障。" in html
+    # an HTML file for readers (--format html, the workspace's preview) reads as written
+    assert "A&amp;B &lt;c&gt; 在24小时内到达现场并修复故障。" in PdfRenderer().html(letter)
 
 
 def test_the_docx_gives_each_glued_run_its_own_run_in_a_line_breaking_language() -> None:

@@ -267,8 +267,10 @@ class PdfRenderer:
         # The SVG is drawn by our own code from escaped labels, so it is trusted markup.
         return Markup(self._draw_figure(figure))
 
-    def html(self, letter: Letter) -> str:
-        """The letter as an HTML document (what WeasyPrint lays out)."""
+    def html(self, letter: Letter, *, joiners: bool = False) -> str:
+        """The letter as an HTML document; with `joiners`, what WeasyPrint lays out: word
+        joiners where a line must not break (`_NoBreak`). An HTML file for readers goes
+        without them, so its text searches and copies as written."""
         # Images go in as data: URLs of their normalised bytes (8-bit PNG or baseline JPEG),
         # the same bytes the DOCX gets.
         allowed = (*letter.asset_dirs, self.template_dir)
@@ -284,7 +286,7 @@ class PdfRenderer:
                 logo_url=logo_url,
                 timestamp=pdf_timestamp(letter.date),
                 fonts=self._css_fonts,
-                nb=_NoBreak(rules(letter.language)),
+                nb=_NoBreak(rules(letter.language) if joiners else None),
             )
         except TemplateError as error:
             raise RenderError(f"{self.template_dir / TEMPLATE}: {error}") from error
@@ -321,7 +323,7 @@ class PdfRenderer:
     ) -> tuple[bytes, int]:
         from weasyprint import HTML
 
-        source = self.html(letter)
+        source = self.html(letter, joiners=True)
         fetcher = asset_fetcher((self.template_dir, *letter.asset_dirs))
 
         def finisher(_document: object, pdf: object) -> None:
@@ -356,10 +358,13 @@ class _NoBreak:
     honours and draws as nothing (pdftotext reads 24小时). Nowrap spans did the same at ~8 %
     more layout time a letter; the joiners cost none."""
 
-    def __init__(self, rules: Rules) -> None:
+    def __init__(self, rules: Rules | None) -> None:
         self.rules = rules
+        """None: text only escaped."""
 
     def __call__(self, text: str, paragraph: bool = False) -> Markup:
+        if self.rules is None:
+            return escape(text)
         return escape(
             "".join(
                 join(piece) if keep else piece
