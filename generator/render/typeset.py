@@ -37,7 +37,9 @@ from generator.locale import get_locale
 WORD_JOINER = "\u2060"
 NO_BREAK_SPACE = "\u00a0"
 LONGEST = 16
-"""A stretch longer than this is left breakable: a glued run must fit any column it is in."""
+"""A stretch longer than this is not glued: moved whole to the next line it would leave a wide
+gap. (A glued stretch wider than its column still breaks: `overflow-wrap: anywhere` in the PDF,
+a word processor's emergency break in the DOCX.)"""
 
 # Digits with their decimal, thousands and clock separators (1.5, 1,000, 8:00, full-width
 # colon), and a range of two (2-3, 2~3 and its full-width tilde, en and em dashes).
