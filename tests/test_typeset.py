@@ -16,6 +16,7 @@ import subprocess
 import unicodedata
 import zipfile
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,7 @@ from documents import squash
 from conftest import EXAMPLES
 from generator.app.batch import Job, render_many
 from generator.letter.compose import compose
-from generator.letter.document import Letter, Paragraph, Section, Signature
+from generator.letter.document import Letter, Paragraph, Section, Signature, Table
 from generator.locale import get_locale
 from generator.profiles.loading import load_profile
 from generator.render import docxfile, pdffile
@@ -120,6 +121,12 @@ def test_the_html_weasyprint_lays_out_joins_glued_runs_and_escapes() -> None:
     assert "A&amp;B &lt;c&gt; 在24\u2060小\u2060时内到达现场并修复\u2060故\u2060障。" in html
     # an HTML file for readers (--format html, the workspace's preview) reads as written
     assert "A&amp;B &lt;c&gt; 在24小时内到达现场并修复故障。" in PdfRenderer().html(letter)
+
+
+def test_a_glued_run_wider_than_its_column_still_breaks_rather_than_leave_the_page() -> None:
+    narrow = Table("时限表", ("时限", "说明"), (("7天×24小时内", "说明" * 20),), widths=(1, 30))
+    letter = replace(_letter(), sections=(Section("一、", "服务", 1, (narrow,)),))
+    assert render_pdf(letter).startswith(b"%PDF")  # the overflow check would refuse it
 
 
 def test_the_docx_gives_each_glued_run_its_own_run_in_a_line_breaking_language() -> None:
