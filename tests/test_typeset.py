@@ -420,3 +420,18 @@ def test_every_example_signs_on_the_page_of_its_closing(
             _, text = _signature_pages(rendered, letter)
             missing = [p.text for p in letter.closing if squash(p.text) not in text]
             assert missing == [], rendered.name
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("language", ["zh-Hant", "en"])
+def test_every_example_in_the_other_languages_keeps_its_numbers(
+    language: str, tmp_path: Path
+) -> None:
+    """The PDF of every example in Traditional Chinese and in English: the same checks."""
+    for project in sorted(EXAMPLES.glob("*/project.yaml")):
+        resolved = load_profile(project)
+        letter = compose(resolved.profile, asset_dirs=resolved.asset_dirs, language=language)
+        pdf = tmp_path / f"{project.parent.name}.pdf"
+        pdf.write_bytes(render_pdf(letter, get_locale(language).fonts("pdf")))
+        assert number_splits(pdf_text_lines(pdf), letter) == [], pdf.name
+        assert short_last_lines(pdf_text_lines(pdf, raw=True), letter) == [], pdf.name
