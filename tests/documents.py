@@ -12,8 +12,14 @@ FOOTER = re.compile(r"^第\s*\d+\s*页\s*共\s*\d+\s*页$")
 SECTION = re.compile(r"^[一二三四五六七八九十]+、")
 
 
+def shown(text: str) -> str:
+    """DOCX text as a reader sees it: without the word joiners (U+2060) that keep a number
+    with its unit on one line, no-break spaces as spaces (generator/render/typeset.py)."""
+    return text.replace("\u2060", "").replace("\u00a0", " ")
+
+
 def docx_lines(path: Path) -> list[str]:
-    """Body paragraphs and table cells (row by row) in document order."""
+    """Body paragraphs and table cells (row by row) in document order, as shown."""
     document = docx.Document(str(path))
     lines: list[str] = []
     for child in document.element.body.iterchildren():
@@ -23,7 +29,7 @@ def docx_lines(path: Path) -> list[str]:
         elif tag == "tbl":
             for row in DocxTable(child, document).rows:
                 lines.extend(cell.text for cell in row.cells)
-    return [line for line in lines if line.strip()]
+    return [shown(line) for line in lines if line.strip()]
 
 
 def docx_header_footer(path: Path) -> tuple[str, str]:

@@ -21,6 +21,7 @@ from documents import (
     pdf_fonts,
     pdf_lines,
     sections,
+    shown,
     squash,
 )
 from pydantic import BaseModel
@@ -122,7 +123,7 @@ def test_docx_structure(letters: dict[str, Rendered]) -> None:
         assert section.page_width is not None and section.page_height is not None
         assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
         headings = [
-            p.text
+            shown(p.text)
             for p in document.paragraphs
             if p.style is not None and (p.style.name or "").startswith("Heading")
         ]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import docx
 import pytest
-from documents import docx_lines, pdf_lines, squash
+from documents import docx_lines, pdf_lines, shown, squash
 from PIL import Image
 
 from conftest import example, run
@@ -315,8 +315,8 @@ def test_line_breaks_in_docx_and_pdf_alike(tree: Tree, tmp_path: Path) -> None:
     code, _, err = run("render", folder / "project.yaml", "-o", tmp_path)
     assert code == 0, err
     document = docx.Document(str(next(tmp_path.glob("*.docx"))))
-    (paragraph,) = [p for p in document.paragraphs if "第一条承诺" in p.text]
-    assert paragraph.text == "1. 第一条承诺\n2. 第二条承诺"  # one paragraph, a <w:br/>
+    (paragraph,) = [p for p in document.paragraphs if "第一条承诺" in shown(p.text)]
+    assert shown(paragraph.text) == "1. 第一条承诺\n2. 第二条承诺"  # one paragraph, a <w:br/>
     lines = pdf_lines(next(tmp_path.glob("*.pdf")))
     assert "1. 第一条承诺" in lines and "2. 第二条承诺" in lines
     assert "1. 第一条承诺 2. 第二条承诺" not in docx_lines(next(tmp_path.glob("*.docx")))

@@ -14,6 +14,7 @@ from xml.etree import ElementTree as ET
 
 import docx
 import pytest
+from documents import shown
 from docx.shared import Mm
 from docx.text.paragraph import Paragraph as DocxParagraph
 from lxml import etree
@@ -152,7 +153,7 @@ def _style_name(paragraph: DocxParagraph) -> str | None:
 
 
 def _body_texts(document: docx.document.Document) -> list[tuple[str | None, str]]:
-    return [(_style_name(p), p.text) for p in document.paragraphs]
+    return [(_style_name(p), shown(p.text)) for p in document.paragraphs]
 
 
 def _seal_area(document: docx.document.Document) -> DocxParagraph:
@@ -210,7 +211,7 @@ def test_page_is_a4_with_header_and_page_fields(document: docx.document.Document
 def test_table_repeats_its_header_row(document: docx.document.Document) -> None:
     table = document.tables[0]
     assert [c.text for c in table.rows[0].cells] == ["序号", "地区", "到达现场", "修复时限"]
-    assert table.rows[5].cells[1].text == "银川市区4"
+    assert shown(table.rows[5].cells[1].text) == "银川市区4"
     assert table.style is not None and table.style.name == "Letter Table"
     rows = table._tbl.findall(f"{W}tr")
     assert rows[0].find(f"{W}trPr/{W}tblHeader") is not None
@@ -247,10 +248,10 @@ def test_flowchart_fallback_picture_is_200_dpi_or_more(rendered: bytes) -> None:
 def test_special_characters_survive_verbatim(
     document: docx.document.Document,
 ) -> None:
-    texts = [p.text for p in document.paragraphs]
+    texts = [shown(p.text) for p in document.paragraphs]
     assert f"特殊字符：{SPECIAL}" in texts
     assert f"投标人（盖章）：宁夏某某科技有限公司 {SPECIAL}" in texts
-    assert document.tables[0].rows[1].cells[1].text == f"郊县 {SPECIAL}"
+    assert shown(document.tables[0].rows[1].cells[1].text) == f"郊县 {SPECIAL}"
 
 
 def test_template_fields_are_escaped() -> None:

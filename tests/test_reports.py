@@ -9,6 +9,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from documents import shown
 from docx import Document as DocxDocument
 from lxml import etree
 
@@ -276,7 +277,7 @@ def test_deviation_table_docx_agrees_with_json(
 ) -> None:
     doc = DocxDocument(io.BytesIO(letter_files[0]))
     (table,) = doc.tables
-    cells = [tuple(c.text for c in row.cells) for row in table.rows]
+    cells = [tuple(shown(c.text) for c in row.cells) for row in table.rows]
     data = findings_json(medical)["findings"]
     assert cells[0][4] == "偏差"
     assert [(r[1], r[4], r[5]) for r in cells[1:]] == [

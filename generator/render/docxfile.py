@@ -39,6 +39,7 @@ from generator.render.assets import prepare_image
 from generator.render.columns import content_widths
 from generator.render.docxtemplate import apply_template, check_template
 from generator.render.formatting import apply_docx, formatted
+from generator.render.typeset import Rules, join, pieces, rules
 from generator.resources import templates_dir
 
 FIGURE_DPI = 200
@@ -97,6 +98,8 @@ def render_docx(letter: Letter, *, template: Path | None = None) -> bytes:
     body = tpl.new_subdoc()
     # Style ids by name, looked up once for the letter (see `_paragraph`).
     body.style_ids = {name: tpl.docx.styles[name].style_id for name in PARAGRAPH_STYLES}
+    # Where a line must not break (a number and its unit, a paragraph's last letters): `_text`.
+    body.nobreak = rules(letter.language)
     width, height = _text_area(tpl)
     # The chart's face is the PDF body face of the letter's language (TC for zh-Hant).
     chart_font = get_locale(letter.language).fonts("pdf")["body"]
@@ -108,9 +111,10 @@ def render_docx(letter: Letter, *, template: Path | None = None) -> bytes:
     if letter.closing:
         # Apart from the last section, as in the PDF (.closing): never read as its last point.
         body.paragraphs[closing_at].paragraph_format.space_before = CLOSING_GAP
-    if letter.closing:
-        # "特此承诺。" moves with the signature block rather than leave it alone on a page.
-        body.paragraphs[-1].paragraph_format.keep_with_next = True
+    # The closing ("以上承诺真实有效…", "特此承诺。") moves with the signature block (the
+    # template's Signature style keeps its own lines together) rather than leave it alone.
+    for paragraph in body.paragraphs[len(body.paragraphs) - len(letter.closing) :]:
+        paragraph.paragraph_format.keep_with_next = True
 
     context = {
         "title": letter.title,
@@ -262,23 +266,39 @@ def _blocks(doc: Any, blocks: Iterable[Block], width: int, height: int, font: st
         if isinstance(block, Section):
             level = min(max(block.level, 1), 4)
             if block.number or block.title:  # an untitled section only groups blocks
-                _paragraph(doc, f"{block.number}{block.title}", f"Heading {level}")
+                _paragraph(doc, block.title, f"Heading {level}", number=block.number)
             _blocks(doc, block.blocks, width, height, font)
         elif isinstance(block, Paragraph):
             style = "Note" if block.style == "note" else "Normal"
-            _paragraph(doc, f"{block.number or ''}{block.text}", style)
+            _paragraph(doc, block.text, style, number=block.number or "", body=True)
         elif isinstance(block, Table):
             _table(doc, block, width)
         else:
             _figure(doc, block, width, height, font)
 
 
-def _paragraph(doc: Any, text: str, style: str) -> Any:
+def _paragraph(doc: Any, text: str, style: str, *, number: str = "", body: bool = False) -> Any:
+    """A paragraph of `style`: `number` (a list marker), then `text` (`_text`; `body`: a body
+    paragraph, whose last letters stay together too)."""
     # python-docx resolves a style name by scanning every style on each call; the id, from
     # the table built once per letter, is set on the paragraph's XML directly instead.
-    paragraph = doc.add_paragraph(text)
+    paragraph = doc.add_paragraph(number)
     paragraph._p.style = doc.style_ids[style]
+    _text(paragraph, text, doc.nobreak, body=body)
     return paragraph
+
+
+def _text(paragraph: Any, text: str, nobreak: Rules, *, body: bool = False) -> None:
+    """`text` as runs of `paragraph`: each stretch that must stay on one line (a number with
+    its unit; `body`: also the last letters) is a run of its own, its letters joined by word
+    joiners and its East Asian language the locale's `docx_language`, which LibreOffice's line
+    breaker needs to keep them (generator/render/typeset.py says why)."""
+    for piece, keep in pieces(text, nobreak, paragraph=body):
+        run = paragraph.add_run(join(piece) if keep else piece)
+        if keep and nobreak.docx_language:
+            lang = OxmlElement("w:lang")
+            lang.set(qn("w:eastAsia"), nobreak.docx_language)
+            run._r.get_or_add_rPr().append(lang)
 
 
 def _table(doc: Any, table: Table, width: int) -> None:
@@ -307,7 +327,7 @@ def _table(doc: Any, table: Table, width: int) -> None:
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
             paragraph = cell.paragraphs[0]
             paragraph._p.style = doc.style_ids["Table Heading" if index == 0 else "Table Text"]
-            paragraph.text = text
+            _text(paragraph, text, doc.nobreak)
             if index == 0:
                 _shade(cell, HEADER_FILL)
 
