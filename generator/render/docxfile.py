@@ -113,7 +113,7 @@ def render_docx(letter: Letter, *, template: Path | None = None) -> bytes:
         body.paragraphs[closing_at].paragraph_format.space_before = CLOSING_GAP
     # The closing ("以上承诺真实有效…", "特此承诺。") moves with the signature block (the
     # template's Signature style keeps its own lines together) rather than leave it alone.
-    for paragraph in body.paragraphs[len(body.paragraphs) - len(letter.closing) :]:
+    for paragraph in body.paragraphs[closing_at:]:
         paragraph.paragraph_format.keep_with_next = True
 
     context = {
