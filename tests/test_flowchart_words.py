@@ -156,3 +156,13 @@ def test_brackets_and_quotes_stay_with_their_words() -> None:
     )
     assert "（代用" in words.words("调拨备件并提供备用设备（代用机）")
     assert words.words("回访并归档。")[-1].endswith("。")
+
+
+def test_a_number_and_its_unit_stay_together_in_a_narrow_diamond() -> None:
+    """The English line under a decision (`Duty engineer, within 30 minutes`): 30 minutes is
+    a little wider than a diamond's line, and stretches it rather than split."""
+    width = flowchart.DIAMOND_EMS * LABEL_SIZE
+    assert text_width("30 minutes", SUB_SIZE) > width  # the case: wider than the line
+    lines = wrap("值班工程师, within 30 minutes", SUB_SIZE, width)
+    assert any(line.endswith("30 minutes") for line in lines), lines
+    assert not any(line.endswith("30") for line in lines), lines

@@ -162,7 +162,9 @@ def _tokens(text: str, size: float, max_width: float) -> list[str]:
     # line is cut, between its characters, as before.
     out: list[str] = []
     for word in words(text):
-        if text_width(word, size) <= max_width:
+        # A number with its unit (30 minutes) may stretch its line by half rather than split.
+        room = max_width * (1.5 if any(c.isdigit() for c in word) else 1.0)
+        if text_width(word, size) <= room:
             out.append(word)
         else:
             out.extend(word)
