@@ -375,3 +375,14 @@ def test_the_staff_path_is_built_from_its_marker() -> None:
         "members",
     )
     assert info.label == "持证服务人员" and info.unit == "名"
+
+
+def test_a_list_item_matches_however_wide_its_brackets_were_typed() -> None:
+    """A tender writes 维护手册（含操作规程）, a profile 维护手册(含操作规程): one document, so a ★
+    item is met, not a 负偏离 for a keyboard's bracket width."""
+    kind = KINDS["list"]
+    offer = ("维护手册(含操作规程)", "维修密码")
+    wanted = ("维护手册（含操作规程）", "ＵＳＢ接口数据")
+    assert kind.goodness(offer, wanted[:1], Better.LARGER, None) >= 0
+    assert kind.goodness((*offer, "usb接口数据"), wanted, Better.LARGER, None) >= 0
+    assert kind.goodness(offer, wanted, Better.LARGER, None) == -1  # the data is still missing

@@ -12,6 +12,7 @@ on a commitment field (see `generator.profiles.paths`).
 
 import re
 import typing
+import unicodedata
 from collections.abc import Callable, Iterable
 from decimal import ROUND_FLOOR, Decimal, InvalidOperation
 from enum import Enum, StrEnum
@@ -560,7 +561,9 @@ def _plain(item: str | StrEnum) -> str:
     text = str(item.value if isinstance(item, StrEnum) else item)
     for word in _ALL_OF:
         text = text.removeprefix(word)
-    return re.sub(r"\s+", "", text).lower()
+    # How it was typed is not what it names: 维护手册（含…） and 维护手册(含…) are one document
+    # (full and half width folded, as a tender and a profile are written on different keyboards).
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).casefold()
 
 
 def _covered(item: str | StrEnum, offered: Iterable[str | StrEnum]) -> bool:
