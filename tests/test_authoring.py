@@ -219,13 +219,13 @@ def test_xlsx_holds_the_json_findings_row_by_row(tmp_path: Path) -> None:
     sheet = book.active
     assert sheet is not None and sheet.title == "售后服务偏离表"
     cells = list(sheet.iter_rows(values_only=True))
-    header = ("序号", "招标文件条目号", "标记", "招标要求", "投标响应", "偏离情况", "得分")
+    header = ("序号", "招标文件条目号", "标记", "招标文件要求", "投标人响应", "偏离情况", "得分")
     assert cells[0] == (*header, "说明", "出处")
     assert cells[1:] == _expected_rows(_findings())
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref == f"A1:I{len(cells)}"
     widths = [sheet.column_dimensions[c].width for c in "ABCDEFGHI"]
-    assert widths[3] > 40 and widths[0] < 12  # 招标要求 wide, 序号 narrow
+    assert widths[3] > 40 and widths[0] < 12  # 招标文件要求 wide, 序号 narrow
     assert isinstance(cells[1][6], int | float)  # 得分 sorts as a number
     # The company's capacity limits on a second sheet, as the JSON has them.
     assert book.sheetnames == ["售后服务偏离表", "能力上限"]

@@ -303,3 +303,19 @@ def test_deviation_table_pdf_agrees_with_json(
     words = re.findall(r"正偏差|无偏差|负偏差|未响应|不可比", flat)
     assert words == [f["verdict_zh"] for f in data]
     assert "除本表所列偏差外，完全响应招标文件要求。" in flat
+
+
+def test_default_column_labels_speak_the_tenders_procurement_method() -> None:
+    """A 磋商 tender's 偏离表 says 磋商文件 and 供应商 in its headings, as its letter does; a 招标
+    one 招标文件 and 投标人. A tender's own labels still win (ex8's tender)."""
+    from generator.locale import get_locale
+    from generator.profiles.models import ProcurementMethod
+
+    result = check_example("highway-monitoring", "ex2")
+    say = get_locale("zh-Hans")
+    header, _, _ = deviation_rows(result.findings, result.tender, say)
+    assert "招标文件条目号" in header and "招标文件要求" in header and "投标人响应" in header
+    tender = result.tender.model_copy(update={"method": ProcurementMethod.CONSULTATION})
+    header, _, _ = deviation_rows(result.findings, tender, say)
+    assert "磋商文件条目号" in header and "磋商文件要求" in header and "供应商响应" in header
+    assert not any("招标" in h or "投标" in h for h in header), header

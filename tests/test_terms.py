@@ -15,7 +15,7 @@ from generator.locale import available, get_locale
 from generator.profiles.loading import load_profile
 from generator.profiles.models import BidResponse, Commitments, commitment_paths
 from generator.tender.check import CheckResult
-from generator.tender.reports import deviation_rows
+from generator.tender.reports import column_words, deviation_rows
 
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _S2TW = opencc.OpenCC("s2tw")
@@ -134,7 +134,8 @@ def test_deviation_table_names_the_locale_term() -> None:
     responses = {}
     for lang in ("zh-Hans", "zh-Hant", "en"):
         header, rows, _ = deviation_rows(result.findings, result.tender, get_locale(lang))
-        column = header.index(get_locale(lang).text("deviation.column.response"))
+        words = column_words(result.tender, get_locale(lang))
+        column = header.index(get_locale(lang).text("deviation.column.response", **words))
         responses[lang] = rows[0][column]
     assert responses["zh-Hans"].startswith("质保期：1年")
     assert responses["zh-Hant"].startswith("保固期：1年")

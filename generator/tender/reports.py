@@ -660,7 +660,10 @@ def deviation_rows(
         Column.MARKER: lambda n, r: r.first.requirement.marker or "",
         Column.POINTS: lambda n, r: _row_points(r),
     }
-    header = tuple(c.label or say.text(f"deviation.column.{c.key.value}") for c in spec.columns)
+    words = column_words(tender, say)
+    header = tuple(
+        c.label or say.text(f"deviation.column.{c.key.value}", **words) for c in spec.columns
+    )
     rows = [tuple(cells[c.key](n, r) for c in spec.columns) for n, r in enumerate(chosen, start=1)]
     return header, rows, chosen
 
@@ -751,6 +754,13 @@ def closing_statement(tender: TenderFile, locale: Locale | None = None) -> str |
         return None
     solicitation = say.vocabulary(tender.method).solicitation
     return spec.statement or say.text("deviation.statement", solicitation=solicitation)
+
+
+def column_words(tender: TenderFile, say: Locale) -> dict[str, str]:
+    """The procurement method's words the 偏离表's default column labels are made of
+    (招标文件条目号 / 磋商文件条目号, 投标人响应 / 供应商响应): one vocabulary with the letter."""
+    words = say.vocabulary(tender.method)
+    return {"solicitation": words.solicitation, "bidder": words.bidder}
 
 
 def in_own_voice(text: str, profile: Profile, say: Locale) -> str:

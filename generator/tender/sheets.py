@@ -24,7 +24,13 @@ from generator.clock import ZIP_EPOCH, known_instant
 from generator.locale import Locale
 from generator.tender.check import CheckResult, Finding, Gate
 from generator.tender.model import Column
-from generator.tender.reports import render_report, report_locale, table_title, verdict_word
+from generator.tender.reports import (
+    column_words,
+    render_report,
+    report_locale,
+    table_title,
+    verdict_word,
+)
 from generator.terminal import width
 
 __all__ = ["SHEET_FORMATS", "SheetRow", "csv_report", "report_bytes", "sheet_rows", "xlsx_report"]
@@ -74,8 +80,10 @@ class SheetRow:
 def sheet_header(result: CheckResult, say: Locale) -> tuple[str, ...]:
     """The headings in the report language; the tender's own labels win."""
     own = {c.key: c.label for c in result.tender.deviation_table.columns if c.label}
+    words = column_words(result.tender, say)
     return tuple(
-        (own.get(column) if column is not None else None) or say.text(f"deviation.column.{key}")
+        (own.get(column) if column is not None else None)
+        or say.text(f"deviation.column.{key}", **words)
         for key, column, _ in _COLUMNS
     )
 
