@@ -25,6 +25,7 @@ demo: $(STAMP)
 	$(BIN)/aftersales render $(EX)/ex2-highway-monitoring/project.yaml \
 	  --overlay $(EX)/ex2-highway-monitoring/overlay-faster.yaml \
 	  --tender profiles/tenders/highway-monitoring.yaml -o output
+	$(BIN)/aftersales preflight output/*.pdf output/*.docx
 	$(BIN)/aftersales check $(EX)/ex2-highway-monitoring/project.yaml \
 	  --tender profiles/tenders/highway-monitoring.yaml
 	$(BIN)/aftersales check $(EX)/ex6-hospital-maintenance/project.yaml \
