@@ -529,3 +529,19 @@ def test_an_anonymous_letter_refuses_the_companys_template(tmp_path: Path) -> No
     code, _, err = run("render", project, "-o", tmp_path / "out2", "--anonymous")
     assert code == 2 and not (tmp_path / "out2").exists(), err
     assert f"company.yaml:{line}:16: company.docx_template: 暗标不能使用公司Word模板" in err
+
+
+def test_a_header_line_in_a_table_reaches_the_pdf(tmp_path: Path) -> None:
+    # Letterheads are often laid out in a table (logo left, name right). The DOCX takes the
+    # header whole, so the PDF must read the same words, not fall back to the letter's own.
+    from generator.render.docxtemplate import template_look
+
+    document = docx.Document()
+    header = document.sections[0].header
+    table = header.add_table(1, 2, Mm(150))
+    table.cell(0, 0).text = "华通智能"
+    table.cell(0, 1).text = "信誉至上"
+    path = tmp_path / "table.docx"
+    document.save(str(path))
+    look = template_look(path)
+    assert look.header_text == "华通智能 信誉至上"

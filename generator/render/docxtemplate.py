@@ -336,6 +336,7 @@ def _insert_property(style: Any, prop: Any) -> None:
 
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 
 
 def _take_theme(target: Document, source: Document) -> None:
@@ -461,8 +462,17 @@ def _style_fields(document: Document) -> dict[str, Any]:
 
 def _story_text(story: Any) -> str | None:
     """The text of a header or footer, without page-number fields' results."""
+    from docx.text.paragraph import Paragraph
+
     lines = []
-    for paragraph in story.paragraphs:
+    # Every paragraph of the story in reading order, also those in a table or a text box (a
+    # letterhead is often a table): the DOCX takes the header whole, so the PDF reads all of
+    # it. A text box's Fallback (VML) repeats its Choice, so it is read once.
+    fallback = f"{{{_MC}}}Fallback"
+    for p in story._element.iter(qn("w:p")):
+        if any(ancestor.tag == fallback for ancestor in p.iterancestors()):
+            continue
+        paragraph = Paragraph(p, story)
         if has_page_field(paragraph._p):
             continue
         # Controls and invisible format characters (a bidi override) are left out: the text
