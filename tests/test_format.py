@@ -545,3 +545,17 @@ def test_a_header_line_in_a_table_reaches_the_pdf(tmp_path: Path) -> None:
     document.save(str(path))
     look = template_look(path)
     assert look.header_text == "华通智能 信誉至上"
+
+
+@pytest.mark.parametrize("side", [12_000, 20_000])
+def test_a_decompression_bomb_in_the_templates_header_is_refused(tmp_path: Path, side: int) -> None:
+    from generator.render.docxtemplate import TemplateRefused, check_template
+
+    picture = io.BytesIO()
+    Image.new("1", (side, side)).save(picture, "PNG", optimize=True)
+    document = docx.Document()
+    document.sections[0].header.paragraphs[0].add_run().add_picture(picture, width=Mm(20))
+    path = tmp_path / "bomb.docx"
+    document.save(str(path))
+    with pytest.raises(TemplateRefused, match="pixels"):
+        check_template(path)

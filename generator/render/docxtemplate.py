@@ -30,11 +30,17 @@ from docx.document import Document
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from lxml import etree
-from PIL import Image, UnidentifiedImageError
+from PIL import UnidentifiedImageError
 
 from generator.errors import RenderError
 from generator.profiles.typography import font_style, parse_length, parse_size, parse_spacing
-from generator.render.assets import IMAGE_FORMATS, MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS
+from generator.render.assets import (
+    IMAGE_FORMATS,
+    MAX_IMAGE_BYTES,
+    MAX_IMAGE_PIXELS,
+    TooManyPixels,
+    open_image,
+)
 
 MAX_BYTES = 20 * 1024 * 1024
 """The .docx file itself (letterhead templates are tens of KB to a few MB)."""
@@ -155,7 +161,7 @@ def _check_image(name: str, data: bytes) -> None:
     if len(data) > MAX_IMAGE_BYTES:
         raise TemplateRefused(f"{name}: image is {len(data)} bytes, over {MAX_IMAGE_BYTES}")
     try:
-        with Image.open(io.BytesIO(data)) as image:
+        with open_image(data) as image:
             if image.width * image.height > MAX_IMAGE_PIXELS:
                 raise TemplateRefused(f"{name}: image is {image.width}×{image.height} pixels")
             if image.format not in IMAGE_FORMATS:
@@ -165,6 +171,8 @@ def _check_image(name: str, data: bytes) -> None:
             image.load()
     except TemplateRefused:
         raise
+    except TooManyPixels as err:
+        raise TemplateRefused(f"{name}: {err}") from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as err:
         raise TemplateRefused(
             f"{name}: not a readable PNG or JPEG image in a header or footer ({err})"
@@ -490,7 +498,7 @@ def _first_picture(story: Any) -> bytes | None:
             if attr.startswith(f"{{{_R}}}"):
                 rel = story.part.rels.get(value)
                 if rel is not None and rel.reltype == RT.IMAGE and not rel.is_external:
-                    with Image.open(io.BytesIO(rel.target_part.blob)) as image:
+                    with open_image(rel.target_part.blob) as image:
                         out = io.BytesIO()
                         # One kind for the PDF's data: URL (a CMYK JPEG, a 16-bit PNG …).
                         image.convert("RGBA").save(out, format="PNG")
