@@ -586,7 +586,11 @@ def preflight_files(ctx: Context, files: Sequence[Path], max_size: float, langua
     from generator.app.platformcheck import MB, Rules, check_file
     from generator.locale import get_locale
 
-    missing = [Problem(Location(str(f)), "", "no such file") for f in files if not f.is_file()]
+    missing = [
+        Problem(Location(str(f)), "", "not a file (a folder)" if f.is_dir() else "no such file")
+        for f in files
+        if not f.is_file()
+    ]
     if missing:
         raise InputError(missing)
     say = get_locale(language)

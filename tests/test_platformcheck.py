@@ -241,3 +241,27 @@ def test_cli_missing_file_and_unknown_kind(tmp_path: Path) -> None:
     text.write_text("x")
     code, out, _ = run("preflight", text)
     assert code == 1 and "只能检查PDF和DOCX文件" in out
+
+
+@pytest.mark.slow
+def test_cli_damaged_files_and_folders_say_only_our_lines(tmp_path: Path) -> None:
+    # A process of its own: pytest's log capture would hide what pypdf logs to stderr.
+    import subprocess
+    import sys
+
+    fake = tmp_path / "letter.pdf"
+    fake.write_text("hello, not a PDF")
+    folder = tmp_path / "folder.pdf"
+    folder.mkdir()
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run(
+        [sys.executable, "-m", "cli", "preflight", "--language", "en", str(fake)],
+        capture_output=True,
+        text=True,
+        cwd=root,
+    )
+    assert done.returncode == 1
+    assert done.stdout.startswith(f"{fake}: ") and done.stdout.count("\n") == 1, done.stdout
+    assert "EOF marker" not in done.stderr and "invalid pdf header" not in done.stderr
+    code, _, err = run("preflight", folder)
+    assert code == 2 and f"{folder}: not a file (a folder)" in err, err
