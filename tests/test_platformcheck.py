@@ -265,3 +265,12 @@ def test_cli_damaged_files_and_folders_say_only_our_lines(tmp_path: Path) -> Non
     assert "EOF marker" not in done.stderr and "invalid pdf header" not in done.stderr
     code, _, err = run("preflight", folder)
     assert code == 2 and f"{folder}: not a file (a folder)" in err, err
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "1e400"])
+def test_cli_a_size_or_time_limit_that_is_no_number_is_bad_input(value: str) -> None:
+    # nan passed click's range check and broke int() (exit 70); inf broke the timer.
+    code, _, err = run("preflight", f"--max-size={value}", "nothing.pdf")
+    assert code == 2 and "--max-size" in err, err
+    code, _, err = run("render", f"--max-seconds={value}", "nothing.yaml")
+    assert code == 2 and "--max-seconds" in err, err
