@@ -367,6 +367,30 @@ def test_a_long_unbreakable_token_stays_on_the_page(tree: Tree, tmp_path: Path) 
 
 
 @pytest.mark.slow
+def test_a_long_word_in_a_numbered_item_stays_on_the_page(tmp_path: Path) -> None:
+    # Before: a step label (or an exclusion) of one long word exited 2, "text would leave the
+    # page": after the item's number WeasyPrint did not break the run that followed.
+    word = "Supercalifragilistic" * 10
+    code, _, err = run(
+        "render",
+        example("ex2"),
+        "-o",
+        tmp_path,
+        "--format",
+        "pdf",
+        "--set",
+        f"service_process.steps[id=register].label={word}",
+        "--set",
+        f"warranty.exclusions=[{word}]",
+    )
+    assert code == 0, err
+    pdf = next(tmp_path.glob("*.pdf"))
+    text = squash("".join(pdf_lines(pdf)))
+    assert text.count(word) >= 3  # the exclusion, the process step and the "从…到…" sentence
+    assert _words_outside(pdf) == []
+
+
+@pytest.mark.slow
 def test_the_layout_check_fails_a_render_that_overflows(tree: Tree, tmp_path: Path) -> None:
     from generator.errors import RenderError
     from generator.render.pdffile import PdfRenderer
