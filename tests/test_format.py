@@ -559,3 +559,46 @@ def test_a_decompression_bomb_in_the_templates_header_is_refused(tmp_path: Path,
     document.save(str(path))
     with pytest.raises(TemplateRefused, match="pixels"):
         check_template(path)
+
+
+@pytest.mark.parametrize(
+    ("company", "project", "said"),
+    [
+        (
+            "  margins: {left: 100mm}\n",
+            "format:\n  margins: {right: 100mm}\n",
+            "company.yaml:{line}:19: format.margins.left: the left and right margins leave 10 mm "
+            "of the A4 page",
+        ),
+        (
+            "  body_size: 72pt\n",
+            "",
+            "format.body_size: the left and right margins leave 156 mm of the A4 page, less "
+            "than 15 characters of the 72 pt body",
+        ),
+        (
+            "  margins: {top: 100mm, bottom: 100mm}\n  line_spacing: 固定值28磅\n",
+            "",
+            "format.margins.top: the top and bottom margins leave 97 mm of the A4 page, less "
+            "than 10 lines",
+        ),
+        (
+            "  line_spacing: 固定值6磅\n",
+            "",
+            "format.line_spacing: a fixed line height of 6 pt is smaller than the 12 pt body",
+        ),
+    ],
+)
+def test_a_format_with_no_room_for_a_letter_is_a_located_error(
+    tmp_path: Path, company: str, project: str, said: str
+) -> None:
+    # Before: every value in range, and the render failed late with "text would leave the
+    # page" at some sentence (or printed lines over each other), never at the margin or size.
+    path = _copy_example(tmp_path)
+    _append(path.parent / "company.yaml", "format:\n" + company)
+    _append(path, project)
+    line = len((path.parent / "company.yaml").read_text(encoding="utf-8").splitlines())
+    code, _, err = run("validate", path)
+    assert code == 2, err
+    assert said.format(line=line) in err, err
+    assert err.count("\n") == 1 and err.startswith(str(path.parent)), err

@@ -24,6 +24,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -202,7 +203,7 @@ def _pdf_fonts(language: str) -> dict[str, str]:
 def image_problems(resolved: Resolved) -> list[Problem]:
     """A seal or logo that is missing, outside the profile folders, not a PNG/JPEG, too large
     or unreadable, at the line that names it."""
-    problems = []
+    problems: list[Problem] = []
     company = resolved.profile.company
     for field, value in (("seal_image", company.seal_image), ("logo_image", company.logo_image)):
         if value is None:
@@ -243,6 +244,63 @@ def template_problems(resolved: Resolved) -> list[Problem]:
     except InputError as err:
         return list(err.problems)
     return []
+
+
+# A text block narrower than this many body characters, or lower than this many lines, is no
+# letter: its tables and signature cannot be laid out, and the render used to fail with "text
+# would leave the page" at some sentence, far from the margin or size that caused it.
+MIN_LINE_CHARS = 15
+MIN_PAGE_LINES = 10
+A4_MM = (Decimal(210), Decimal(297))
+
+
+def format_problems(resolved: Resolved) -> list[Problem]:
+    """A `format:` whose margins and body size leave no room for a letter, or whose fixed line
+    height is smaller than its type (the lines would print over each other), at the line
+    that sets it."""
+    fmt = resolved.profile.project.format
+    if fmt is None:
+        return []
+    from generator.render.formatting import page_format  # python-docx: only with a format
+
+    page = page_format(fmt)
+    top, right, bottom, left = page.margins
+    size_mm = page.body_size * Decimal("25.4") / 72
+    kind, value = page.spacing
+    line_mm = (value if kind == "exact" else page.body_size * value) * Decimal("25.4") / 72
+    given = fmt.margins.model_dump(exclude_none=True) if fmt.margins else {}
+    problems: list[Problem] = []
+    for sides, room, need, wanted in (
+        (("left", "right"), A4_MM[0] - left - right, size_mm * MIN_LINE_CHARS, "characters"),
+        (("top", "bottom"), A4_MM[1] - top - bottom, line_mm * MIN_PAGE_LINES, "lines"),
+    ):
+        if room >= need:
+            continue
+        named = [side for side in sides if side in given]
+        path = f"format.margins.{named[0]}" if named else "format.body_size"
+        if any(problem.path == path for problem in problems):
+            continue  # one line for a body size too large both ways
+        count = MIN_LINE_CHARS if wanted == "characters" else MIN_PAGE_LINES
+        left_over = float(max(room, Decimal(0)))
+        problems.append(
+            Problem(
+                resolved.where(path),
+                path,
+                f"the {sides[0]} and {sides[1]} margins leave {left_over:g} mm of "
+                f"the A4 page, less than {count} {wanted} of the {page.body_size:g} pt body "
+                f"need ({float(need):.0f} mm): make the margins or the type smaller",
+            )
+        )
+    if kind == "exact" and value < page.body_size:
+        problems.append(
+            Problem(
+                resolved.where("format.line_spacing"),
+                "format.line_spacing",
+                f"a fixed line height of {value:g} pt is smaller than the {page.body_size:g} pt "
+                "body type: the lines would print over each other",
+            )
+        )
+    return problems
 
 
 def _units(text: str) -> int:
@@ -297,6 +355,7 @@ def preflight(
         *glyphs,
         *image_problems(resolved),
         *template_problems(resolved),
+        *format_problems(resolved),
         *size_problems(texts, resolved.where("project_name"), limits or Limits()),
     ]
     if anonymous or resolved.profile.project.anonymous:
