@@ -583,6 +583,16 @@ def test_a_decompression_bomb_in_the_templates_header_is_refused(tmp_path: Path,
             "than 10 lines",
         ),
         (
+            "  header: " + "页眉" * 30 + "\n",
+            "",
+            "format.header: about 190 mm wide in 9 pt type, wider than the 156 mm line",
+        ),
+        (
+            "  footer: " + "Ab" * 64 + "\n",
+            "",
+            "format.footer: about 244 mm wide in 9 pt type, wider than the 156 mm line",
+        ),
+        (
             "  line_spacing: 固定值6磅\n",
             "",
             "format.line_spacing: a fixed line height of 6 pt is smaller than the 12 pt body",
@@ -593,7 +603,8 @@ def test_a_format_with_no_room_for_a_letter_is_a_located_error(
     tmp_path: Path, company: str, project: str, said: str
 ) -> None:
     # Before: every value in range, and the render failed late with "text would leave the
-    # page" at some sentence (or printed lines over each other), never at the margin or size.
+    # page" at some sentence, or printed lines over each other, or a header or footer off the
+    # page (exit 0), never at the margin, size or text that caused it.
     path = _copy_example(tmp_path)
     _append(path.parent / "company.yaml", "format:\n" + company)
     _append(path, project)

@@ -252,12 +252,14 @@ def template_problems(resolved: Resolved) -> list[Problem]:
 MIN_LINE_CHARS = 15
 MIN_PAGE_LINES = 10
 A4_MM = (Decimal(210), Decimal(297))
+HEADER_POINTS = Decimal(9)
+"""The page header's type size (letter.css, `@top-center`)."""
 
 
 def format_problems(resolved: Resolved) -> list[Problem]:
-    """A `format:` whose margins and body size leave no room for a letter, or whose fixed line
-    height is smaller than its type (the lines would print over each other), at the line
-    that sets it."""
+    """A `format:` whose margins and body size leave no room for a letter, whose header or
+    footer is longer than a line, or whose fixed line height is smaller than its type (the
+    lines would print over each other), at the line that sets it."""
     fmt = resolved.profile.project.format
     if fmt is None:
         return []
@@ -291,6 +293,24 @@ def format_problems(resolved: Resolved) -> list[Problem]:
                 f"need ({float(need):.0f} mm): make the margins or the type smaller",
             )
         )
+    width = A4_MM[0] - left - right
+    for field, text, points in (
+        ("header", page.header_text, HEADER_POINTS),
+        ("footer", page.footer, page.page_number_size),
+    ):
+        # One line, as the PDF sets it (the footer is `white-space: pre`, the header grows
+        # upwards out of the page); Latin letters counted generously at 0.6 em.
+        ems = sum(Decimal(1) if _units(c) == 2 else Decimal("0.6") for c in text or "")
+        wide = ems * points * Decimal("25.4") / 72
+        if wide > width:
+            problems.append(
+                Problem(
+                    resolved.where(f"format.{field}"),
+                    f"format.{field}",
+                    f"about {float(wide):.0f} mm wide in {points:g} pt type, wider than the "
+                    f"{float(width):g} mm line between the margins: shorten it to one line",
+                )
+            )
     if kind == "exact" and value < page.body_size:
         problems.append(
             Problem(
