@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.app.anonymous import anonymous_letter, anonymous_profile
+from generator.app.anonymous import anonymous_changes, anonymous_letter, anonymous_profile
 from generator.app.platformcheck import Rules, check_file
 from generator.app.preflight import Preflight, preflight, preflight_tender, template_problem
 from generator.app.validate import Review, review
@@ -280,7 +280,8 @@ def _render_task(task: _Task) -> Rendered:
         from generator.app.changenote import change_note
 
         shown = dataclasses.replace(task.resolved, profile=profile)
-        note = change_note(task.changes, shown, letter.signature, task.language)
+        changes = anonymous_changes(task.changes) if task.anonymous else task.changes
+        note = change_note(changes, shown, letter.signature, task.language)
         if task.anonymous:
             note = anonymous_letter(note)
         rendered += _render(note, f"{task.stem}-{say.file_suffix('change')}", task)
