@@ -613,3 +613,18 @@ def test_a_format_with_no_room_for_a_letter_is_a_located_error(
     assert code == 2, err
     assert said.format(line=line) in err, err
     assert err.count("\n") == 1 and err.startswith(str(path.parent)), err
+
+
+def test_a_tenders_format_with_no_room_is_located_in_the_tender(tmp_path: Path) -> None:
+    project = _copy_example(tmp_path)
+    tender = tmp_path / "tender.yaml"
+    text = tender_path("highway-monitoring").read_text(encoding="utf-8")
+    tender.write_text(text + "format:\n  margins: {left: 100mm, right: 100mm}\n", encoding="utf-8")
+    line = len(tender.read_text(encoding="utf-8").splitlines())
+    out = tmp_path / "out"
+    code, _, err = run("render", project, "--tender", tender, "-o", out)
+    assert code == 2, err
+    assert (
+        f"tender.yaml:{line}:19: format.margins.left: the left and right margins leave 10 mm" in err
+    )
+    assert not out.exists()

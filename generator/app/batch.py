@@ -19,7 +19,13 @@ from typing import TYPE_CHECKING
 
 from generator.app.anonymous import anonymous_changes, anonymous_letter, anonymous_profile
 from generator.app.platformcheck import Rules, check_file
-from generator.app.preflight import Preflight, preflight, preflight_tender, template_problem
+from generator.app.preflight import (
+    Preflight,
+    format_problems,
+    preflight,
+    preflight_tender,
+    template_problem,
+)
 from generator.app.validate import Review, review
 from generator.errors import CheckFailed, InputError, Location, OutputError, Problem
 from generator.locale import get_locale
@@ -139,6 +145,12 @@ def plan(
             agreed, disagree = agree(resolved, *tenders[job.tender], job.tender)
             loaded[n] = (job, agreed)
             problems.extend(disagree)
+            # The format the tender prescribes over the profile's leaves room for a letter,
+            # said at the tender's line for what it sets.
+            tender, where = tenders[job.tender]
+            if tender.format is not None:
+                fmt = _prescribed(resolved.profile.project.format, tender.format)
+                problems.extend(format_problems(fmt, _tender_first(where, resolved)))
     if problems:
         raise InputError(problems)
     languages = {job.language_of(r) for job, r in loaded}
@@ -159,6 +171,11 @@ def plan(
     )
     named = [(job, r, stem) for (job, r), stem in zip(loaded, stems, strict=True)]
     return named, tenders, found.warnings
+
+
+def _tender_first(where: dict[str, Location], resolved: Resolved) -> Callable[[str], Location]:
+    """Where a format field is set: the tender's line when it sets it, else the profile's."""
+    return lambda path: where.get(path) or resolved.where(path)
 
 
 _AGREE = (("tenderer", "tenderer"), ("tender_number", "number"), ("project_name", "name"))
@@ -291,8 +308,13 @@ def _render_task(task: _Task) -> Rendered:
 def _format(task: _Task) -> "Format | None":
     """The profile's `format:` (company < project), with the fields a tender prescribes over
     it when rendering with --tender."""
-    own = task.resolved.profile.project.format
-    prescribed = task.tender[0].format if task.tender else None
+    return _prescribed(
+        task.resolved.profile.project.format, task.tender[0].format if task.tender else None
+    )
+
+
+def _prescribed(own: "Format | None", prescribed: "Format | None") -> "Format | None":
+    """`own` with the fields a tender's format sets over it."""
     if prescribed is None:
         return own
     from generator.profiles.models import Format

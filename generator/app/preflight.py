@@ -31,6 +31,7 @@ from typing import Any
 from generator.app.anonymous import problems as anonymity_problems
 from generator.errors import Findings, InputError, Location, Problem
 from generator.profiles.loading import Resolved, load_profile
+from generator.profiles.models import Format
 from generator.render.limits import Limits
 
 __all__ = [
@@ -256,11 +257,10 @@ HEADER_POINTS = Decimal(9)
 """The page header's type size (letter.css, `@top-center`)."""
 
 
-def format_problems(resolved: Resolved) -> list[Problem]:
+def format_problems(fmt: Format | None, where: Callable[[str], Location]) -> list[Problem]:
     """A `format:` whose margins and body size leave no room for a letter, whose header or
     footer is longer than a line, or whose fixed line height is smaller than its type (the
-    lines would print over each other), at the line that sets it."""
-    fmt = resolved.profile.project.format
+    lines would print over each other), at the line that sets it (`where` a path)."""
     if fmt is None:
         return []
     from generator.render.formatting import page_format  # python-docx: only with a format
@@ -286,7 +286,7 @@ def format_problems(resolved: Resolved) -> list[Problem]:
         left_over = float(max(room, Decimal(0)))
         problems.append(
             Problem(
-                resolved.where(path),
+                where(path),
                 path,
                 f"the {sides[0]} and {sides[1]} margins leave {left_over:g} mm of "
                 f"the A4 page, less than {count} {wanted} of the {page.body_size:g} pt body "
@@ -305,7 +305,7 @@ def format_problems(resolved: Resolved) -> list[Problem]:
         if wide > width:
             problems.append(
                 Problem(
-                    resolved.where(f"format.{field}"),
+                    where(f"format.{field}"),
                     f"format.{field}",
                     f"about {float(wide):.0f} mm wide in {points:g} pt type, wider than the "
                     f"{float(width):g} mm line between the margins: shorten it to one line",
@@ -314,7 +314,7 @@ def format_problems(resolved: Resolved) -> list[Problem]:
     if kind == "exact" and value < page.body_size:
         problems.append(
             Problem(
-                resolved.where("format.line_spacing"),
+                where("format.line_spacing"),
                 "format.line_spacing",
                 f"a fixed line height of {value:g} pt is smaller than the {page.body_size:g} pt "
                 "body type: the lines would print over each other",
@@ -375,7 +375,7 @@ def preflight(
         *glyphs,
         *image_problems(resolved),
         *template_problems(resolved),
-        *format_problems(resolved),
+        *format_problems(resolved.profile.project.format, resolved.where),
         *size_problems(texts, resolved.where("project_name"), limits or Limits()),
     ]
     if anonymous or resolved.profile.project.anonymous:
