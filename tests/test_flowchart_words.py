@@ -156,3 +156,18 @@ def test_brackets_and_quotes_stay_with_their_words() -> None:
     )
     assert "（代用" in words.words("调拨备件并提供备用设备（代用机）")
     assert words.words("回访并归档。")[-1].endswith("。")
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("每3个月巡检一次", "3个月"),  # jieba: 每/3/个/月: the measure word took the unit away
+        ("质保期18个月内", "18个月"),
+        ("3个工作日内到场", "3个工作日"),
+        ("2个小时内响应", "2个小时"),
+        ("第1第2第3第4第5第6第7第8", "第7"),  # after a glued piece: 6第/7
+    ],
+)
+def test_a_number_keeps_its_measure_word_and_unit(text: str, kept: str) -> None:
+    assert any(kept in piece for piece in words.words(text)), words.words(text)
+    assert "".join(words.words(text)) == text
