@@ -234,8 +234,22 @@ def _external(name: str, data: bytes) -> bytes:
     return data
 
 
+def _dtd16(name: str, data: bytes) -> bytes:
+    if name == "word/styles.xml":
+        text = data.decode("utf-8").replace('encoding="UTF-8"', 'encoding="UTF-16"', 1)
+        return text.replace("?>", '?>\n<!DOCTYPE w:styles [<!ENTITY a "aaaa">]>', 1).encode(
+            "utf-16"
+        )
+    return data
+
+
 HOSTILE: dict[str, tuple[str, Callable[[bytes], bytes], str]] = {
     "dtd": ("brand.docx", lambda b: _rezip(b, _dtd), "word/styles.xml:2:1: declares a DOCTYPE"),
+    "dtd in utf-16": (
+        "brand.docx",
+        lambda b: _rezip(b, _dtd16),
+        "word/styles.xml:2:1: declares a DOCTYPE",
+    ),
     "macro": ("brand.docm", lambda b: b, "a macro-enabled document (.docm) is refused"),
     "macro content type": (
         "brand.docx",

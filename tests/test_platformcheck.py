@@ -171,6 +171,17 @@ def test_dtd_and_damaged_xml() -> None:
     assert found[0].args["part"] == "word/document.xml"
 
 
+def test_a_dtd_in_a_utf16_part_is_found_too() -> None:
+    # Before: a byte search for <!DOCTYPE missed it in UTF-16, and the part passed.
+    data = _docx()
+    text = _part(data, "word/document.xml").decode("utf-8")
+    text = text.replace('encoding="UTF-8"', 'encoding="UTF-16"', 1)
+    dtd = text.replace("?>", '?><!DOCTYPE x [<!ENTITY a "aaaa">]>', 1)
+    for encoding in ("utf-16", "utf-16-le"):  # with and without a byte-order mark
+        found = check_docx(_rezip(data, {"word/document.xml": dtd.encode(encoding)}))
+        assert _keys(found) == ["platform.docx.dtd"], encoding
+
+
 def test_relationship_to_a_missing_part() -> None:
     found = check_docx(_rezip(_docx(), {"word/styles.xml": None}))
     assert _keys(found) == ["platform.docx.target"]

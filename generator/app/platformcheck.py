@@ -235,11 +235,13 @@ def check_docx(data: bytes, rules: Rules | None = None, *, sized: bool = False) 
 
 
 def _docx_problems(parts: dict[str, bytes]) -> Iterator[Message]:
+    from generator.render.docxtemplate import as_utf8  # python-docx: only for a DOCX
+
     trees: dict[str, ET.Element] = {}
     for name, content in parts.items():
         if not name.endswith((".xml", ".rels")):
             continue
-        if DOCTYPE.search(content):  # refused before parsing: entities could expand a lot
+        if DOCTYPE.search(as_utf8(content)):  # refused before parsing: entities could expand
             yield Message("platform.docx.dtd", {"part": name})
             continue
         try:

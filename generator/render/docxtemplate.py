@@ -76,6 +76,20 @@ class CompanyTemplate:
     document: Document
 
 
+def as_utf8(data: bytes) -> bytes:
+    """An XML part's bytes as UTF-8 for the declaration scan: a part in UTF-16 (a byte-order
+    mark, or NUL bytes in its first characters) would hide `<!DOCTYPE` from a byte search."""
+    head = data[:4]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head:
+        encoding = (
+            "utf-16"
+            if head.startswith((b"\xff\xfe", b"\xfe\xff"))
+            else ("utf-16-le" if head[1:2] == b"\x00" else "utf-16-be")
+        )
+        return data.decode(encoding, errors="replace").encode("utf-8")
+    return data
+
+
 def _where(part: str, data: bytes, offset: int) -> str:
     line = data.count(b"\n", 0, offset) + 1
     col = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
@@ -135,11 +149,12 @@ def _read_parts(path: Path) -> dict[str, bytes]:
 def _check_xml(name: str, data: bytes) -> Any:
     """The part parsed, refusing any DTD or entity declaration (entity expansion, external
     entities) before the parser sees it."""
-    found = _DECLARATION.search(data)
+    text = as_utf8(data)
+    found = _DECLARATION.search(text)
     if found:
         kind = found[1].decode().upper()
         raise TemplateRefused(
-            f"{_where(name, data, found.start())}: declares a {kind} (a DTD or entity "
+            f"{_where(name, text, found.start())}: declares a {kind} (a DTD or entity "
             "declaration); Word never writes one, refused"
         )
     parser = etree.XMLParser(
