@@ -642,3 +642,16 @@ def test_a_tenders_format_with_no_room_is_located_in_the_tender(tmp_path: Path) 
         f"tender.yaml:{line}:19: format.margins.left: the left and right margins leave 10 mm" in err
     )
     assert not out.exists()
+
+
+def test_a_companys_template_outside_the_profile_folders_is_refused(tmp_path: Path) -> None:
+    # As a seal or a logo: a profile must not pull in a letterhead from elsewhere on the machine.
+    project = _copy_example(tmp_path)
+    (tmp_path / "brand.docx").write_bytes(_brand_docx())
+    company = project.parent / "company.yaml"
+    _append(company, "docx_template: ../brand.docx\n")
+    line = len(company.read_text(encoding="utf-8").splitlines())
+    code, _, err = run("validate", project)
+    assert code == 2, err
+    assert f"company.yaml:{line}:16: company.docx_template: " in err
+    assert "outside the allowed folders" in err

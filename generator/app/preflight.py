@@ -238,6 +238,15 @@ def template_problems(resolved: Resolved) -> list[Problem]:
     given = resolved.profile.company.docx_template
     if given is None:
         return []
+    from generator.render.assets import AssetRefused, resolve_inside
+
+    try:
+        # Like a seal or logo: only from the profile folders (a profile in a pull request
+        # must not pull in another company's letterhead, or a file elsewhere on the machine).
+        resolve_inside(Path(given), resolved.asset_dirs)
+    except AssetRefused as err:
+        where = resolved.where("company.docx_template")
+        return [Problem(where, "company.docx_template", str(err))]
     try:
         template_problem(
             Path(given), resolved.where("company.docx_template"), "company.docx_template"
