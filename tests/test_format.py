@@ -655,3 +655,34 @@ def test_a_companys_template_outside_the_profile_folders_is_refused(tmp_path: Pa
     assert code == 2, err
     assert f"company.yaml:{line}:16: company.docx_template: " in err
     assert "outside the allowed folders" in err
+
+
+def _roomless_docx() -> bytes:
+    document = docx.Document()
+    section = document.sections[0]
+    section.left_margin, section.right_margin = Mm(95), Mm(95)
+    document.styles["Normal"].font.size = Pt(40)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def test_a_templates_page_with_no_room_is_a_located_error(tmp_path: Path) -> None:
+    # Before: each value passed, and the render failed late, "text would leave the page".
+    said = "format.margins.left: the left and right margins leave 20 mm of the A4 page"
+    template = tmp_path / "roomless.docx"
+    template.write_bytes(_roomless_docx())
+    out = tmp_path / "out"
+    code, _, err = run("render", example("ex2"), "-o", out, "--docx-template", template)
+    assert code == 2, err
+    assert err.startswith(f"{template}: {said}"), err
+    assert not out.exists()
+
+    project = _copy_example(tmp_path)
+    (project.parent / "roomless.docx").write_bytes(_roomless_docx())
+    company = project.parent / "company.yaml"
+    _append(company, "docx_template: roomless.docx\n")
+    line = len(company.read_text(encoding="utf-8").splitlines())
+    code, _, err = run("validate", project)
+    assert code == 2, err
+    assert f"company.yaml:{line}:16: {said}" in err, err

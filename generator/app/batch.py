@@ -21,9 +21,10 @@ from generator.app.anonymous import anonymous_changes, anonymous_letter, anonymo
 from generator.app.platformcheck import Rules, check_file
 from generator.app.preflight import (
     Preflight,
-    format_problems,
     preflight,
     preflight_tender,
+    prescribed_format,
+    room_problems,
     template_problem,
 )
 from generator.app.validate import Review, review
@@ -145,12 +146,6 @@ def plan(
             agreed, disagree = agree(resolved, *tenders[job.tender], job.tender)
             loaded[n] = (job, agreed)
             problems.extend(disagree)
-            # The format the tender prescribes over the profile's leaves room for a letter,
-            # said at the tender's line for what it sets.
-            tender, where = tenders[job.tender]
-            if tender.format is not None:
-                fmt = _prescribed(resolved.profile.project.format, tender.format)
-                problems.extend(format_problems(fmt, _tender_first(where, resolved)))
     if problems:
         raise InputError(problems)
     languages = {job.language_of(r) for job, r in loaded}
@@ -171,11 +166,6 @@ def plan(
     )
     named = [(job, r, stem) for (job, r), stem in zip(loaded, stems, strict=True)]
     return named, tenders, found.warnings
-
-
-def _tender_first(where: dict[str, Location], resolved: Resolved) -> Callable[[str], Location]:
-    """Where a format field is set: the tender's line when it sets it, else the profile's."""
-    return lambda path: where.get(path) or resolved.where(path)
 
 
 _AGREE = (("tenderer", "tenderer"), ("tender_number", "number"), ("project_name", "name"))
@@ -308,24 +298,9 @@ def _render_task(task: _Task) -> Rendered:
 def _format(task: _Task) -> "Format | None":
     """The profile's `format:` (company < project), with the fields a tender prescribes over
     it when rendering with --tender."""
-    return _prescribed(
+    return prescribed_format(
         task.resolved.profile.project.format, task.tender[0].format if task.tender else None
     )
-
-
-def _prescribed(own: "Format | None", prescribed: "Format | None") -> "Format | None":
-    """`own` with the fields a tender's format sets over it."""
-    if prescribed is None:
-        return own
-    from generator.profiles.models import Format
-
-    fields = own.model_dump(mode="json", exclude_unset=True) if own else {}
-    given = prescribed.model_dump(mode="json", exclude_unset=True)
-    margins = {**(fields.pop("margins", None) or {}), **(given.pop("margins", None) or {})}
-    fields.update(given)
-    if margins:
-        fields["margins"] = margins
-    return Format.model_validate(fields)
 
 
 def _render(letter: "Letter", stem: str, task: _Task) -> list[tuple[str, bytes, int | None]]:
@@ -409,6 +384,21 @@ def render_many(
     if docx_template is not None:  # the PDF follows it too
         template_problem(docx_template, Location(str(docx_template)), "--docx-template")
     planned, tenders, warnings = plan(jobs, limits)
+    # The format each letter is laid out in (a tender's fields, the company template's look
+    # over the profile's) leaves room for a letter: said before anything is rendered.
+    room = [
+        problem
+        for job, resolved, _ in planned
+        if (job.tender and tenders[job.tender][0].format) or docx_template
+        for problem in room_problems(
+            resolved,
+            _prescription(tenders[job.tender]) if job.tender else None,
+            docx_template or _company_template(resolved),
+            None if docx_template else resolved.where("company.docx_template"),
+        )
+    ]
+    if room:
+        raise InputError(room)
     # The guardrails, as validate/explain/check apply them: nothing is written when one refuses.
     found = Review()
     for job, resolved, _ in planned:
@@ -474,6 +464,13 @@ def platform_warnings(result: Result, rules: Rules, language: str) -> list[str]:
         if w.path.suffix in (".pdf", ".docx")
         for message in check_file(w.path, rules)
     ]
+
+
+def _prescription(
+    entry: "tuple[TenderFile, dict[str, Location]]",
+) -> "tuple[Format, dict[str, Location]] | None":
+    tender, where = entry
+    return None if tender.format is None else (tender.format, where)
 
 
 def _company_template(resolved: Resolved) -> Path | None:

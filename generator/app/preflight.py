@@ -332,6 +332,61 @@ def format_problems(fmt: Format | None, where: Callable[[str], Location]) -> lis
     return problems
 
 
+def prescribed_format(own: Format | None, prescribed: Format | None) -> Format | None:
+    """`own` with the fields a tender's format sets over it."""
+    if prescribed is None:
+        return own
+    fields = own.model_dump(mode="json", exclude_unset=True) if own else {}
+    given = prescribed.model_dump(mode="json", exclude_unset=True)
+    margins = {**(fields.pop("margins", None) or {}), **(given.pop("margins", None) or {})}
+    fields.update(given)
+    if margins:
+        fields["margins"] = margins
+    return Format.model_validate(fields)
+
+
+def _own_room(resolved: Resolved, *, ok_template: bool) -> list[Problem]:
+    """The profile's format, over its company template's look when that passed its checks."""
+    given = resolved.profile.company.docx_template
+    if given is None or not ok_template:
+        return format_problems(resolved.profile.project.format, resolved.where)
+    return room_problems(
+        resolved, template=Path(given), template_at=resolved.where("company.docx_template")
+    )
+
+
+def room_problems(
+    resolved: Resolved,
+    tender: tuple[Format, dict[str, Location]] | None = None,
+    template: Path | None = None,
+    template_at: Location | None = None,
+) -> list[Problem]:
+    """`format_problems` of the format a letter is laid out in: the profile's, the fields a
+    tender prescribes over it, both over a company template's look (its margins and sizes).
+    Each problem is said where its value is set: the tender, the profile, else the template
+    (`template_at`: the line naming it, or the file itself)."""
+    fmt = resolved.profile.project.format
+    given: dict[str, Location] = {}
+    if tender is not None:
+        fmt = prescribed_format(fmt, tender[0])
+        given = tender[1]
+    if template is not None:
+        from generator.render.docxtemplate import template_look
+        from generator.render.formatting import over_template
+
+        fmt = over_template(fmt, template_look(template))
+    at = template_at or Location(str(template))
+
+    def where(path: str) -> Location:
+        if path in given:
+            return given[path]
+        if template is None or path in resolved.provenance:
+            return resolved.where(path)
+        return at
+
+    return format_problems(fmt, where)
+
+
 def _units(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
@@ -383,8 +438,8 @@ def preflight(
     errors = [
         *glyphs,
         *image_problems(resolved),
-        *template_problems(resolved),
-        *format_problems(resolved.profile.project.format, resolved.where),
+        *(template := template_problems(resolved)),
+        *_own_room(resolved, ok_template=not template),
         *size_problems(texts, resolved.where("project_name"), limits or Limits()),
     ]
     if anonymous or resolved.profile.project.anonymous:

@@ -30,7 +30,7 @@ from generator.profiles.typography import (
     parse_size,
     parse_spacing,
 )
-from generator.render.docxtemplate import copy_story, has_page_field, template_look
+from generator.render.docxtemplate import Look, copy_story, has_page_field, template_look
 from generator.render.fonts import Fonts, css_families, families
 
 NO_HEADER = "none"
@@ -455,6 +455,17 @@ def _field(paragraph: Any, instruction: str) -> None:
         paragraph._p.append(parse_xml(f"<w:r {w}>{inner}</w:r>"))
 
 
+def over_template(fmt: Format | None, look: Look | None) -> Format:
+    """The profile's `format:` laid over the look a company template gives."""
+    given = fmt.model_dump(mode="json", exclude_unset=True) if fmt else {}
+    merged = dict(look.fields) if look else {}
+    margins = {**merged.pop("margins", {}), **(given.pop("margins", None) or {})}
+    merged.update(given)
+    if margins:
+        merged["margins"] = margins
+    return Format.model_validate(merged)
+
+
 def formatted(letter: Letter) -> tuple[Letter, PageFormat | None]:
     """The letter with the header text its format sets, and the resolved format: the
     profile's `format:` over what the company's Word template says (its styles and page, its
@@ -464,12 +475,7 @@ def formatted(letter: Letter) -> tuple[Letter, PageFormat | None]:
     if letter.format is None and look is None:
         return letter, None
     given = letter.format.model_dump(mode="json", exclude_unset=True) if letter.format else {}
-    merged = dict(look.fields) if look else {}
-    margins = {**merged.pop("margins", {}), **(given.pop("margins", None) or {})}
-    merged.update(given)
-    if margins:
-        merged["margins"] = margins
-    fmt = page_format(Format.model_validate(merged))
+    fmt = page_format(over_template(letter.format, look))
     if look is not None and "header" not in given:  # the template's letterhead
         fmt = dataclasses.replace(
             fmt,
