@@ -686,3 +686,11 @@ def test_a_templates_page_with_no_room_is_a_located_error(tmp_path: Path) -> Non
     code, _, err = run("validate", project)
     assert code == 2, err
     assert f"company.yaml:{line}:16: {said}" in err, err
+
+
+@pytest.mark.parametrize("word", ["none", "None", "无", "不要页眉"])
+def test_no_header_in_the_words_a_bid_team_writes(word: str) -> None:
+    # Before: `header: 无` printed 无 at the top of every page.
+    fmt = page_format(Format(header=word))
+    assert not fmt.header and fmt.header_text is None
+    assert page_format(Format(header="无锡分公司")).header_text == "无锡分公司"

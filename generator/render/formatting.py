@@ -26,6 +26,7 @@ from generator.profiles.models import Format, PageNumbers, Preset
 from generator.profiles.typography import (
     FontStyle,
     font_style,
+    no_header,
     parse_length,
     parse_size,
     parse_spacing,
@@ -131,8 +132,8 @@ def page_format(fmt: Format) -> PageFormat:
             parse_length(values["bottom"]),
             parse_length(values["left"]),
         ),
-        header=header is None or header.strip().casefold() != NO_HEADER,
-        header_text=None if header is None or header.strip().casefold() == NO_HEADER else header,
+        header=header is None or not no_header(header),
+        header_text=None if header is None or no_header(header) else header,
         footer=values.get("footer"),
         page_numbers=PageNumbers(values["page_numbers"]),
         page_number_size=parse_size(base["page_number_size"]),
