@@ -558,7 +558,7 @@ def test_a_header_line_in_a_table_reaches_the_pdf(tmp_path: Path) -> None:
     path = tmp_path / "table.docx"
     document.save(str(path))
     look = template_look(path)
-    assert look.header_text == "华通智能 信誉至上"
+    assert look.header_text == "华通智能\n信誉至上"  # a line each, as in the DOCX
 
 
 @pytest.mark.parametrize("side", [12_000, 20_000])
@@ -599,12 +599,12 @@ def test_a_decompression_bomb_in_the_templates_header_is_refused(tmp_path: Path,
         (
             "  header: " + "页眉" * 30 + "\n",
             "",
-            "format.header: about 190 mm wide in 9 pt type, wider than the 156 mm line",
+            "format.header: a line about 190 mm wide in 9 pt type, wider than the 156 mm between",
         ),
         (
             "  footer: " + "Ab" * 64 + "\n",
             "",
-            "format.footer: about 244 mm wide in 9 pt type, wider than the 156 mm line",
+            "format.footer: a line about 244 mm wide in 9 pt type, wider than the 156 mm between",
         ),
         (
             "  line_spacing: 固定值6磅\n",
@@ -694,3 +694,47 @@ def test_no_header_in_the_words_a_bid_team_writes(word: str) -> None:
     fmt = page_format(Format(header=word))
     assert not fmt.header and fmt.header_text is None
     assert page_format(Format(header="无锡分公司")).header_text == "无锡分公司"
+
+
+FOOTER_LINES = (
+    "华通智能交通科技有限公司",
+    "地址：宁夏回族自治区银川市金凤区某某路123号某某大厦15层 邮编：750001",
+    "电话：0951-1234567 传真：0951-7654321 网址：www.example.com",
+)
+
+
+def _footer_docx(lines: tuple[str, ...]) -> bytes:
+    document = docx.Document()
+    footer = document.sections[0].footer
+    footer.paragraphs[0].text = lines[0]
+    for line in lines[1:]:
+        footer.add_paragraph(line)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.slow
+def test_a_templates_footer_lines_stay_lines_on_the_pdf_page(tmp_path: Path) -> None:
+    # Before: the three lines were joined into one that ran off both sides of the page.
+    template = tmp_path / "footer.docx"
+    template.write_bytes(_footer_docx(FOOTER_LINES))
+    out = tmp_path / "out"
+    code, _, err = run(
+        "render", example("ex2"), "-o", out, "--format", "pdf", "--docx-template", template
+    )
+    assert code == 0, err
+    (pdf,) = out.glob("*.pdf")
+    lines = pdf_lines(pdf, first=2, last=2)
+    assert all(line in lines for line in FOOTER_LINES), lines[-5:]
+    assert all(x_min >= 0 and x_max <= 595.3 for x_min, _, x_max in _page_words(pdf, 2))
+
+
+def test_a_templates_footer_too_long_for_the_margin_is_refused(tmp_path: Path) -> None:
+    template = tmp_path / "footer.docx"
+    template.write_bytes(_footer_docx(FOOTER_LINES * 2))
+    code, _, err = run(
+        "render", example("ex2"), "-o", tmp_path / "out", "--docx-template", template
+    )
+    assert code == 2, err
+    assert f"{template}: --docx-template: its footer has 6 lines, more than the 3" in err

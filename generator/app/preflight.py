@@ -303,23 +303,8 @@ def format_problems(fmt: Format | None, where: Callable[[str], Location]) -> lis
             )
         )
     width = A4_MM[0] - left - right
-    for field, text, points in (
-        ("header", page.header_text, HEADER_POINTS),
-        ("footer", page.footer, page.page_number_size),
-    ):
-        # One line, as the PDF sets it (the footer is `white-space: pre`, the header grows
-        # upwards out of the page); Latin letters counted generously at 0.6 em.
-        ems = sum(Decimal(1) if _units(c) == 2 else Decimal("0.6") for c in text or "")
-        wide = ems * points * Decimal("25.4") / 72
-        if wide > width:
-            problems.append(
-                Problem(
-                    where(f"format.{field}"),
-                    f"format.{field}",
-                    f"about {float(wide):.0f} mm wide in {points:g} pt type, wider than the "
-                    f"{float(width):g} mm line between the margins: shorten it to one line",
-                )
-            )
+    problems += _story_problems(page.header_text, HEADER_POINTS, width, "format.header", where)
+    problems += _story_problems(page.footer, page.page_number_size, width, "format.footer", where)
     if kind == "exact" and value < page.body_size:
         problems.append(
             Problem(
@@ -355,6 +340,47 @@ def _own_room(resolved: Resolved, *, ok_template: bool) -> list[Problem]:
     )
 
 
+MAX_STORY_LINES = 3
+"""Lines a header or footer may take in the page margin."""
+
+
+def _story_problems(
+    text: str | None,
+    points: Decimal,
+    width: Decimal,
+    path: str,
+    where: Callable[[str], Location],
+    whose: str = "",
+) -> list[Problem]:
+    """A header or footer (`whose`: the template's) with a line wider than the text block
+    or more lines than the margin holds: the PDF sets each line whole (the footer does not
+    wrap; the header grew out of the top of the page)."""
+    lines = (text or "").split("\n")
+    if len(lines) > MAX_STORY_LINES:
+        return [
+            Problem(
+                where(path),
+                path,
+                f"{whose}{len(lines)} lines, more than the {MAX_STORY_LINES} the page margin "
+                "holds in the PDF: shorten it",
+            )
+        ]
+    for line in lines:
+        # Latin letters counted generously at 0.6 em.
+        ems = sum(Decimal(1) if _units(c) == 2 else Decimal("0.6") for c in line)
+        wide = ems * points * Decimal("25.4") / 72
+        if wide > width:
+            return [
+                Problem(
+                    where(path),
+                    path,
+                    f"{whose}a line about {float(wide):.0f} mm wide in {points:g} pt type, wider "
+                    f"than the {float(width):g} mm between the margins: shorten it",
+                )
+            ]
+    return []
+
+
 def room_problems(
     resolved: Resolved,
     tender: tuple[Format, dict[str, Location]] | None = None,
@@ -370,11 +396,13 @@ def room_problems(
     if tender is not None:
         fmt = prescribed_format(fmt, tender[0])
         given = tender[1]
+    look = None
     if template is not None:
         from generator.render.docxtemplate import template_look
         from generator.render.formatting import over_template
 
-        fmt = over_template(fmt, template_look(template))
+        look = template_look(template)
+        fmt = over_template(fmt, look)
     at = template_at or Location(str(template))
 
     def where(path: str) -> Location:
@@ -384,7 +412,25 @@ def room_problems(
             return resolved.where(path)
         return at
 
-    return format_problems(fmt, where)
+    found = format_problems(fmt, where)
+    if template is not None and look is not None and fmt is not None:
+        from generator.render.formatting import page_format
+
+        # The template's own header and footer text, where the profile's format sets none.
+        page = page_format(fmt)
+        width = A4_MM[0] - page.margins[1] - page.margins[3]
+        own = fmt.model_dump(exclude_none=True)
+        for field, text, points in (
+            ("header", look.header_text, HEADER_POINTS),
+            ("footer", look.footer_text, page.page_number_size),
+        ):
+            if field not in own:
+                # At the template itself (--docx-template), or at the line naming it.
+                named = template_at is not None
+                label = "company.docx_template" if named else "--docx-template"
+                whose = f"{template.name}: its {field} has " if named else f"its {field} has "
+                found += _story_problems(text, points, width, label, lambda _path: at, whose)
+    return found
 
 
 def _units(text: str) -> int:

@@ -504,7 +504,8 @@ def _story_text(story: Any) -> str | None:
         text = " ".join(shown.split())[:MAX_STORY_TEXT]
         if text:
             lines.append(text)
-    return " ".join(lines) or None
+    # One line each, as the DOCX shows them (the PDF's header and footer keep line breaks).
+    return "\n".join(lines) or None
 
 
 def _first_picture(story: Any) -> bytes | None:

@@ -248,7 +248,9 @@ def stylesheet(fmt: PageFormat, fonts: Mapping[str, str], page_of: str) -> str:
         f"h3, h4, h5, h6 {{ font-family: {sub}; font-size: {_pt(fmt.body_size)};"
         f" font-weight: {_weight(fmt.subheading_font)}; }}",
         f"h2, h3, h4, h5, h6 {{ line-height: {line}; }}",
-        f"@page {{ @top-center {{ font-family: {body}; }} }}",
+        # A company template's letterhead keeps its lines (name, address, telephone).
+        f"@page {{ @top-center {{ font-family: {body}; white-space: pre-line; }} }}",
+        ".letterhead { white-space: pre-line; }",
     ]
     rules.append(f".signature {{ width: {_mm(signature_width(fmt))}; }}")
     if fmt.char_spacing:
