@@ -387,7 +387,8 @@ def test_the_change_note_names_no_approver(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     for mode, out in (("", tmp_path / "named"), ("--anonymous", tmp_path / "anonymous")):
-        args = ["--overlay", overlay, "--change-note", "--format", "docx", *[mode] * bool(mode)]
+        args: list[str | Path] = ["--overlay", overlay, "--change-note", "--format", "docx"]
+        args += [mode] if mode else []
         code, _, err = run("render", folder / "project.yaml", "-o", out, *args)
         assert code == 0, err
         (note,) = out.glob("*变更说明.docx")
