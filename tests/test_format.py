@@ -243,6 +243,12 @@ def _dtd16(name: str, data: bytes) -> bytes:
     return data
 
 
+def _bad_value(name: str, data: bytes) -> bytes:
+    if name == "word/styles.xml":  # Normal's 14 pt as a word (exit 70 before)
+        return data.replace(b'<w:sz w:val="28"/>', b'<w:sz w:val="abc"/>', 1)
+    return data
+
+
 HOSTILE: dict[str, tuple[str, Callable[[bytes], bytes], str]] = {
     "dtd": ("brand.docx", lambda b: _rezip(b, _dtd), "word/styles.xml:2:1: declares a DOCTYPE"),
     "dtd in utf-16": (
@@ -270,6 +276,11 @@ HOSTILE: dict[str, tuple[str, Callable[[bytes], bytes], str]] = {
         "brand.docx",
         lambda b: _rezip(b, _same, (("word/media/big.bin", b"\0" * (100 * 1024 * 1024)),)),
         "word/media/big.bin: unpacks to 104857600 bytes, over the limit of 20971520",
+    ),
+    "bad value": (
+        "brand.docx",
+        lambda b: _rezip(b, _bad_value),
+        "a style or page value Word would not write",
     ),
     "template code": ("brand.docx", lambda b: _rezip(b, _code), "holds template code ('{{')"),
     "external link": ("brand.docx", lambda b: _rezip(b, _external), "an external link"),

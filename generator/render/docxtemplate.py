@@ -58,6 +58,7 @@ MAX_STORY_TEXT = 200
 MAIN_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 MACRO_SUFFIXES = {".docm", ".dotm"}
 _MACRO = re.compile(rb"macroEnabled|vbaProject|vbaData|activeX", re.IGNORECASE)
+_PAGE_FIELDS = ("top_margin", "bottom_margin", "left_margin", "right_margin")
 _DECLARATION = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _TEMPLATE_CODE = re.compile(r"\{[{%#]|[}%#]\}")
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -276,6 +277,15 @@ def check_template(path: Path) -> CompanyTemplate:
         document = docx.Document(io.BytesIO(path.read_bytes()))
     except Exception as err:  # python-docx raises many kinds for a broken package
         raise TemplateRefused(f"python-docx cannot open it: {err}") from None
+    try:
+        # The values taken from it are read here, once: python-docx reads an attribute only
+        # when asked, and w:sz="abc" then raised ValueError in the middle of a render.
+        _style_fields(document)
+        section = document.sections[0]
+        for name in (*_PAGE_FIELDS, "header_distance", "footer_distance"):
+            getattr(section, name)
+    except (ValueError, TypeError, KeyError) as err:
+        raise TemplateRefused(f"a style or page value Word would not write: {err}") from None
     return CompanyTemplate(path, document)
 
 
@@ -316,14 +326,7 @@ def apply_template(target: Document, template: CompanyTemplate) -> bool:
     _take_theme(target, source)
 
     mine_section, their_section = target.sections[0], source.sections[0]
-    for name in (
-        "top_margin",
-        "bottom_margin",
-        "left_margin",
-        "right_margin",
-        "header_distance",
-        "footer_distance",
-    ):
+    for name in (*_PAGE_FIELDS, "header_distance", "footer_distance"):
         value = getattr(their_section, name)
         if value is not None:
             for section in target.sections:
