@@ -249,6 +249,14 @@ def _bad_value(name: str, data: bytes) -> bytes:
     return data
 
 
+def _bad_spacing(name: str, data: bytes) -> bytes:
+    if name == "word/styles.xml":  # in a style the look does not read (exit 70 before)
+        head = b'w:styleId="ListParagraph"><w:name w:val="List Paragraph"/>'
+        assert head in data
+        return data.replace(head, head + b'<w:pPr><w:spacing w:before="x"/></w:pPr>', 1)
+    return data
+
+
 HOSTILE: dict[str, tuple[str, Callable[[bytes], bytes], str]] = {
     "dtd": ("brand.docx", lambda b: _rezip(b, _dtd), "word/styles.xml:2:1: declares a DOCTYPE"),
     "dtd in utf-16": (
@@ -280,6 +288,11 @@ HOSTILE: dict[str, tuple[str, Callable[[bytes], bytes], str]] = {
     "bad value": (
         "brand.docx",
         lambda b: _rezip(b, _bad_value),
+        "a style or page value Word would not write",
+    ),
+    "bad value in another style": (
+        "brand.docx",
+        lambda b: _rezip(b, _bad_spacing),
         "a style or page value Word would not write",
     ),
     "template code": ("brand.docx", lambda b: _rezip(b, _code), "holds template code ('{{')"),

@@ -91,6 +91,24 @@ def as_utf8(data: bytes) -> bytes:
     return data
 
 
+def _read_typed_values(root: Any) -> None:
+    """Read every typed attribute python-docx declares under `root` (its xmlchemy properties,
+    whose getters convert w:sz="24" to a number), so a value it cannot convert fails here."""
+    for element in root.iter():
+        for name in _typed_names(element.__class__):
+            getattr(element, name)
+
+
+@functools.cache
+def _typed_names(klass: type) -> tuple[str, ...]:
+    return tuple(
+        name
+        for cls in klass.__mro__
+        for name, member in vars(cls).items()
+        if isinstance(member, property) and getattr(member.fget, "__name__", "") == "get_attr_value"
+    )
+
+
 def _where(part: str, data: bytes, offset: int) -> str:
     line = data.count(b"\n", 0, offset) + 1
     col = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
@@ -280,10 +298,9 @@ def check_template(path: Path) -> CompanyTemplate:
     try:
         # The values taken from it are read here, once: python-docx reads an attribute only
         # when asked, and w:sz="abc" then raised ValueError in the middle of a render.
+        _read_typed_values(document.styles.element)
+        _read_typed_values(document.sections[0]._sectPr)
         _style_fields(document)
-        section = document.sections[0]
-        for name in (*_PAGE_FIELDS, "header_distance", "footer_distance"):
-            getattr(section, name)
     except (ValueError, TypeError, KeyError) as err:
         raise TemplateRefused(f"a style or page value Word would not write: {err}") from None
     return CompanyTemplate(path, document)
