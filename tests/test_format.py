@@ -295,6 +295,18 @@ HOSTILE: dict[str, tuple[str, Callable[[bytes], bytes], str]] = {
         lambda b: _rezip(b, _bad_spacing),
         "a style or page value Word would not write",
     ),
+    "bad value in the footer": (  # copied as it was into the letter, which Word would repair
+        "brand.docx",
+        lambda b: _rezip(
+            b,
+            lambda name, data: (
+                data.replace(b"<w:p>", b'<w:p><w:pPr><w:ind w:left="z"/></w:pPr>', 1)
+                if name.startswith("word/footer")
+                else data
+            ),
+        ),
+        "a style or page value Word would not write",
+    ),
     "template code": ("brand.docx", lambda b: _rezip(b, _code), "holds template code ('{{')"),
     "external link": ("brand.docx", lambda b: _rezip(b, _external), "an external link"),
     "not a zip": ("brand.docx", lambda b: b"PK\x03\x04 broken", "not a .docx"),

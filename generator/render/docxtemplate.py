@@ -299,7 +299,11 @@ def check_template(path: Path) -> CompanyTemplate:
         # The values taken from it are read here, once: python-docx reads an attribute only
         # when asked, and w:sz="abc" then raised ValueError in the middle of a render.
         _read_typed_values(document.styles.element)
-        _read_typed_values(document.sections[0]._sectPr)
+        first = document.sections[0]
+        _read_typed_values(first._sectPr)
+        for story in (first.header, first.footer):  # copied into the letter's DOCX
+            if not story.is_linked_to_previous:
+                _read_typed_values(story._element)
         _style_fields(document)
     except (ValueError, TypeError, KeyError) as err:
         raise TemplateRefused(f"a style or page value Word would not write: {err}") from None
