@@ -330,12 +330,23 @@ def _links_option(func: Callable[P, R]) -> Callable[P, R]:
     )(func)
 
 
+class _Finite(click.FloatRange):
+    """A FloatRange that also refuses nan and inf (which pass its comparisons and then broke
+    int() or the timer with exit 70)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        converted = super().convert(value, param, ctx)
+        if converted != converted or converted in (float("inf"), float("-inf")):
+            self.fail(f"{value!r} is not a finite number.", param, ctx)
+        return converted
+
+
 def _max_size_option(func: Callable[P, R]) -> Callable[P, R]:
     return click.option(
         "--max-size",
         default=10.0,
         show_default=True,
-        type=click.FloatRange(min=0, min_open=True),
+        type=_Finite(min=0, min_open=True, max=1024 * 1024),
         metavar="MB",
         help="The largest PDF or DOCX the e-bidding platform accepts, in megabytes.",
     )(func)
@@ -411,7 +422,7 @@ def _formats(value: str) -> tuple[str, ...]:
     "--max-seconds",
     default=120.0,
     show_default=True,
-    type=click.FloatRange(min=1),
+    type=_Finite(min=1, max=24 * 3600),
     help="Stop rendering a document that takes longer.",
 )
 @click.option(
@@ -586,7 +597,11 @@ def preflight_files(ctx: Context, files: Sequence[Path], max_size: float, langua
     from generator.app.platformcheck import MB, Rules, check_file
     from generator.locale import get_locale
 
-    missing = [Problem(Location(str(f)), "", "no such file") for f in files if not f.is_file()]
+    missing = [
+        Problem(Location(str(f)), "", "not a file (a folder)" if f.is_dir() else "no such file")
+        for f in files
+        if not f.is_file()
+    ]
     if missing:
         raise InputError(missing)
     say = get_locale(language)

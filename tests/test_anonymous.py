@@ -372,3 +372,25 @@ def test_the_anonymous_company_is_named_by_its_own_self_reference(tree: FileTree
         letter_text(anonymous_letter(compose(anonymous_profile(resolved.profile, say))))
     )
     assert "本公司作为银川市监控系统采购项目" in text and "我公司" not in text
+
+
+@pytest.mark.slow
+def test_the_change_note_names_no_approver(tmp_path: Path) -> None:
+    # Before: the 暗标 letter's 变更说明 said who approved a promise beyond a limit ("至6年，
+    # 王五，SP-2026-001"), a person of the bidder's.
+    folder = tmp_path / "ex2"
+    shutil.copytree(example("ex2").parent, folder)
+    overlay = folder / "overlay-faster.yaml"
+    text = overlay.read_text(encoding="utf-8").replace("period: 2 years", "period: 6 years")
+    overlay.write_text(
+        text + "approvals:\n  - {commitment: warranty.period, value: 6 years, approved_by: 王五}\n",
+        encoding="utf-8",
+    )
+    for mode, out in (("", tmp_path / "named"), ("--anonymous", tmp_path / "anonymous")):
+        args: list[str | Path] = ["--overlay", overlay, "--change-note", "--format", "docx"]
+        args += [mode] if mode else []
+        code, _, err = run("render", folder / "project.yaml", "-o", out, *args)
+        assert code == 0, err
+        (note,) = out.glob("*变更说明.docx")
+        said = "".join(_docx_texts(note))
+        assert ("王五" in said) is (not mode), mode

@@ -262,6 +262,22 @@ def test_wide_charts_are_scaled_to_the_text_width() -> None:
     assert view[2] > w  # drawn larger, shown smaller
 
 
+def _chain(n: int) -> ServiceProcess:
+    steps = [
+        {"id": f"s{i}", "label": f"第{i}步", "owner": "工程师", "limit": "10min"} for i in range(n)
+    ]
+    for i, step in enumerate(steps[:-1]):
+        step["next"] = f"s{i + 1}"
+    return process(steps)
+
+
+def test_a_chart_too_long_to_read_on_the_page_is_refused() -> None:
+    # Before: 40 steps in a row were printed at 21% (labels about 2 pt), exit 0.
+    with pytest.raises(RenderError, match=r"40 steps \(40 rows\) would be printed at 2\d%"):
+        layout(_chain(40))
+    assert layout(_chain(12)).scale >= flowchart.MIN_SCALE  # a long but readable process
+
+
 # ---------------------------------------------------------------- PNG
 
 

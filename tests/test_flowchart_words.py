@@ -166,3 +166,18 @@ def test_a_number_and_its_unit_stay_together_in_a_narrow_diamond() -> None:
     lines = wrap("值班工程师, within 30 minutes", SUB_SIZE, width)
     assert any(line.endswith("30 minutes") for line in lines), lines
     assert not any(line.endswith("30") for line in lines), lines
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("每3个月巡检一次", "3个月"),  # jieba: 每/3/个/月: the measure word took the unit away
+        ("质保期18个月内", "18个月"),
+        ("3个工作日内到场", "3个工作日"),
+        ("2个小时内响应", "2个小时"),
+        ("第1第2第3第4第5第6第7第8", "第7"),  # after a glued piece: 6第/7
+    ],
+)
+def test_a_number_keeps_its_measure_word_and_unit(text: str, kept: str) -> None:
+    assert any(kept in piece for piece in words.words(text)), words.words(text)
+    assert "".join(words.words(text)) == text

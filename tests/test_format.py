@@ -234,8 +234,36 @@ def _external(name: str, data: bytes) -> bytes:
     return data
 
 
+def _dtd16(name: str, data: bytes) -> bytes:
+    if name == "word/styles.xml":
+        text = data.decode("utf-8").replace('encoding="UTF-8"', 'encoding="UTF-16"', 1)
+        return text.replace("?>", '?>\n<!DOCTYPE w:styles [<!ENTITY a "aaaa">]>', 1).encode(
+            "utf-16"
+        )
+    return data
+
+
+def _bad_value(name: str, data: bytes) -> bytes:
+    if name == "word/styles.xml":  # Normal's 14 pt as a word (exit 70 before)
+        return data.replace(b'<w:sz w:val="28"/>', b'<w:sz w:val="abc"/>', 1)
+    return data
+
+
+def _bad_spacing(name: str, data: bytes) -> bytes:
+    if name == "word/styles.xml":  # in a style the look does not read (exit 70 before)
+        head = b'w:styleId="ListParagraph"><w:name w:val="List Paragraph"/>'
+        assert head in data
+        return data.replace(head, head + b'<w:pPr><w:spacing w:before="x"/></w:pPr>', 1)
+    return data
+
+
 HOSTILE: dict[str, tuple[str, Callable[[bytes], bytes], str]] = {
     "dtd": ("brand.docx", lambda b: _rezip(b, _dtd), "word/styles.xml:2:1: declares a DOCTYPE"),
+    "dtd in utf-16": (
+        "brand.docx",
+        lambda b: _rezip(b, _dtd16),
+        "word/styles.xml:2:1: declares a DOCTYPE",
+    ),
     "macro": ("brand.docm", lambda b: b, "a macro-enabled document (.docm) is refused"),
     "macro content type": (
         "brand.docx",
@@ -256,6 +284,28 @@ HOSTILE: dict[str, tuple[str, Callable[[bytes], bytes], str]] = {
         "brand.docx",
         lambda b: _rezip(b, _same, (("word/media/big.bin", b"\0" * (100 * 1024 * 1024)),)),
         "word/media/big.bin: unpacks to 104857600 bytes, over the limit of 20971520",
+    ),
+    "bad value": (
+        "brand.docx",
+        lambda b: _rezip(b, _bad_value),
+        "a style or page value Word would not write",
+    ),
+    "bad value in another style": (
+        "brand.docx",
+        lambda b: _rezip(b, _bad_spacing),
+        "a style or page value Word would not write",
+    ),
+    "bad value in the footer": (  # copied as it was into the letter, which Word would repair
+        "brand.docx",
+        lambda b: _rezip(
+            b,
+            lambda name, data: (
+                data.replace(b"<w:p>", b'<w:p><w:pPr><w:ind w:left="z"/></w:pPr>', 1)
+                if name.startswith("word/footer")
+                else data
+            ),
+        ),
+        "a style or page value Word would not write",
     ),
     "template code": ("brand.docx", lambda b: _rezip(b, _code), "holds template code ('{{')"),
     "external link": ("brand.docx", lambda b: _rezip(b, _external), "an external link"),
@@ -529,3 +579,198 @@ def test_an_anonymous_letter_refuses_the_companys_template(tmp_path: Path) -> No
     code, _, err = run("render", project, "-o", tmp_path / "out2", "--anonymous")
     assert code == 2 and not (tmp_path / "out2").exists(), err
     assert f"company.yaml:{line}:16: company.docx_template: 暗标不能使用公司Word模板" in err
+
+
+def test_a_header_line_in_a_table_reaches_the_pdf(tmp_path: Path) -> None:
+    # Letterheads are often laid out in a table (logo left, name right). The DOCX takes the
+    # header whole, so the PDF must read the same words, not fall back to the letter's own.
+    from generator.render.docxtemplate import template_look
+
+    document = docx.Document()
+    header = document.sections[0].header
+    table = header.add_table(1, 2, Mm(150))
+    table.cell(0, 0).text = "华通智能"
+    table.cell(0, 1).text = "信誉至上"
+    path = tmp_path / "table.docx"
+    document.save(str(path))
+    look = template_look(path)
+    assert look.header_text == "华通智能\n信誉至上"  # a line each, as in the DOCX
+
+
+@pytest.mark.parametrize("side", [12_000, 20_000])
+def test_a_decompression_bomb_in_the_templates_header_is_refused(tmp_path: Path, side: int) -> None:
+    from generator.render.docxtemplate import TemplateRefused, check_template
+
+    picture = io.BytesIO()
+    Image.new("1", (side, side)).save(picture, "PNG", optimize=True)
+    document = docx.Document()
+    document.sections[0].header.paragraphs[0].add_run().add_picture(picture, width=Mm(20))
+    path = tmp_path / "bomb.docx"
+    document.save(str(path))
+    with pytest.raises(TemplateRefused, match="pixels"):
+        check_template(path)
+
+
+@pytest.mark.parametrize(
+    ("company", "project", "said"),
+    [
+        (
+            "  margins: {left: 100mm}\n",
+            "format:\n  margins: {right: 100mm}\n",
+            "company.yaml:{line}:19: format.margins.left: the left and right margins leave 10 mm "
+            "of the A4 page",
+        ),
+        (
+            "  body_size: 72pt\n",
+            "",
+            "format.body_size: the left and right margins leave 156 mm of the A4 page, less "
+            "than 15 characters of the 72 pt body",
+        ),
+        (
+            "  margins: {top: 100mm, bottom: 100mm}\n  line_spacing: 固定值28磅\n",
+            "",
+            "format.margins.top: the top and bottom margins leave 97 mm of the A4 page, less "
+            "than 10 lines",
+        ),
+        (
+            "  header: " + "页眉" * 30 + "\n",
+            "",
+            "format.header: a line about 190 mm wide in 9 pt type, wider than the 156 mm between",
+        ),
+        (
+            "  footer: " + "Ab" * 64 + "\n",
+            "",
+            "format.footer: a line about 244 mm wide in 9 pt type, wider than the 156 mm between",
+        ),
+        (
+            "  line_spacing: 固定值6磅\n",
+            "",
+            "format.line_spacing: a fixed line height of 6 pt is smaller than the 12 pt body",
+        ),
+    ],
+)
+def test_a_format_with_no_room_for_a_letter_is_a_located_error(
+    tmp_path: Path, company: str, project: str, said: str
+) -> None:
+    # Before: every value in range, and the render failed late with "text would leave the
+    # page" at some sentence, or printed lines over each other, or a header or footer off the
+    # page (exit 0), never at the margin, size or text that caused it.
+    path = _copy_example(tmp_path)
+    _append(path.parent / "company.yaml", "format:\n" + company)
+    _append(path, project)
+    line = len((path.parent / "company.yaml").read_text(encoding="utf-8").splitlines())
+    code, _, err = run("validate", path)
+    assert code == 2, err
+    assert said.format(line=line) in err, err
+    assert err.count("\n") == 1 and err.startswith(str(path.parent)), err
+
+
+def test_a_tenders_format_with_no_room_is_located_in_the_tender(tmp_path: Path) -> None:
+    project = _copy_example(tmp_path)
+    tender = tmp_path / "tender.yaml"
+    text = tender_path("highway-monitoring").read_text(encoding="utf-8")
+    tender.write_text(text + "format:\n  margins: {left: 100mm, right: 100mm}\n", encoding="utf-8")
+    line = len(tender.read_text(encoding="utf-8").splitlines())
+    out = tmp_path / "out"
+    code, _, err = run("render", project, "--tender", tender, "-o", out)
+    assert code == 2, err
+    assert (
+        f"tender.yaml:{line}:19: format.margins.left: the left and right margins leave 10 mm" in err
+    )
+    assert not out.exists()
+
+
+def test_a_companys_template_outside_the_profile_folders_is_refused(tmp_path: Path) -> None:
+    # As a seal or a logo: a profile must not pull in a letterhead from elsewhere on the machine.
+    project = _copy_example(tmp_path)
+    (tmp_path / "brand.docx").write_bytes(_brand_docx())
+    company = project.parent / "company.yaml"
+    _append(company, "docx_template: ../brand.docx\n")
+    line = len(company.read_text(encoding="utf-8").splitlines())
+    code, _, err = run("validate", project)
+    assert code == 2, err
+    assert f"company.yaml:{line}:16: company.docx_template: " in err
+    assert "outside the allowed folders" in err
+
+
+def _roomless_docx() -> bytes:
+    document = docx.Document()
+    section = document.sections[0]
+    section.left_margin, section.right_margin = Mm(95), Mm(95)
+    document.styles["Normal"].font.size = Pt(40)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def test_a_templates_page_with_no_room_is_a_located_error(tmp_path: Path) -> None:
+    # Before: each value passed, and the render failed late, "text would leave the page".
+    said = "format.margins.left: the left and right margins leave 20 mm of the A4 page"
+    template = tmp_path / "roomless.docx"
+    template.write_bytes(_roomless_docx())
+    out = tmp_path / "out"
+    code, _, err = run("render", example("ex2"), "-o", out, "--docx-template", template)
+    assert code == 2, err
+    assert err.startswith(f"{template}: {said}"), err
+    assert not out.exists()
+
+    project = _copy_example(tmp_path)
+    (project.parent / "roomless.docx").write_bytes(_roomless_docx())
+    company = project.parent / "company.yaml"
+    _append(company, "docx_template: roomless.docx\n")
+    line = len(company.read_text(encoding="utf-8").splitlines())
+    code, _, err = run("validate", project)
+    assert code == 2, err
+    assert f"company.yaml:{line}:16: {said}" in err, err
+
+
+@pytest.mark.parametrize("word", ["none", "None", "无", "不要页眉"])
+def test_no_header_in_the_words_a_bid_team_writes(word: str) -> None:
+    # Before: `header: 无` printed 无 at the top of every page.
+    fmt = page_format(Format(header=word))
+    assert not fmt.header and fmt.header_text is None
+    assert page_format(Format(header="无锡分公司")).header_text == "无锡分公司"
+
+
+FOOTER_LINES = (
+    "华通智能交通科技有限公司",
+    "地址：宁夏回族自治区银川市金凤区某某路123号某某大厦15层 邮编：750001",
+    "电话：0951-1234567 传真：0951-7654321 网址：www.example.com",
+)
+
+
+def _footer_docx(lines: tuple[str, ...]) -> bytes:
+    document = docx.Document()
+    footer = document.sections[0].footer
+    footer.paragraphs[0].text = lines[0]
+    for line in lines[1:]:
+        footer.add_paragraph(line)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.slow
+def test_a_templates_footer_lines_stay_lines_on_the_pdf_page(tmp_path: Path) -> None:
+    # Before: the three lines were joined into one that ran off both sides of the page.
+    template = tmp_path / "footer.docx"
+    template.write_bytes(_footer_docx(FOOTER_LINES))
+    out = tmp_path / "out"
+    code, _, err = run(
+        "render", example("ex2"), "-o", out, "--format", "pdf", "--docx-template", template
+    )
+    assert code == 0, err
+    (pdf,) = out.glob("*.pdf")
+    lines = pdf_lines(pdf, first=2, last=2)
+    assert all(line in lines for line in FOOTER_LINES), lines[-5:]
+    assert all(x_min >= 0 and x_max <= 595.3 for x_min, _, x_max in _page_words(pdf, 2))
+
+
+def test_a_templates_footer_too_long_for_the_margin_is_refused(tmp_path: Path) -> None:
+    template = tmp_path / "footer.docx"
+    template.write_bytes(_footer_docx(FOOTER_LINES * 2))
+    code, _, err = run(
+        "render", example("ex2"), "-o", tmp_path / "out", "--docx-template", template
+    )
+    assert code == 2, err
+    assert f"{template}: --docx-template: its footer has 6 lines, more than the 3" in err

@@ -472,6 +472,21 @@ def test_set_by_identity_errors_are_located(folder: Path, assignment: str, expec
     assert errors(folder, sets=(assignment,)) == [expected]
 
 
+@pytest.mark.parametrize(
+    ("assignment", "expected"),
+    [
+        ("warranty.bogus.x=1", '--set:1:2: commitments.warranty.bogus: unknown key "bogus"'),
+        ("voice.sections.bogus.purpose=x", '--set:1:2: voice.sections.bogus: unknown key "bogus"'),
+    ],
+)
+def test_a_key_a_set_adds_is_located_at_the_set(
+    folder: Path, assignment: str, expected: str
+) -> None:
+    # Before: an unknown key inside a new mapping was said at the nearest key the files had
+    # (company.yaml's `warranty:` line), where there is nothing to fix.
+    assert errors(folder, sets=("warranty.period=2y", assignment)) == [expected]
+
+
 def test_set_names_every_candidate_when_a_selector_matches_several(folder: Path) -> None:
     text = "response:\n  tiers:\n    - region: 本省\n      time: off_hours\n      arrive: 12h"
     problems = errors(

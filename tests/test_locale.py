@@ -45,6 +45,8 @@ ALLOWED = {
     "the words choices and yes/no values are written with (成本价, 验收合格之日, 是/否)",
     "generator/app/reference.py": "examples of input values in the field reference",
     "generator/render/flowchart.py": "line-breaking punctuation classes, not words",
+    "generator/render/words.py": "the measure words (个) a label keeps between a number and "
+    "its unit when it breaks",
     "cli.py": "--help examples of input values (a tier addressed by its Chinese region name)",
     "generator/profiles/kinds.py": "the words a yes/no value is written with (是, 须, 提供), "
     "the separators of a list's items (、, 及) and the words class labels drop (类, 设备)",

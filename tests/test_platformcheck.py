@@ -171,6 +171,17 @@ def test_dtd_and_damaged_xml() -> None:
     assert found[0].args["part"] == "word/document.xml"
 
 
+def test_a_dtd_in_a_utf16_part_is_found_too() -> None:
+    # Before: a byte search for <!DOCTYPE missed it in UTF-16, and the part passed.
+    data = _docx()
+    text = _part(data, "word/document.xml").decode("utf-8")
+    text = text.replace('encoding="UTF-8"', 'encoding="UTF-16"', 1)
+    dtd = text.replace("?>", '?><!DOCTYPE x [<!ENTITY a "aaaa">]>', 1)
+    for encoding in ("utf-16", "utf-16-le"):  # with and without a byte-order mark
+        found = check_docx(_rezip(data, {"word/document.xml": dtd.encode(encoding)}))
+        assert _keys(found) == ["platform.docx.dtd"], encoding
+
+
 def test_relationship_to_a_missing_part() -> None:
     found = check_docx(_rezip(_docx(), {"word/styles.xml": None}))
     assert _keys(found) == ["platform.docx.target"]
@@ -241,3 +252,36 @@ def test_cli_missing_file_and_unknown_kind(tmp_path: Path) -> None:
     text.write_text("x")
     code, out, _ = run("preflight", text)
     assert code == 1 and "只能检查PDF和DOCX文件" in out
+
+
+@pytest.mark.slow
+def test_cli_damaged_files_and_folders_say_only_our_lines(tmp_path: Path) -> None:
+    # A process of its own: pytest's log capture would hide what pypdf logs to stderr.
+    import subprocess
+    import sys
+
+    fake = tmp_path / "letter.pdf"
+    fake.write_text("hello, not a PDF")
+    folder = tmp_path / "folder.pdf"
+    folder.mkdir()
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run(
+        [sys.executable, "-m", "cli", "preflight", "--language", "en", str(fake)],
+        capture_output=True,
+        text=True,
+        cwd=root,
+    )
+    assert done.returncode == 1
+    assert done.stdout.startswith(f"{fake}: ") and done.stdout.count("\n") == 1, done.stdout
+    assert "EOF marker" not in done.stderr and "invalid pdf header" not in done.stderr
+    code, _, err = run("preflight", folder)
+    assert code == 2 and f"{folder}: not a file (a folder)" in err, err
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "1e400"])
+def test_cli_a_size_or_time_limit_that_is_no_number_is_bad_input(value: str) -> None:
+    # nan passed click's range check and broke int() (exit 70); inf broke the timer.
+    code, _, err = run("preflight", f"--max-size={value}", "nothing.pdf")
+    assert code == 2 and "--max-size" in err, err
+    code, _, err = run("render", f"--max-seconds={value}", "nothing.yaml")
+    assert code == 2 and "--max-seconds" in err, err

@@ -245,6 +245,21 @@ def test_huge_dimensions_are_refused_at_their_line(tree: Tree) -> None:
         prepare_image(folder / "seal.png", [folder])
 
 
+@pytest.mark.parametrize("side", [12_000, 20_000])
+def test_a_decompression_bomb_is_refused_at_its_line(tree: Tree, side: int) -> None:
+    # Over Pillow's own limits (89 and 179 megapixels) Image.open itself warns or raises: a
+    # 50 KB PNG exited 70 (DecompressionBombError) or printed Pillow's warning.
+    folder = tree(files(company_extra="seal_image: seal.png"))
+    Image.new("1", (side, side)).save(folder / "seal.png", optimize=True)
+    code, _, err = run("validate", folder / "project.yaml")
+    assert code == 2, err
+    assert re.search(
+        r"company\.yaml:\d+:\d+: company\.seal_image: .* pixels, over the limit of 25 megapixels",
+        err,
+    )
+    assert "Warning" not in err and "internal error" not in err
+
+
 @pytest.mark.slow
 def test_odd_seals_render_in_both_formats(tree: Tree, tmp_path: Path) -> None:
     # Before: a JPEG without JFIF header or a CMYK JPEG exited 70; a 16-bit PNG failed late.
@@ -349,6 +364,30 @@ def test_a_long_unbreakable_token_stays_on_the_page(tree: Tree, tmp_path: Path) 
     assert text.count(LONG) == 2  # the paragraph and the table cell, every character
     assert _words_outside(pdf) == []
     assert squash("".join(docx_lines(next(tmp_path.glob("*.docx"))))).count(LONG) == 2
+
+
+@pytest.mark.slow
+def test_a_long_word_in_a_numbered_item_stays_on_the_page(tmp_path: Path) -> None:
+    # Before: a step label (or an exclusion) of one long word exited 2, "text would leave the
+    # page": after the item's number WeasyPrint did not break the run that followed.
+    word = "Supercalifragilistic" * 10
+    code, _, err = run(
+        "render",
+        example("ex2"),
+        "-o",
+        tmp_path,
+        "--format",
+        "pdf",
+        "--set",
+        f"service_process.steps[id=register].label={word}",
+        "--set",
+        f"warranty.exclusions=[{word}]",
+    )
+    assert code == 0, err
+    pdf = next(tmp_path.glob("*.pdf"))
+    text = squash("".join(pdf_lines(pdf)))
+    assert text.count(word) >= 3  # the exclusion, the process step and the "从…到…" sentence
+    assert _words_outside(pdf) == []
 
 
 @pytest.mark.slow

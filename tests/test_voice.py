@@ -189,6 +189,24 @@ def test_the_pledge_follows_the_solemn_promise(language: str, expected: str) -> 
     assert ("满意" + stop) in opening.text
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize(
+    ("pledge", "said"),
+    [
+        ("让顾客满意、放心；", "让顾客满意、放心{stop}"),  # before: 放心；。具体承诺如下
+        ("秉承“客户至上。”", "秉承“客户至上。”"),  # before: 至上。”。
+        ("让顾客满意，", "让顾客满意{stop}"),
+    ],
+)
+def test_a_pledge_ending_in_a_clause_mark_or_a_quote_reads_as_one_sentence(
+    language: str, pledge: str, said: str
+) -> None:
+    (opening,) = compose(build_profile(company=_voice(pledge=pledge)), language=language).opening
+    stop = "." if language == "en" else "。"
+    lead = " The specific" if language == "en" else ("具體" if language == "zh-Hant" else "具体")
+    assert said.format(stop=stop) + lead in opening.text, opening.text
+
+
 @pytest.mark.parametrize(
     ("language", "without"),
     [("zh-Hans", "郑重承诺如下："), ("zh-Hant", "鄭重承諾如下："), ("en", "as follows")],

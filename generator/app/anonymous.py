@@ -24,10 +24,18 @@ from generator.profiles.loading import Resolved
 from generator.profiles.models import ProcurementMethod, Profile
 
 if TYPE_CHECKING:  # validate's cold start reads this module: no catalogs or letter model
+    from generator.app.diff import Difference
     from generator.letter.document import Letter
     from generator.locale import Locale
 
-__all__ = ["Identifier", "anonymous_letter", "anonymous_profile", "identifiers", "problems"]
+__all__ = [
+    "Identifier",
+    "anonymous_changes",
+    "anonymous_letter",
+    "anonymous_profile",
+    "identifiers",
+    "problems",
+]
 
 
 @dataclass(frozen=True)
@@ -255,3 +263,14 @@ def anonymous_letter(letter: "Letter") -> "Letter":
         seal_image=None,
     )
     return dataclasses.replace(letter, signature=signature, meta_author="", logo_image=None)
+
+
+def anonymous_changes(changes: "tuple[Difference, ...]") -> "tuple[Difference, ...]":
+    """The 变更说明's rows without the name of whoever approved a promise beyond a limit (a
+    person of the bidder's); the approved value, date and reference stay."""
+    return tuple(
+        dataclasses.replace(d, approval=d.approval.model_copy(update={"approved_by": None}))
+        if d.approval is not None and d.approval.approved_by
+        else d
+        for d in changes
+    )

@@ -17,9 +17,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.app.anonymous import anonymous_letter, anonymous_profile
+from generator.app.anonymous import anonymous_changes, anonymous_letter, anonymous_profile
 from generator.app.platformcheck import Rules, check_file
-from generator.app.preflight import Preflight, preflight, preflight_tender, template_problem
+from generator.app.preflight import (
+    Preflight,
+    preflight,
+    preflight_tender,
+    prescribed_format,
+    room_problems,
+    template_problem,
+)
 from generator.app.validate import Review, review
 from generator.errors import CheckFailed, InputError, Location, OutputError, Problem
 from generator.locale import get_locale
@@ -280,7 +287,8 @@ def _render_task(task: _Task) -> Rendered:
         from generator.app.changenote import change_note
 
         shown = dataclasses.replace(task.resolved, profile=profile)
-        note = change_note(task.changes, shown, letter.signature, task.language)
+        changes = anonymous_changes(task.changes) if task.anonymous else task.changes
+        note = change_note(changes, shown, letter.signature, task.language)
         if task.anonymous:
             note = anonymous_letter(note)
         rendered += _render(note, f"{task.stem}-{say.file_suffix('change')}", task)
@@ -290,19 +298,9 @@ def _render_task(task: _Task) -> Rendered:
 def _format(task: _Task) -> "Format | None":
     """The profile's `format:` (company < project), with the fields a tender prescribes over
     it when rendering with --tender."""
-    own = task.resolved.profile.project.format
-    prescribed = task.tender[0].format if task.tender else None
-    if prescribed is None:
-        return own
-    from generator.profiles.models import Format
-
-    fields = own.model_dump(mode="json", exclude_unset=True) if own else {}
-    given = prescribed.model_dump(mode="json", exclude_unset=True)
-    margins = {**(fields.pop("margins", None) or {}), **(given.pop("margins", None) or {})}
-    fields.update(given)
-    if margins:
-        fields["margins"] = margins
-    return Format.model_validate(fields)
+    return prescribed_format(
+        task.resolved.profile.project.format, task.tender[0].format if task.tender else None
+    )
 
 
 def _render(letter: "Letter", stem: str, task: _Task) -> list[tuple[str, bytes, int | None]]:
@@ -386,6 +384,21 @@ def render_many(
     if docx_template is not None:  # the PDF follows it too
         template_problem(docx_template, Location(str(docx_template)), "--docx-template")
     planned, tenders, warnings = plan(jobs, limits)
+    # The format each letter is laid out in (a tender's fields, the company template's look
+    # over the profile's) leaves room for a letter: said before anything is rendered.
+    room = [
+        problem
+        for job, resolved, _ in planned
+        if (job.tender and tenders[job.tender][0].format) or docx_template
+        for problem in room_problems(
+            resolved,
+            _prescription(tenders[job.tender]) if job.tender else None,
+            docx_template or _company_template(resolved),
+            None if docx_template else resolved.where("company.docx_template"),
+        )
+    ]
+    if room:
+        raise InputError(room)
     # The guardrails, as validate/explain/check apply them: nothing is written when one refuses.
     found = Review()
     for job, resolved, _ in planned:
@@ -451,6 +464,13 @@ def platform_warnings(result: Result, rules: Rules, language: str) -> list[str]:
         if w.path.suffix in (".pdf", ".docx")
         for message in check_file(w.path, rules)
     ]
+
+
+def _prescription(
+    entry: "tuple[TenderFile, dict[str, Location]]",
+) -> "tuple[Format, dict[str, Location]] | None":
+    tender, where = entry
+    return None if tender.format is None else (tender.format, where)
 
 
 def _company_template(resolved: Resolved) -> Path | None:

@@ -13,6 +13,7 @@ Findings are `Message`s (messages/platform.yaml), said in the caller's language.
 """
 
 import io
+import logging
 import posixpath
 import re
 import zipfile
@@ -89,6 +90,7 @@ def check_pdf(data: bytes, rules: Rules | None = None, *, sized: bool = False) -
     from pypdf.errors import PdfReadError
 
     rules = rules or Rules()
+    _quiet_pypdf()
     found = [] if sized or len(data) <= rules.max_bytes else [_too_big(len(data), rules)]
     try:
         reader = PdfReader(io.BytesIO(data))
@@ -109,6 +111,16 @@ def check_pdf(data: bytes, rules: Rules | None = None, *, sized: bool = False) -
             Message("platform.pdf.outline", {"depth": depth, "limit": rules.max_outline_depth})
         )
     return found
+
+
+def _quiet_pypdf() -> None:
+    # pypdf logs what it repairs ("EOF marker not found") and adds no handler, so Python's
+    # last-resort handler printed it on stderr beside our findings, which already say the
+    # file is damaged. A NullHandler is what the logging HOWTO asks of a library; an
+    # application that configures logging still receives the records.
+    logger = logging.getLogger("pypdf")
+    if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
+        logger.addHandler(logging.NullHandler())
 
 
 def _page_sizes(pages: list[Any]) -> list[Message]:
@@ -223,11 +235,13 @@ def check_docx(data: bytes, rules: Rules | None = None, *, sized: bool = False) 
 
 
 def _docx_problems(parts: dict[str, bytes]) -> Iterator[Message]:
+    from generator.render.docxtemplate import as_utf8  # python-docx: only for a DOCX
+
     trees: dict[str, ET.Element] = {}
     for name, content in parts.items():
         if not name.endswith((".xml", ".rels")):
             continue
-        if DOCTYPE.search(content):  # refused before parsing: entities could expand a lot
+        if DOCTYPE.search(as_utf8(content)):  # refused before parsing: entities could expand
             yield Message("platform.docx.dtd", {"part": name})
             continue
         try:

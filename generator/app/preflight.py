@@ -24,12 +24,14 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from generator.app.anonymous import problems as anonymity_problems
 from generator.errors import Findings, InputError, Location, Problem
 from generator.profiles.loading import Resolved, load_profile
+from generator.profiles.models import Format
 from generator.render.limits import Limits
 
 __all__ = [
@@ -202,7 +204,7 @@ def _pdf_fonts(language: str) -> dict[str, str]:
 def image_problems(resolved: Resolved) -> list[Problem]:
     """A seal or logo that is missing, outside the profile folders, not a PNG/JPEG, too large
     or unreadable, at the line that names it."""
-    problems = []
+    problems: list[Problem] = []
     company = resolved.profile.company
     for field, value in (("seal_image", company.seal_image), ("logo_image", company.logo_image)):
         if value is None:
@@ -236,6 +238,15 @@ def template_problems(resolved: Resolved) -> list[Problem]:
     given = resolved.profile.company.docx_template
     if given is None:
         return []
+    from generator.render.assets import AssetRefused, resolve_inside
+
+    try:
+        # Like a seal or logo: only from the profile folders (a profile in a pull request
+        # must not pull in another company's letterhead, or a file elsewhere on the machine).
+        resolve_inside(Path(given), resolved.asset_dirs)
+    except AssetRefused as err:
+        where = resolved.where("company.docx_template")
+        return [Problem(where, "company.docx_template", str(err))]
     try:
         template_problem(
             Path(given), resolved.where("company.docx_template"), "company.docx_template"
@@ -243,6 +254,183 @@ def template_problems(resolved: Resolved) -> list[Problem]:
     except InputError as err:
         return list(err.problems)
     return []
+
+
+# A text block narrower than this many body characters, or lower than this many lines, is no
+# letter: its tables and signature cannot be laid out, and the render used to fail with "text
+# would leave the page" at some sentence, far from the margin or size that caused it.
+MIN_LINE_CHARS = 15
+MIN_PAGE_LINES = 10
+A4_MM = (Decimal(210), Decimal(297))
+HEADER_POINTS = Decimal(9)
+"""The page header's type size (letter.css, `@top-center`)."""
+
+
+def format_problems(fmt: Format | None, where: Callable[[str], Location]) -> list[Problem]:
+    """A `format:` whose margins and body size leave no room for a letter, whose header or
+    footer is longer than a line, or whose fixed line height is smaller than its type (the
+    lines would print over each other), at the line that sets it (`where` a path)."""
+    if fmt is None:
+        return []
+    from generator.render.formatting import page_format  # python-docx: only with a format
+
+    page = page_format(fmt)
+    top, right, bottom, left = page.margins
+    size_mm = page.body_size * Decimal("25.4") / 72
+    kind, value = page.spacing
+    line_mm = (value if kind == "exact" else page.body_size * value) * Decimal("25.4") / 72
+    given = fmt.margins.model_dump(exclude_none=True) if fmt.margins else {}
+    problems: list[Problem] = []
+    for sides, room, need, wanted in (
+        (("left", "right"), A4_MM[0] - left - right, size_mm * MIN_LINE_CHARS, "characters"),
+        (("top", "bottom"), A4_MM[1] - top - bottom, line_mm * MIN_PAGE_LINES, "lines"),
+    ):
+        if room >= need:
+            continue
+        named = [side for side in sides if side in given]
+        path = f"format.margins.{named[0]}" if named else "format.body_size"
+        if any(problem.path == path for problem in problems):
+            continue  # one line for a body size too large both ways
+        count = MIN_LINE_CHARS if wanted == "characters" else MIN_PAGE_LINES
+        left_over = float(max(room, Decimal(0)))
+        problems.append(
+            Problem(
+                where(path),
+                path,
+                f"the {sides[0]} and {sides[1]} margins leave {left_over:g} mm of "
+                f"the A4 page, less than {count} {wanted} of the {page.body_size:g} pt body "
+                f"need ({float(need):.0f} mm): make the margins or the type smaller",
+            )
+        )
+    width = A4_MM[0] - left - right
+    problems += _story_problems(page.header_text, HEADER_POINTS, width, "format.header", where)
+    problems += _story_problems(page.footer, page.page_number_size, width, "format.footer", where)
+    if kind == "exact" and value < page.body_size:
+        problems.append(
+            Problem(
+                where("format.line_spacing"),
+                "format.line_spacing",
+                f"a fixed line height of {value:g} pt is smaller than the {page.body_size:g} pt "
+                "body type: the lines would print over each other",
+            )
+        )
+    return problems
+
+
+def prescribed_format(own: Format | None, prescribed: Format | None) -> Format | None:
+    """`own` with the fields a tender's format sets over it."""
+    if prescribed is None:
+        return own
+    fields = own.model_dump(mode="json", exclude_unset=True) if own else {}
+    given = prescribed.model_dump(mode="json", exclude_unset=True)
+    margins = {**(fields.pop("margins", None) or {}), **(given.pop("margins", None) or {})}
+    fields.update(given)
+    if margins:
+        fields["margins"] = margins
+    return Format.model_validate(fields)
+
+
+def _own_room(resolved: Resolved, *, ok_template: bool) -> list[Problem]:
+    """The profile's format, over its company template's look when that passed its checks."""
+    given = resolved.profile.company.docx_template
+    if given is None or not ok_template:
+        return format_problems(resolved.profile.project.format, resolved.where)
+    return room_problems(
+        resolved, template=Path(given), template_at=resolved.where("company.docx_template")
+    )
+
+
+MAX_STORY_LINES = 3
+"""Lines a header or footer may take in the page margin."""
+
+
+def _story_problems(
+    text: str | None,
+    points: Decimal,
+    width: Decimal,
+    path: str,
+    where: Callable[[str], Location],
+    whose: str = "",
+) -> list[Problem]:
+    """A header or footer (`whose`: the template's) with a line wider than the text block
+    or more lines than the margin holds: the PDF sets each line whole (the footer does not
+    wrap; the header grew out of the top of the page)."""
+    lines = (text or "").split("\n")
+    if len(lines) > MAX_STORY_LINES:
+        return [
+            Problem(
+                where(path),
+                path,
+                f"{whose}{len(lines)} lines, more than the {MAX_STORY_LINES} the page margin "
+                "holds in the PDF: shorten it",
+            )
+        ]
+    for line in lines:
+        # Latin letters counted generously at 0.6 em.
+        ems = sum(Decimal(1) if _units(c) == 2 else Decimal("0.6") for c in line)
+        wide = ems * points * Decimal("25.4") / 72
+        if wide > width:
+            return [
+                Problem(
+                    where(path),
+                    path,
+                    f"{whose}a line about {float(wide):.0f} mm wide in {points:g} pt type, wider "
+                    f"than the {float(width):g} mm between the margins: shorten it",
+                )
+            ]
+    return []
+
+
+def room_problems(
+    resolved: Resolved,
+    tender: tuple[Format, dict[str, Location]] | None = None,
+    template: Path | None = None,
+    template_at: Location | None = None,
+) -> list[Problem]:
+    """`format_problems` of the format a letter is laid out in: the profile's, the fields a
+    tender prescribes over it, both over a company template's look (its margins and sizes).
+    Each problem is said where its value is set: the tender, the profile, else the template
+    (`template_at`: the line naming it, or the file itself)."""
+    fmt = resolved.profile.project.format
+    given: dict[str, Location] = {}
+    if tender is not None:
+        fmt = prescribed_format(fmt, tender[0])
+        given = tender[1]
+    look = None
+    if template is not None:
+        from generator.render.docxtemplate import template_look
+        from generator.render.formatting import over_template
+
+        look = template_look(template)
+        fmt = over_template(fmt, look)
+    at = template_at or Location(str(template))
+
+    def where(path: str) -> Location:
+        if path in given:
+            return given[path]
+        if template is None or path in resolved.provenance:
+            return resolved.where(path)
+        return at
+
+    found = format_problems(fmt, where)
+    if template is not None and look is not None and fmt is not None:
+        from generator.render.formatting import page_format
+
+        # The template's own header and footer text, where the profile's format sets none.
+        page = page_format(fmt)
+        width = A4_MM[0] - page.margins[1] - page.margins[3]
+        own = fmt.model_dump(exclude_none=True)
+        for field, text, points in (
+            ("header", look.header_text, HEADER_POINTS),
+            ("footer", look.footer_text, page.page_number_size),
+        ):
+            if field not in own:
+                # At the template itself (--docx-template), or at the line naming it.
+                named = template_at is not None
+                label = "company.docx_template" if named else "--docx-template"
+                whose = f"{template.name}: its {field} has " if named else f"its {field} has "
+                found += _story_problems(text, points, width, label, lambda _path: at, whose)
+    return found
 
 
 def _units(text: str) -> int:
@@ -296,7 +484,8 @@ def preflight(
     errors = [
         *glyphs,
         *image_problems(resolved),
-        *template_problems(resolved),
+        *(template := template_problems(resolved)),
+        *_own_room(resolved, ok_template=not template),
         *size_problems(texts, resolved.where("project_name"), limits or Limits()),
     ]
     if anonymous or resolved.profile.project.anonymous:

@@ -696,7 +696,7 @@ def _apply_set(layer: _Layer, assignment: str, n: int) -> list[Problem]:
         return [Problem(loc, text, p.message) for p in err.problems]
     value = value_doc.data.get("v")
     parent: Any = layer.data
-    for step in path[:-1]:
+    for n_step, step in enumerate(path[:-1]):
         if isinstance(step, int):
             if not isinstance(parent, list) or step >= len(parent):
                 return [Problem(loc, dotted(tuple(path)), f"there is no item [{step}] to set")]
@@ -704,6 +704,8 @@ def _apply_set(layer: _Layer, assignment: str, n: int) -> list[Problem]:
         else:
             if not isinstance(parent, dict):
                 return [Problem(loc, dotted(tuple(path)), "cannot set a key inside a value")]
+            if step not in parent:  # a key this option adds: an unknown one is said here
+                layer.where[tuple(path[: n_step + 1])] = loc
             parent = parent.setdefault(step, {})
     last = path[-1]
     if isinstance(last, int) and (not isinstance(parent, list) or last >= len(parent)):

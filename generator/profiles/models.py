@@ -1405,8 +1405,8 @@ class Format(Model):
     margins: Margins | None = None
     """页边距."""
     header: Name | None = None
-    """页眉: text to print instead of the project name and tender number; `none` for no
-    header."""
+    """页眉: text to print instead of the project name and tender number; `none` (or 无) for
+    no header."""
     footer: Name | None = None
     """页脚: a line of text above the page number."""
     page_numbers: PageNumbers | None = None

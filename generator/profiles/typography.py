@@ -203,3 +203,15 @@ def parse_length(text: str) -> Decimal:
     if mm > 100:
         raise ValueError(f'"{text}" is longer than a page margin can be (100 mm)')
     return mm.quantize(Decimal("0.01"))
+
+
+# `header:` words that mean "no header", as a bid team writes them (none; 无, 不要页眉 …):
+# printed, they would put the word itself at the top of every page.
+NO_HEADER_WORDS = frozenset(
+    {"none", "no", "false", "无", "無", "不要", "无页眉", "無頁眉", "不设页眉", "不要页眉"}
+)
+
+
+def no_header(text: str) -> bool:
+    """Whether a `header:` value asks for no header."""
+    return re.sub(r"\s+", "", text).casefold() in NO_HEADER_WORDS

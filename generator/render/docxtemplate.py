@@ -30,11 +30,17 @@ from docx.document import Document
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from lxml import etree
-from PIL import Image, UnidentifiedImageError
+from PIL import UnidentifiedImageError
 
 from generator.errors import RenderError
 from generator.profiles.typography import font_style, parse_length, parse_size, parse_spacing
-from generator.render.assets import IMAGE_FORMATS, MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS
+from generator.render.assets import (
+    IMAGE_FORMATS,
+    MAX_IMAGE_BYTES,
+    MAX_IMAGE_PIXELS,
+    TooManyPixels,
+    open_image,
+)
 
 MAX_BYTES = 20 * 1024 * 1024
 """The .docx file itself (letterhead templates are tens of KB to a few MB)."""
@@ -52,6 +58,7 @@ MAX_STORY_TEXT = 200
 MAIN_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 MACRO_SUFFIXES = {".docm", ".dotm"}
 _MACRO = re.compile(rb"macroEnabled|vbaProject|vbaData|activeX", re.IGNORECASE)
+_PAGE_FIELDS = ("top_margin", "bottom_margin", "left_margin", "right_margin")
 _DECLARATION = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _TEMPLATE_CODE = re.compile(r"\{[{%#]|[}%#]\}")
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -68,6 +75,38 @@ class CompanyTemplate:
 
     path: Path
     document: Document
+
+
+def as_utf8(data: bytes) -> bytes:
+    """An XML part's bytes as UTF-8 for the declaration scan: a part in UTF-16 (a byte-order
+    mark, or NUL bytes in its first characters) would hide `<!DOCTYPE` from a byte search."""
+    head = data[:4]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head:
+        encoding = (
+            "utf-16"
+            if head.startswith((b"\xff\xfe", b"\xfe\xff"))
+            else ("utf-16-le" if head[1:2] == b"\x00" else "utf-16-be")
+        )
+        return data.decode(encoding, errors="replace").encode("utf-8")
+    return data
+
+
+def _read_typed_values(root: Any) -> None:
+    """Read every typed attribute python-docx declares under `root` (its xmlchemy properties,
+    whose getters convert w:sz="24" to a number), so a value it cannot convert fails here."""
+    for element in root.iter():
+        for name in _typed_names(element.__class__):
+            getattr(element, name)
+
+
+@functools.cache
+def _typed_names(klass: type) -> tuple[str, ...]:
+    return tuple(
+        name
+        for cls in klass.__mro__
+        for name, member in vars(cls).items()
+        if isinstance(member, property) and getattr(member.fget, "__name__", "") == "get_attr_value"
+    )
 
 
 def _where(part: str, data: bytes, offset: int) -> str:
@@ -129,11 +168,12 @@ def _read_parts(path: Path) -> dict[str, bytes]:
 def _check_xml(name: str, data: bytes) -> Any:
     """The part parsed, refusing any DTD or entity declaration (entity expansion, external
     entities) before the parser sees it."""
-    found = _DECLARATION.search(data)
+    text = as_utf8(data)
+    found = _DECLARATION.search(text)
     if found:
         kind = found[1].decode().upper()
         raise TemplateRefused(
-            f"{_where(name, data, found.start())}: declares a {kind} (a DTD or entity "
+            f"{_where(name, text, found.start())}: declares a {kind} (a DTD or entity "
             "declaration); Word never writes one, refused"
         )
     parser = etree.XMLParser(
@@ -155,7 +195,7 @@ def _check_image(name: str, data: bytes) -> None:
     if len(data) > MAX_IMAGE_BYTES:
         raise TemplateRefused(f"{name}: image is {len(data)} bytes, over {MAX_IMAGE_BYTES}")
     try:
-        with Image.open(io.BytesIO(data)) as image:
+        with open_image(data) as image:
             if image.width * image.height > MAX_IMAGE_PIXELS:
                 raise TemplateRefused(f"{name}: image is {image.width}×{image.height} pixels")
             if image.format not in IMAGE_FORMATS:
@@ -165,6 +205,8 @@ def _check_image(name: str, data: bytes) -> None:
             image.load()
     except TemplateRefused:
         raise
+    except TooManyPixels as err:
+        raise TemplateRefused(f"{name}: {err}") from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as err:
         raise TemplateRefused(
             f"{name}: not a readable PNG or JPEG image in a header or footer ({err})"
@@ -253,6 +295,18 @@ def check_template(path: Path) -> CompanyTemplate:
         document = docx.Document(io.BytesIO(path.read_bytes()))
     except Exception as err:  # python-docx raises many kinds for a broken package
         raise TemplateRefused(f"python-docx cannot open it: {err}") from None
+    try:
+        # The values taken from it are read here, once: python-docx reads an attribute only
+        # when asked, and w:sz="abc" then raised ValueError in the middle of a render.
+        _read_typed_values(document.styles.element)
+        first = document.sections[0]
+        _read_typed_values(first._sectPr)
+        for story in (first.header, first.footer):  # copied into the letter's DOCX
+            if not story.is_linked_to_previous:
+                _read_typed_values(story._element)
+        _style_fields(document)
+    except (ValueError, TypeError, KeyError) as err:
+        raise TemplateRefused(f"a style or page value Word would not write: {err}") from None
     return CompanyTemplate(path, document)
 
 
@@ -293,14 +347,7 @@ def apply_template(target: Document, template: CompanyTemplate) -> bool:
     _take_theme(target, source)
 
     mine_section, their_section = target.sections[0], source.sections[0]
-    for name in (
-        "top_margin",
-        "bottom_margin",
-        "left_margin",
-        "right_margin",
-        "header_distance",
-        "footer_distance",
-    ):
+    for name in (*_PAGE_FIELDS, "header_distance", "footer_distance"):
         value = getattr(their_section, name)
         if value is not None:
             for section in target.sections:
@@ -336,6 +383,7 @@ def _insert_property(style: Any, prop: Any) -> None:
 
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 
 
 def _take_theme(target: Document, source: Document) -> None:
@@ -461,8 +509,17 @@ def _style_fields(document: Document) -> dict[str, Any]:
 
 def _story_text(story: Any) -> str | None:
     """The text of a header or footer, without page-number fields' results."""
+    from docx.text.paragraph import Paragraph
+
     lines = []
-    for paragraph in story.paragraphs:
+    # Every paragraph of the story in reading order, also those in a table or a text box (a
+    # letterhead is often a table): the DOCX takes the header whole, so the PDF reads all of
+    # it. A text box's Fallback (VML) repeats its Choice, so it is read once.
+    fallback = f"{{{_MC}}}Fallback"
+    for p in story._element.iter(qn("w:p")):
+        if any(ancestor.tag == fallback for ancestor in p.iterancestors()):
+            continue
+        paragraph = Paragraph(p, story)
         if has_page_field(paragraph._p):
             continue
         # Controls and invisible format characters (a bidi override) are left out: the text
@@ -471,7 +528,8 @@ def _story_text(story: Any) -> str | None:
         text = " ".join(shown.split())[:MAX_STORY_TEXT]
         if text:
             lines.append(text)
-    return " ".join(lines) or None
+    # One line each, as the DOCX shows them (the PDF's header and footer keep line breaks).
+    return "\n".join(lines) or None
 
 
 def _first_picture(story: Any) -> bytes | None:
@@ -480,7 +538,7 @@ def _first_picture(story: Any) -> bytes | None:
             if attr.startswith(f"{{{_R}}}"):
                 rel = story.part.rels.get(value)
                 if rel is not None and rel.reltype == RT.IMAGE and not rel.is_external:
-                    with Image.open(io.BytesIO(rel.target_part.blob)) as image:
+                    with open_image(rel.target_part.blob) as image:
                         out = io.BytesIO()
                         # One kind for the PDF's data: URL (a CMYK JPEG, a 16-bit PNG …).
                         image.convert("RGBA").save(out, format="PNG")

@@ -17,6 +17,7 @@ from typing import Literal
 
 from PIL import Image, ImageDraw, ImageFont
 
+from generator.errors import RenderError
 from generator.locale import get_locale
 from generator.profiles.models import ServiceProcess, ServiceStep
 from generator.render.fonts import Face, cmap, families, find_face
@@ -27,6 +28,9 @@ MAX_WIDTH_MM = 160.0
 """A4 text width: wider charts are scaled down to this."""
 MAX_HEIGHT_MM = 220.0
 """Leaves room on an A4 page for the caption."""
+
+MIN_SCALE = 0.5
+"""The smallest a chart is printed at to fit the page: labels of about 5 pt."""
 
 LABEL_SIZE = 3.5  # mm, about 10 pt
 SUB_SIZE = 2.8  # mm, about 8 pt
@@ -547,6 +551,15 @@ def layout(
         footer = TextRun(footer_text, width / 2, baseline, FOOTER_SIZE, "middle", "footer")
         height = chart_bottom + FOOTER_GAP + FOOTER_SIZE * LEADING + MARGIN
     scale = min(1.0, MAX_WIDTH_MM / width, MAX_HEIGHT_MM / height)
+    if scale < MIN_SCALE:
+        # Fitted to the page, the chart would print its labels too small to read (40 steps
+        # in one chain: 2 pt); a chart nobody can read is not a chart.
+        raise RenderError(
+            f"commitments.service_process.steps: the flowchart of {len(process.steps)} steps "
+            f"({rows} rows) would be printed at {scale:.0%} of its size to fit the page, its "
+            f"labels about {LABEL_SIZE * scale * 72 / 25.4:.0f} pt: too small to read; use "
+            "fewer steps one after another (a step may name several actions)"
+        )
     return Layout(width, height, scale, placed, routed, footer)
 
 

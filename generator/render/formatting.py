@@ -26,11 +26,12 @@ from generator.profiles.models import Format, PageNumbers, Preset
 from generator.profiles.typography import (
     FontStyle,
     font_style,
+    no_header,
     parse_length,
     parse_size,
     parse_spacing,
 )
-from generator.render.docxtemplate import copy_story, has_page_field, template_look
+from generator.render.docxtemplate import Look, copy_story, has_page_field, template_look
 from generator.render.fonts import Fonts, css_families, families
 
 NO_HEADER = "none"
@@ -131,8 +132,8 @@ def page_format(fmt: Format) -> PageFormat:
             parse_length(values["bottom"]),
             parse_length(values["left"]),
         ),
-        header=header is None or header.strip().casefold() != NO_HEADER,
-        header_text=None if header is None or header.strip().casefold() == NO_HEADER else header,
+        header=header is None or not no_header(header),
+        header_text=None if header is None or no_header(header) else header,
         footer=values.get("footer"),
         page_numbers=PageNumbers(values["page_numbers"]),
         page_number_size=parse_size(base["page_number_size"]),
@@ -247,7 +248,9 @@ def stylesheet(fmt: PageFormat, fonts: Mapping[str, str], page_of: str) -> str:
         f"h3, h4, h5, h6 {{ font-family: {sub}; font-size: {_pt(fmt.body_size)};"
         f" font-weight: {_weight(fmt.subheading_font)}; }}",
         f"h2, h3, h4, h5, h6 {{ line-height: {line}; }}",
-        f"@page {{ @top-center {{ font-family: {body}; }} }}",
+        # A company template's letterhead keeps its lines (name, address, telephone).
+        f"@page {{ @top-center {{ font-family: {body}; white-space: pre-line; }} }}",
+        ".letterhead { white-space: pre-line; }",
     ]
     rules.append(f".signature {{ width: {_mm(signature_width(fmt))}; }}")
     if fmt.char_spacing:
@@ -455,6 +458,17 @@ def _field(paragraph: Any, instruction: str) -> None:
         paragraph._p.append(parse_xml(f"<w:r {w}>{inner}</w:r>"))
 
 
+def over_template(fmt: Format | None, look: Look | None) -> Format:
+    """The profile's `format:` laid over the look a company template gives."""
+    given = fmt.model_dump(mode="json", exclude_unset=True) if fmt else {}
+    merged = dict(look.fields) if look else {}
+    margins = {**merged.pop("margins", {}), **(given.pop("margins", None) or {})}
+    merged.update(given)
+    if margins:
+        merged["margins"] = margins
+    return Format.model_validate(merged)
+
+
 def formatted(letter: Letter) -> tuple[Letter, PageFormat | None]:
     """The letter with the header text its format sets, and the resolved format: the
     profile's `format:` over what the company's Word template says (its styles and page, its
@@ -464,12 +478,7 @@ def formatted(letter: Letter) -> tuple[Letter, PageFormat | None]:
     if letter.format is None and look is None:
         return letter, None
     given = letter.format.model_dump(mode="json", exclude_unset=True) if letter.format else {}
-    merged = dict(look.fields) if look else {}
-    margins = {**merged.pop("margins", {}), **(given.pop("margins", None) or {})}
-    merged.update(given)
-    if margins:
-        merged["margins"] = margins
-    fmt = page_format(Format.model_validate(merged))
+    fmt = page_format(over_template(letter.format, look))
     if look is not None and "header" not in given:  # the template's letterhead
         fmt = dataclasses.replace(
             fmt,

@@ -18,6 +18,9 @@ from generator.cache import cache_file, cache_root, write_quietly
 
 SEGMENTER = "jieba"
 
+MEASURE_WORDS = frozenset("个個")
+"""Measure words jieba gives apart from the number before and the unit after (3/个/月)."""
+
 
 def _wide(c: str) -> bool:
     return unicodedata.east_asian_width(c) in "WF"
@@ -86,14 +89,28 @@ def words(text: str) -> tuple[str, ...]:
     """
     out: list[str] = []
     glue_next = False
+    before = ""  # the segment before this one, as the segmenter gave it
     for piece in _segment(text):
         first, last_out = piece[0], out[-1][-1] if out else ""
-        joins = bool(out) and (
-            glue_next
-            or (_punctuation(first) and not _opening(first))
-            or (last_out.isdigit() and not first.isspace() and not _punctuation(first))
-            or (first.isdigit() and len(out[-1]) == 1 and _wide(last_out))
+        word = not first.isspace() and not _punctuation(first)
+        joins = (
+            bool(out)
+            and (
+                glue_next
+                or (_punctuation(first) and not _opening(first))
+                or (last_out.isdigit() and word)
+                # a measure word after a number keeps its unit too (3个/月: 3个月, 2个小时)
+                or (last_out in MEASURE_WORDS and out[-1][-2:-1].isdigit() and word)
+                # a one-character word before a number (第3, 共2), also after a glued piece
+                or (
+                    first.isdigit()
+                    and len(before) == 1
+                    and _wide(before)
+                    and not _punctuation(before)
+                )
+            )
         )
+        before = piece
         if joins and not first.isspace() and not last_out.isspace():
             out[-1] += piece
         else:
