@@ -254,16 +254,32 @@ def test_purpose_comes_first_and_the_company_paragraphs_last() -> None:
         assert between  # the template's own sentences stand between them
 
 
-def test_words_for_a_section_the_letter_lacks_make_it_under_its_usual_heading() -> None:
+def test_words_for_a_section_the_letter_lacks_make_it_under_a_plain_heading() -> None:
+    """A section made of the company's words alone is headed by what it holds: 定期巡检
+    (not 定期巡检与回访, the term that also names visits), 招标人配合事项 in a 招标 letter
+    (not 用户…)."""
     profile = build_profile(
-        company=_voice(sections={"special_events": {"paragraphs": ["重大活动期间专人值守。"]}})
+        company=_voice(
+            sections={
+                "special_events": {"paragraphs": ["重大活动期间专人值守。"]},
+                "inspections": {"paragraphs": ["每季度巡检一次。"]},
+                "customer_duties": {"paragraphs": ["请提供设备机房。"]},
+            }
+        )
     )
     for language in LANGUAGES:
-        (section,) = compose(profile, language=language).sections
-        assert section.title == get_locale(language).text("term.special_events")
-        assert [b.text for b in section.blocks if isinstance(b, Paragraph)] == [
-            "重大活动期间专人值守。"
+        say = get_locale(language)
+        sections = compose(profile, language=language).sections
+        titles = [s.title for s in sections]
+        buyer = say.vocabulary(profile.project.method).buyer
+        for key in ("special_events", "inspections", "customer_duties"):
+            assert say.text(f"letter.own_section.{key}", buyer=buyer) in titles, titles
+        assert [b.text for b in sections[-1].blocks if isinstance(b, Paragraph)] == [
+            "请提供设备机房。"
         ]
+    titles = [s.title for s in compose(profile).sections]
+    assert "定期巡检" in titles and "定期巡检与回访" not in titles
+    assert "招标人配合事项" in titles and not any("用户" in t for t in titles)
 
 
 def test_the_company_words_are_text_never_template_code_or_markup() -> None:

@@ -430,15 +430,18 @@ def _own_words(text: str) -> Paragraph:
     return Paragraph(re.sub(r"[ \t]+", " ", _unfence(_clean(text))).strip())
 
 
-def _add_voice(root: _Draft, start: int, key: str, words: SectionVoice, locale: Locale) -> None:
+def _add_voice(
+    root: _Draft, start: int, key: str, words: SectionVoice, locale: Locale, buyer: str
+) -> None:
     """Put the company's purpose first in the section a template wrote (from `start` of the
-    root's items) and its own paragraphs last; with no such section, they make one under the
-    section's usual heading (the locale's term)."""
+    root's items) and its own paragraphs last; with no such section, they make one under a
+    heading that promises nothing more (`letter.own_section.<key>`: 定期巡检, not
+    定期巡检与回访)."""
     written = [item for item in root.items[start:] if isinstance(item, _Draft)]
     if written:
         target = written[0]
     else:
-        target = _Draft(locale.text(f"term.{key}"), 1)
+        target = _Draft(locale.text(f"letter.own_section.{key}", buyer=buyer), 1)
         root.items.append(target)
     if words.purpose:
         target.items.insert(0, _own_words(words.purpose))
@@ -472,7 +475,7 @@ def _sections(
                 raise RenderError(f"{folder / name}: {error}") from None
         key = _voice_key(name)
         if key in wanted:
-            _add_voice(root, start, key, wanted.pop(key), blocks.locale)
+            _add_voice(root, start, key, wanted.pop(key), blocks.locale, context["v"].buyer)
     if wanted:
         # Never drop the company's words: a template folder without the section is a mistake.
         raise RenderError(f"{folder}: no clause template writes voice.sections.{min(wanted)}")
