@@ -1247,7 +1247,7 @@ class SectionVoice(Model):
 
 class VoiceSections(Model):
     """The company's own words by section, named as under `commitments` (a section the letter
-    does not otherwise hold appears, under the section's usual heading, with these words alone)."""
+    does not otherwise hold appears, under a plain heading (定期巡检), with these words alone)."""
 
     provider: SectionVoice | None = None
     """服务主体."""
