@@ -181,3 +181,12 @@ def test_a_number_and_its_unit_stay_together_in_a_narrow_diamond() -> None:
 def test_a_number_keeps_its_measure_word_and_unit(text: str, kept: str) -> None:
     assert any(kept in piece for piece in words.words(text)), words.words(text)
     assert "".join(words.words(text)) == text
+
+
+def test_after_sales_words_stay_whole() -> None:
+    """jieba's general dictionary cuts 质保/期 and 备品/备件; the domain words keep them."""
+    assert "质保期" in words.words("质保期18个月内免费")
+    assert "备品备件" in words.words("必要时更换备品备件")
+    assert "开机率" in words.words("年开机率不低于95%")
+    # A Chinese comma closes the word before it and glues nothing after it.
+    assert words.words("值班工程师，30分钟内")[:2] == ("值班工程师，", "30分钟")

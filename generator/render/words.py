@@ -8,6 +8,7 @@ that fits on one line is never segmented at all (the caller asks only when it mu
 
 import contextlib
 import functools
+import hashlib
 import json
 import logging
 import unicodedata
@@ -15,8 +16,13 @@ import warnings
 from typing import Any
 
 from generator.cache import cache_file, cache_root, write_quietly
+from generator.resources import data_dir
 
 SEGMENTER = "jieba"
+
+DOMAIN_WORDS = data_dir("templates") / "segmenter" / "words.txt"
+"""After-sales words jieba's general dictionary cuts (质保/期, 备品/备件): jieba's user
+dictionary format, a word, a frequency and a part of speech a line."""
 
 MEASURE_WORDS = frozenset("个個")
 """Measure words jieba gives apart from the number before and the unit after (3/个/月)."""
@@ -52,6 +58,8 @@ def _tokenizer() -> Any:
     with contextlib.suppress(OSError):
         root.mkdir(parents=True, exist_ok=True)
     tokenizer.tmp_dir = str(root)
+    with DOMAIN_WORDS.open("rb") as domain:
+        tokenizer.load_userdict(domain)
     return tokenizer
 
 
@@ -59,7 +67,9 @@ def _tokenizer() -> Any:
 def _version() -> str:
     from importlib.metadata import version
 
-    return version(SEGMENTER)
+    # The domain words change how labels are cut: the cached cuts follow them.
+    words = hashlib.sha256(DOMAIN_WORDS.read_bytes()).hexdigest()[:12]
+    return f"{version(SEGMENTER)}+{words}"
 
 
 def _segment(text: str) -> tuple[str, ...]:
@@ -115,9 +125,11 @@ def words(text: str) -> tuple[str, ...]:
             out[-1] += piece
         else:
             out.append(piece)
-        # An opening bracket keeps what follows; so does a straight quote after a space.
+        # An opening bracket keeps what follows; so does a straight quote (or R&D's &) after a
+        # space or at the start. A Chinese comma closes the word before it and keeps nothing.
         glue_next = _opening(piece[-1]) or (
-            all(_punctuation(c) for c in piece) and (len(out) < 2 or out[-2][-1:].isspace())
+            all(_punctuation(c) and not _wide(c) for c in piece)
+            and (len(out) < 2 or out[-2][-1:].isspace())
         )
     # "30 minutes": a number keeps the word after one space too (its unit, in a Latin text).
     joined: list[str] = []
