@@ -615,3 +615,12 @@ def test_one_spelling_of_qita_in_every_example(folder: str) -> None:
     for language in ("zh-Hans", "zh-Hant"):
         text = letter_text(compose(profile, language=language))
         assert not ("其他" in text and "其它" in text), (language, text)
+
+
+def test_round_the_clock_duty_is_not_said_twice() -> None:
+    """值班时间为7×24小时 already says all-weather: 全天候服务响应 is not added after it (ex8), but
+    stands where the duty is shorter (ex2: 8:00至24:00)."""
+    ex8 = letter_text(compose(load_profile(example("ex8")).profile))
+    assert "值班时间为7×24小时" in ex8 and "全天候服务响应" not in ex8
+    ex2 = letter_text(compose(load_profile(example("ex2")).profile))
+    assert "值班时间为8:00至24:00" in ex2 and "全天候服务响应" in ex2
