@@ -733,7 +733,7 @@ def test_medical_tender_against_example_1() -> None:
         ("第三章 四、2", NEG),  # ★ 探头: no such component, the whole unit's 18个月 counts
         ("第三章 四、3", MISS),  # ★ no response time promised
         ("第三章 四、4", NEG),  # ★ 甘肃 is 其它地区: 48小时 > 24小时
-        ("第三章 四、5", P),  # 24小时修复 < 48小时
+        ("第三章 四、5", NEG),  # 其它地区 72小时修复 > 48小时 (到场后24小时: from the report)
         ("第三章 四、6", MISS),  # no loaner
         ("第三章 四、7", MISS),  # no uptime guarantee
         ("第三章 四、8", P),  # 备件15年 > 10年
@@ -743,7 +743,7 @@ def test_medical_tender_against_example_1() -> None:
     ]
     assert not res.passed()
     assert len(res.failures(Gate.STARS_ONLY)) == 4
-    assert len(res.failures()) == 7 and len(res.failures(Gate.STRICT)) == 7
+    assert len(res.failures()) == 8 and len(res.failures(Gate.STRICT)) == 8
     assert res.total_points == 0 and res.max_points == 10
     offer = res.findings[3].offer
     assert offer is not None and zh(offer.context) == "其它地区"
@@ -774,3 +774,23 @@ def test_office_supply_tender_against_example_3_needs_a_working_day_rule() -> No
     ruled = model.model_copy(update={"working_day_hours": Decimal(24)})
     resolved = load_profile(EXAMPLES / "ex3-trading-supply" / "project.yaml")
     assert check(resolved, ruled).findings[0].verdict is N  # 3 working days x 24h = 72h
+
+
+def test_a_repair_limit_shorter_than_the_arrival_is_refused(tree: Any) -> None:
+    """到场48小时 with 修复24小时 can only mean 24 hours after arriving; counted from the report,
+    as the tender counts, it would pass a ▲48小时修复 that the company misses by a day (ex1 did,
+    before its tiers were written from the report). A located error, exit 2."""
+    from conftest import run
+
+    company = (
+        "kind: company\nname: 某测试科技有限公司\ncommitments:\n  response:\n    tiers:\n"
+        "      - region: 其它地区\n        arrive: 48h\n        repair: 24h\n"
+    )
+    project = "kind: project\ncompany: company.yaml\nproject_name: 测试项目\n"
+    root = tree({"company.yaml": company, "project.yaml": project})
+    code, _, err = run("validate", root / "project.yaml")
+    assert code == 2
+    assert "company.yaml:6:9: commitments.response.tiers[0]: repair (24 h) is shorter than" in err
+    fixed = company.replace("repair: 24h", "repair: 72h")
+    root = tree({"company.yaml": fixed, "project.yaml": project})
+    assert run("validate", root / "project.yaml")[0] == 0

@@ -442,13 +442,13 @@ def test_subsections_only_when_a_part_has_several_topics(full_letter: Letter) ->
 def test_response_table_columns_only_when_used() -> None:
     tiers: list[dict[str, Any]] = [
         {"region": "江浙沪皖", "arrive": "24h", "repair": "24h"},
-        {"region": "其它地区", "arrive": "48h", "repair": "24h"},
+        {"region": "其它地区", "arrive": "48h", "repair": "72h"},
     ]
     table = tables(compose(make({"response": {"tiers": tiers}})))["故障响应时限"]
     assert table.header == ("区域", "到场时间", "修复时间")
     assert table.rows == (
         ("江浙沪皖", "24小时内", "24小时内"),
-        ("其它地区", "48小时内", "24小时内"),
+        ("其它地区", "48小时内", "72小时内"),
     )
 
     tiers[1]["severity"] = "critical"

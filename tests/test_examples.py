@@ -154,8 +154,8 @@ def test_ex1_region_tiers_and_component_warranties() -> None:
     assert (near.region, near.areas) == ("江浙沪皖", ["江苏", "浙江", "上海", "安徽"])
     assert (far.region, far.areas) == ("其它地区", [])
     assert [(t.arrive, t.repair) for t in (near, far)] == [
-        (Duration(Decimal(24), Unit.HOUR), Duration(Decimal(24), Unit.HOUR)),
-        (Duration(Decimal(48), Unit.HOUR), Duration(Decimal(24), Unit.HOUR)),
+        (Duration(Decimal(24), Unit.HOUR), Duration(Decimal(48), Unit.HOUR)),
+        (Duration(Decimal(48), Unit.HOUR), Duration(Decimal(72), Unit.HOUR)),
     ]
     assert c.warranty.period == Duration(Decimal(18), Unit.MONTH)
     assert c.warranty.start is StartEvent.COMMISSIONING

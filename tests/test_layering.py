@@ -54,7 +54,7 @@ commitments:
       - region: 其它地区
         respond: 30min
         arrive: 48h
-        repair: 24h
+        repair: 72h
     escalation: 2h
   staffing:
     members:
@@ -151,7 +151,7 @@ def test_an_overlay_changing_one_tier_keeps_the_other_tiers_and_values(folder: P
     resolved = resolve(folder, faster)
     assert tiers(resolved) == [
         ("本省", "30 min", "4 h", "24 h"),
-        ("其它地区", "30 min", "48 h", "24 h"),
+        ("其它地区", "30 min", "48 h", "72 h"),
     ]
     response = resolved.profile.commitments.response
     assert response is not None and response.tiers[0].areas == ["宁夏"]
@@ -297,7 +297,7 @@ def test_remove_true_removes_a_named_item_and_says_so(folder: Path) -> None:
     assert [t[0] for t in tiers(resolved)] == ["本省"]
     assert [str(n) for n in resolved.notices] == [
         "overlay.yaml:5:9: commitments.response.tiers[region=其它地区]: removed (was {region:"
-        " 其它地区, respond: 30min, arrive: 48h, repair: 24h}, from company.yaml:28:9)"
+        " 其它地区, respond: 30min, arrive: 48h, repair: 72h}, from company.yaml:28:9)"
     ]
     code, _, err = run("explain", "project.yaml", "--overlay", "overlay.yaml")
     assert code == 0
@@ -428,10 +428,10 @@ def test_set_addresses_an_item_by_identity(folder: Path) -> None:
             "response.tiers[region=其它地区].arrive=24h",
             "service_process.steps[id=check].branches[label=不能修].to=fix",
             "staffing.members[role=工程师]={count: 4}",
-            "response.tiers[1].repair=12h",  # an item number keeps working
+            "response.tiers[1].repair=36h",  # an item number keeps working
         ),
     )
-    assert tiers(resolved)[1] == ("其它地区", "30 min", "24 h", "12 h")
+    assert tiers(resolved)[1] == ("其它地区", "30 min", "24 h", "36 h")
     steps = _c(resolved).service_process.steps
     assert [b.to for b in steps[1].branches] == ["fix", "fix"]
     assert [(m.role, m.count, m.qualification) for m in _c(resolved).staffing.members][1] == (

@@ -700,7 +700,27 @@ class ResponseTier(Model):
     arrive: TimeLimit | None = None
     """到场时间: from the report to an engineer on site, e.g. 8h."""
     repair: TimeLimit | None = None
-    """修复时间: from the report (or arrival) to the fault fixed, e.g. 24h."""
+    """修复时间: from the report to the fault fixed, e.g. 24h (never shorter than `arrive`)."""
+
+    @model_validator(mode="after")
+    def _repair_counts_from_the_report(self) -> "ResponseTier":
+        # Every limit of a tier counts from the report, as a tender's do: a repair limit
+        # shorter than the arrival can only mean "after arriving", which the check would
+        # compare as from the report and pass a slower promise than the letter's reader reads.
+        if self.arrive is None or self.repair is None:
+            return self
+        try:
+            shortest_arrival = self.arrive.bounds_in_minutes()[0]
+            longest_repair = self.repair.bounds_in_minutes()[1]
+        except NotComparable:
+            return self
+        if longest_repair < shortest_arrival:
+            raise ValueError(
+                f"repair ({self.repair}) is shorter than arrive ({self.arrive}): both count from "
+                "the report, so write the repair limit from the report (arrival plus the time "
+                "on site)"
+            )
+        return self
 
 
 class Hotline24(Model):
