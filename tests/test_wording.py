@@ -624,3 +624,12 @@ def test_round_the_clock_duty_is_not_said_twice() -> None:
     assert "值班时间为7×24小时" in ex8 and "全天候服务响应" not in ex8
     ex2 = letter_text(compose(load_profile(example("ex2")).profile))
     assert "值班时间为8:00至24:00" in ex2 and "全天候服务响应" in ex2
+
+
+def test_the_hotline_sentence_names_only_lines_open_those_hours() -> None:
+    """ex7's 400 line is 7×24, its 0573 line 工作日8:30至17:30: the sentence promising 7×24小时
+    names the 400 line alone (the office line's hours are printed beside it at the end)."""
+    text = letter_text(compose(load_profile(example("ex7")).profile))
+    (line,) = [x for x in text.splitlines() if "设有服务热线" in x]
+    assert "400-880-3175" in line and "0573-82291608" not in line and "7×24小时" in line
+    assert "0573-82291608（工作日8:30至17:30）" in text
