@@ -272,7 +272,7 @@ def test_downloads_follow_the_saved_file_and_refuse_beyond_the_cap(server: Serve
         assert refused.status == 422 and "须经总经理审批" in refused.text
     # Within the caps but short of the tender: the render gate refuses the 偏离表.
     form = server.form(EX2, OVERLAY)
-    form["f:warranty.period"], form[ARRIVE] = "1年", "48小时"
+    form["f:warranty.period"], form[ARRIVE] = "1年", "20小时"
     assert server.post("/save", form).status == 200
     refused = server.get(f"/download/deviation.pdf{query}")
     assert refused.status == 422 and "无法下载" in refused.text and "6.2(2)" in refused.text

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from generator.errors import Problem
 from generator.profiles.loading import Resolved
 from generator.profiles.models import ProcurementMethod, Profile
+from generator.profiles.placeholders import texts
 
 if TYPE_CHECKING:  # validate's cold start reads this module: no catalogs or letter model
     from generator.app.diff import Difference
@@ -128,15 +129,7 @@ def _generic(path: str) -> str:
 
 
 def _walk(value: Any, path: str) -> Iterator[tuple[str, str]]:
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            if key not in _UNSEEN:
-                yield from _walk(item, f"{path}.{key}" if path else str(key))
-    elif isinstance(value, list):
-        for n, item in enumerate(value):
-            yield from _walk(item, f"{path}[{n}]")
+    return texts(value, path, _UNSEEN)
 
 
 def _data(profile: Profile) -> Iterator[tuple[str, str]]:

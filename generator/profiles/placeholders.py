@@ -9,7 +9,7 @@ from typing import Any
 
 from generator.profiles.models import Commitments, ProcurementMethod, Profile
 
-__all__ = ["Placeholder", "missing_promises", "placeholders", "profile_placeholders"]
+__all__ = ["Placeholder", "missing_promises", "placeholders", "profile_placeholders", "texts"]
 
 # Each pattern and how it is named in messages. Underscores count from two on: a value
 # expected and left as a blank to fill by hand (`____项目`, a phone `________`).
@@ -61,7 +61,7 @@ def placeholders(data: Any, prefix: str = "") -> list[Placeholder]:
     skipping what no reader sees."""
     return [
         Placeholder(path, token, text)
-        for path, text in _texts(data, prefix)
+        for path, text in texts(data, prefix)
         for token, pattern in PATTERNS
         if pattern.search(text)
     ]
@@ -77,16 +77,18 @@ def profile_placeholders(profile: Profile) -> list[Placeholder]:
     ]
 
 
-def _texts(value: Any, path: str) -> Iterator[tuple[str, str]]:
+def texts(value: Any, path: str = "", hidden: frozenset[str] = HIDDEN) -> Iterator[tuple[str, str]]:
+    """Every string in dumped profile data, with its dotted path (`a.b[2].c`); keys in
+    `hidden` (the ones no reader sees) are skipped."""
     if isinstance(value, str):
         yield path, value
     elif isinstance(value, dict):
         for key, item in value.items():
-            if key not in HIDDEN:
-                yield from _texts(item, f"{path}.{key}" if path else str(key))
+            if key not in hidden:
+                yield from texts(item, f"{path}.{key}" if path else str(key), hidden)
     elif isinstance(value, list):
         for n, item in enumerate(value):
-            yield from _texts(item, f"{path}[{n}]")
+            yield from texts(item, f"{path}[{n}]", hidden)
 
 
 def missing_promises(profile: Profile) -> list[str]:

@@ -1033,19 +1033,9 @@ def _typed_text(text: str, info: PathInfo) -> Any:
 
 def _item(commitments: CommentedMap, slot: _Slot, create: bool) -> CommentedMap | None:
     assert slot.list_path is not None
-    *parents, last = slot.list_path.split(".")
-    node: Any = commitments
-    for part in parents:
-        if part not in node:
-            if not create:
-                return None
-            node[part] = CommentedMap()
-        node = node[part]
-    items = node.get(last)
+    items = _list_at(commitments, slot.list_path, create)
     if items is None:
-        if not create:
-            return None
-        items = node[last] = CommentedSeq()
+        return None
     fields = IDENTITIES[f"commitments.{slot.list_path}"].fields
     want = tuple(key_text(slot.identity.get(f)) for f in fields)
     for item in items:
