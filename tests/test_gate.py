@@ -219,7 +219,7 @@ def test_render_with_a_failing_tender_writes_nothing(tmp_path: Path) -> None:
     assert not out.exists()
     assert "第三章 四、1: 承诺18个月，未达到要求（不少于3年）" in err  # as check lists it
     assert "第三章 四、6: 未承诺提供代用（备用）设备" in err
-    assert "未写出任何文件：7 项" in err
+    assert "未写出任何文件：8 项" in err
 
     code, _, err = run(*args, "--allow-deviations")
     assert code == 0, err
@@ -227,7 +227,7 @@ def test_render_with_a_failing_tender_writes_nothing(tmp_path: Path) -> None:
     names = visible(out)
     assert len(names) == 2
     table = html_text(out / next(n for n in names if "偏离表" in n))
-    assert table.count("负偏差") == 4 and "除本表所列偏差外" in table
+    assert table.count("负偏差") == 5 and "除本表所列偏差外" in table
 
 
 def test_rows_are_the_tender_items_for_every_example() -> None:
