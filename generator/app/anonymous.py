@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from generator.errors import Problem
 from generator.profiles.loading import Resolved
 from generator.profiles.models import ProcurementMethod, Profile
-from generator.profiles.placeholders import texts
+from generator.profiles.placeholders import HIDDEN, texts
 
 if TYPE_CHECKING:  # validate's cold start reads this module: no catalogs or letter model
     from generator.app.diff import Difference
@@ -71,23 +71,10 @@ IDENTIFYING: dict[str, str] = {
 # Removed whole (nothing of them reaches a document in this mode).
 _LEFT_OUT = ("company.hotlines", "company.contacts", "company.seal_image", "company.logo_image")
 
-# Keys no reader sees in any document: file kinds and references, ids a flowchart links by,
-# typed values, the department's own capacity entries and approvals.
-_UNSEEN = frozenset(
-    {
-        "kind",
-        "company",
-        "language",
-        "method",
-        "date",
-        "id",
-        "next",
-        "to",
-        "capacity",
-        "approvals",
-        "anonymous",
-    }
-)
+# Keys no reader sees in any document (placeholders.HIDDEN: kinds, references, flowchart ids,
+# typed values, capacity and approvals), but for what a 暗标 must still search: the seal's and
+# logo's file names (they reach file names) and notes (the 偏离表 prints a response's note).
+_UNSEEN = (HIDDEN - {"seal_image", "logo_image", "note"}) | {"anonymous"}
 
 # blanks, hyphens and dashes (also full-width), brackets (also full-width) and dots
 _SEPARATORS = r"[\s\-\uff0d\u2014\u2013()\uff08\uff09.]"

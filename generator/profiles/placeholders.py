@@ -9,7 +9,14 @@ from typing import Any
 
 from generator.profiles.models import Commitments, ProcurementMethod, Profile
 
-__all__ = ["Placeholder", "missing_promises", "placeholders", "profile_placeholders", "texts"]
+__all__ = [
+    "HIDDEN",
+    "Placeholder",
+    "missing_promises",
+    "placeholders",
+    "profile_placeholders",
+    "texts",
+]
 
 # Each pattern and how it is named in messages. Underscores count from two on: a value
 # expected and left as a blank to fill by hand (`____项目`, a phone `________`).
