@@ -774,3 +774,34 @@ def test_a_templates_footer_too_long_for_the_margin_is_refused(tmp_path: Path) -
     )
     assert code == 2, err
     assert f"{template}: --docx-template: its footer has 6 lines, more than the 3" in err
+
+
+def test_a_first_page_letterhead_the_letter_does_not_take_is_a_warning(tmp_path: Path) -> None:
+    """Only the default header and footer are taken: a template whose letterhead sits in its
+    first-page header would lose it without a word; render says so on stderr (exit 0)."""
+    document = docx.Document(io.BytesIO(_brand_docx()))
+    section = document.sections[0]
+    section.different_first_page_header_footer = True
+    section.first_page_header.paragraphs[0].text = "首页信头"
+    buffer = io.BytesIO()
+    document.save(buffer)
+    template = tmp_path / "brand.docx"
+    template.write_bytes(buffer.getvalue())
+    out = tmp_path / "out"
+    args = ("render", example("ex2"), "-o", out, "--format", "docx", "--docx-template", template)
+    code, _, err = run(*args)
+    assert code == 0, err
+    assert f"{template}: --docx-template: its first-page header is not used" in err
+    plain = tmp_path / "plain.docx"
+    plain.write_bytes(_brand_docx())
+    code, _, err = run(
+        "render",
+        example("ex2"),
+        "-o",
+        tmp_path / "o2",
+        "--format",
+        "docx",
+        "--docx-template",
+        plain,
+    )
+    assert code == 0 and "is not used" not in err, err

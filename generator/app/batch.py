@@ -381,8 +381,9 @@ def render_many(
     `docx_template` (the CLI's --docx-template) is the company's own .docx every DOCX takes
     its look from, over the company's `docx_template:`; it is checked before anything else.
     """
+    notes: list[Problem] = []
     if docx_template is not None:  # the PDF follows it too
-        template_problem(docx_template, Location(str(docx_template)), "--docx-template")
+        notes = template_problem(docx_template, Location(str(docx_template)), "--docx-template")
     planned, tenders, warnings = plan(jobs, limits)
     # The format each letter is laid out in (a tender's fields, the company template's look
     # over the profile's) leaves room for a letter: said before anything is rendered.
@@ -406,7 +407,7 @@ def render_many(
     if on_notice is not None:
         for notice in (n for _, resolved, _ in planned for n in resolved.notices):
             on_notice(notice)
-        for notice in (*warnings, *found.warnings):
+        for notice in (*notes, *warnings, *found.warnings):
             on_notice(notice)
     found.raise_errors()
     if docx_template is not None and any(job.anonymous_of(r) for job, r, _ in planned):

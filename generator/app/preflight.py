@@ -219,25 +219,35 @@ def image_problems(resolved: Resolved) -> list[Problem]:
     return problems
 
 
-def template_problem(path: Path, where: Location, field: str) -> None:
+def template_problem(path: Path, where: Location, field: str) -> list[Problem]:
     """InputError at `where` when the company's Word template breaks a rule (size, parts, zip
     bomb, DTD, macros, template code, links): `file:line:col: field: template: part:line:col:
-    what`."""
-    from generator.render.docxtemplate import TemplateRefused, check_template
+    what`. A template that passes gives its warnings: the headers and footers it has that the
+    letter does not take (a first-page letterhead, even-page footers)."""
+    from generator.render.docxtemplate import TemplateRefused, check_template, unused_stories
 
+    # At the template itself (--docx-template) or at the line naming it, then its name.
+    name = "" if where.file == str(path) else f"{path.name}: "
     try:
-        check_template(path)
+        template = check_template(path)
     except TemplateRefused as err:
-        # At the template itself (--docx-template) or at the line naming it, then its name.
-        said = str(err) if where.file == str(path) else f"{path.name}: {err}"
-        raise InputError([Problem(where, field, said)]) from None
+        raise InputError([Problem(where, field, f"{name}{err}")]) from None
+    return [
+        Problem(
+            where,
+            field,
+            f"{name}its {story} is not used: only the default header and footer are taken "
+            "(put the letterhead in the default header)",
+        )
+        for story in unused_stories(template)
+    ]
 
 
-def template_problems(resolved: Resolved) -> list[Problem]:
+def template_problems(resolved: Resolved) -> Preflight:
     """The company's `docx_template:` checked, at the line that names it."""
     given = resolved.profile.company.docx_template
     if given is None:
-        return []
+        return Preflight()
     from generator.render.assets import AssetRefused, resolve_inside
 
     try:
@@ -246,14 +256,14 @@ def template_problems(resolved: Resolved) -> list[Problem]:
         resolve_inside(Path(given), resolved.asset_dirs)
     except AssetRefused as err:
         where = resolved.where("company.docx_template")
-        return [Problem(where, "company.docx_template", str(err))]
+        return Preflight((), (Problem(where, "company.docx_template", str(err)),))
     try:
-        template_problem(
+        notes = template_problem(
             Path(given), resolved.where("company.docx_template"), "company.docx_template"
         )
     except InputError as err:
-        return list(err.problems)
-    return []
+        return Preflight((), tuple(err.problems))
+    return Preflight(tuple(notes), ())
 
 
 # A text block narrower than this many body characters, or lower than this many lines, is no
@@ -484,8 +494,8 @@ def preflight(
     errors = [
         *glyphs,
         *image_problems(resolved),
-        *(template := template_problems(resolved)),
-        *_own_room(resolved, ok_template=not template),
+        *(template := template_problems(resolved)).errors,
+        *_own_room(resolved, ok_template=not template.errors),
         *size_problems(texts, resolved.where("project_name"), limits or Limits()),
     ]
     if anonymous or resolved.profile.project.anonymous:
@@ -493,7 +503,7 @@ def preflight(
 
         say = get_locale(language or resolved.profile.project.language)
         errors.extend(anonymity_problems(resolved, say))
-    return found + Preflight((), tuple(errors))
+    return found + Preflight(template.warnings, ()) + Preflight((), tuple(errors))
 
 
 def preflight_files(

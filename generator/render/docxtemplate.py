@@ -310,6 +310,24 @@ def check_template(path: Path) -> CompanyTemplate:
     return CompanyTemplate(path, document)
 
 
+def unused_stories(template: CompanyTemplate) -> list[str]:
+    """The template's headers and footers that are not taken (only the default pair is):
+    a first-page letterhead or even-page footer the company expects and will not see."""
+    first = template.document.sections[0]
+    stories = []
+    if first.different_first_page_header_footer:
+        stories += [
+            ("first-page header", first.first_page_header),
+            ("first-page footer", first.first_page_footer),
+        ]
+    if template.document.settings.odd_and_even_pages_header_footer:
+        stories += [
+            ("even-page header", first.even_page_header),
+            ("even-page footer", first.even_page_footer),
+        ]
+    return [name for name, story in stories if not story.is_linked_to_previous]
+
+
 # ---------------------------------------------------------------- taking its look
 
 
