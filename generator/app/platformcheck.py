@@ -37,7 +37,6 @@ OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 """The start of a Word 97–2003 .doc (and of an encrypted OOXML file)."""
 MACRO_TYPES = ("macroEnabled", "vbaProject")
 W3CDTF = re.compile(r"^\d{4}(-\d\d(-\d\d(T\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d))?)?)?$")
-DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
 CONTENT_TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
 
@@ -235,13 +234,14 @@ def check_docx(data: bytes, rules: Rules | None = None, *, sized: bool = False) 
 
 
 def _docx_problems(parts: dict[str, bytes]) -> Iterator[Message]:
-    from generator.render.docxtemplate import as_utf8  # python-docx: only for a DOCX
+    # python-docx: only for a DOCX
+    from generator.render.docxtemplate import DECLARATION, as_utf8
 
     trees: dict[str, ET.Element] = {}
     for name, content in parts.items():
         if not name.endswith((".xml", ".rels")):
             continue
-        if DOCTYPE.search(as_utf8(content)):  # refused before parsing: entities could expand
+        if DECLARATION.search(as_utf8(content)):  # refused before parsing: entities could expand
             yield Message("platform.docx.dtd", {"part": name})
             continue
         try:

@@ -32,6 +32,7 @@ from generator.app.anonymous import problems as anonymity_problems
 from generator.errors import Findings, InputError, Location, Problem
 from generator.profiles.loading import Resolved, load_profile
 from generator.profiles.models import Format
+from generator.profiles.placeholders import texts
 from generator.render.limits import Limits
 
 __all__ = [
@@ -88,14 +89,8 @@ class Preflight(Findings):
 
 
 def strings(value: object, path: str = "") -> list[tuple[str, str]]:
-    """Every string in a dumped model, as (dotted path, text)."""
-    if isinstance(value, str):
-        return [(path, value)]
-    if isinstance(value, dict):
-        return [s for k, v in value.items() for s in strings(v, f"{path}.{k}" if path else k)]
-    if isinstance(value, list):
-        return [s for n, v in enumerate(value) for s in strings(v, f"{path}[{n}]")]
-    return []
+    """Every string in a dumped model, as (dotted path, text): all of them, hidden keys too."""
+    return list(texts(value, path, frozenset()))
 
 
 def profile_strings(resolved: Resolved) -> list[tuple[str, str]]:

@@ -10,7 +10,6 @@ item (added, removed, value changed), matched by clause and commitment.
 import os
 import re
 import tempfile
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from generator.intake.drafting import Draft, Review, draft_items
 from generator.intake.grammar import grammar
 from generator.intake.reading import Block, read_document
 from generator.locale import get_locale
+from generator.tender.check import clause_key
 from generator.tender.loading import load_tender
 from generator.tender.model import TenderFile
 
@@ -137,11 +137,11 @@ def _changes(old: TenderFile, new: dict[str, Any]) -> list[Change]:
     before: dict[tuple[str, str], tuple[str, str]] = {}
     for req in old.requirements:
         for path, said in _describe(req.model_dump(exclude_none=True)).items():
-            before[(_key(req.clause), path)] = (req.clause, said)
+            before[(clause_key(req.clause), path)] = (req.clause, said)
     after: dict[tuple[str, str], tuple[str, str]] = {}
     for item in new["requirements"]:
         for path, said in _describe(item).items():
-            after[(_key(item["clause"]), path)] = (item["clause"], said)
+            after[(clause_key(item["clause"]), path)] = (item["clause"], said)
     out: list[Change] = []
     for key, (clause, said) in after.items():
         if key not in before:
@@ -152,10 +152,6 @@ def _changes(old: TenderFile, new: dict[str, Any]) -> list[Change]:
         if key not in after:
             out.append(Change("removed", clause, key[1], before=said))
     return out
-
-
-def _key(clause: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", clause))
 
 
 def import_tender(source: Path, output: Path, chapter: str | None = None) -> Imported:

@@ -59,7 +59,8 @@ MAIN_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 MACRO_SUFFIXES = {".docm", ".dotm"}
 _MACRO = re.compile(rb"macroEnabled|vbaProject|vbaData|activeX", re.IGNORECASE)
 _PAGE_FIELDS = ("top_margin", "bottom_margin", "left_margin", "right_margin")
-_DECLARATION = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+# A DTD or entity declaration: Word never writes one, and entities can expand or reach out.
+DECLARATION = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _TEMPLATE_CODE = re.compile(r"\{[{%#]|[}%#]\}")
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -169,7 +170,7 @@ def _check_xml(name: str, data: bytes) -> Any:
     """The part parsed, refusing any DTD or entity declaration (entity expansion, external
     entities) before the parser sees it."""
     text = as_utf8(data)
-    found = _DECLARATION.search(text)
+    found = DECLARATION.search(text)
     if found:
         kind = found[1].decode().upper()
         raise TemplateRefused(
