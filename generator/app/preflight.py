@@ -498,7 +498,7 @@ def preflight(
 
         say = get_locale(language or resolved.profile.project.language)
         errors.extend(anonymity_problems(resolved, say))
-    return found + Preflight(template.warnings, ()) + Preflight((), tuple(errors))
+    return found + Preflight(template.warnings, tuple(errors))
 
 
 def preflight_files(
@@ -528,11 +528,6 @@ def preflight_tender(
     kept = [(path, text) for path, text in texts if path not in refused]
     glyphs = [p for language in languages for p in glyph_problems(kept, locate, language)]
     return found + Preflight((), tuple(glyphs))
-
-
-def preflight_document(data: Any, where: Callable[[str], Location], prefix: str = "") -> Preflight:
-    """The character checks of one file as written (a company or overlay validated alone)."""
-    return character_problems(strings(data, prefix), where)
 
 
 def preflight_file(path: Path, kind: str) -> Preflight:
